@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { Role, type Caller, requireRole } from '../shared/identity';
+import { diffRecords, type FieldChange } from '../shared/records';
+import type { Clock, IdGenerator, Page } from '../shared/ports';
+import { EntityId } from '../shared/ids';
+
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'erase', 'submit', 'review', 'import'] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/** How long audit events are kept (DynamoDB TTL), stated in the README. */
+export const AUDIT_RETENTION_YEARS = 7;
+
+export const AuditEvent = z.object({
+  id: z.string(),
+  at: z.string().describe('ISO 8601 timestamp of the write'),
+  actor: z.object({ userId: z.string(), role: z.union([Role, z.literal('platform-operator')]) }),
+  action: AuditAction,
+  entityType: z.string(),
+  entityId: z.string(),
+  authorityId: z.string().optional().describe('The authority the record belongs to, if any'),
+  changes: z.array(
+    z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() }),
+  ),
+  note: z.string().optional(),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export interface AuditInput {
+  action: AuditAction;
+  entityType: string;
+  entityId: string;
+  authorityId?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  personalFields?: readonly string[];
+  note?: string;
+}
+
+export type Actor = Pick<Caller, 'userId'> & { role: AuditEvent['actor']['role'] };
+
+/** Builds the immutable event that accompanies a write in the same transaction. */
+export function auditEvent(actor: Actor, at: Date, ids: IdGenerator, input: AuditInput): AuditEvent {
+  const changes: FieldChange[] = diffRecords(input.before, input.after, input.personalFields);
+  return {
+    id: ids.next(),
+    at: at.toISOString(),
+    actor: { userId: actor.userId, role: actor.role },
+    action: input.action,
+    entityType: input.entityType,
+    entityId: input.entityId,
+    ...(input.authorityId ? { authorityId: input.authorityId } : {}),
+    changes,
+    ...(input.note ? { note: input.note } : {}),
+  };
+}
+
+export function auditExpiry(at: Date): Date {
+  const d = new Date(at);
+  d.setUTCFullYear(d.getUTCFullYear() + AUDIT_RETENTION_YEARS);
+  return d;
+}
+
+export const AuditQuery = z.object({
+  authorityId: EntityId.optional(),
+  entityType: z.string().regex(/^[a-z-]{1,40}$/).optional(),
+  entityId: EntityId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export interface AuditReader {
+  page(tenantId: string, query: AuditQuery): Promise<Page<AuditEvent>>;
+}
+
+export function auditService(deps: { reader: AuditReader }) {
+  return {
+    /** Steering group only: the partnership's events, newest first. */
+    async list(caller: Caller, query: AuditQuery): Promise<Page<AuditEvent>> {
+      requireRole(caller, 'steering-group');
+      return deps.reader.page(caller.tenantId, query);
+    },
+  };
+}
+
+export type { Clock };

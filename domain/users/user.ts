@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { ConflictError, ValidationError } from '../shared/errors';
+import { requireRole, Role, type Caller } from '../shared/identity';
+import { EntityId } from '../shared/ids';
+import { newMeta, RecordMeta } from '../shared/records';
+import type { Clock, IdGenerator } from '../shared/ports';
+import { auditEvent, type AuditEvent } from '../audit/audit';
+
+export const CreateUser = z.object({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  displayName: z.string().trim().min(1).max(200).optional(),
+  role: Role,
+  authorityId: EntityId.optional().describe('Required for authority-lead and authority-editor; optional for viewer'),
+});
+export type CreateUser = z.infer<typeof CreateUser>;
+
+export const User = z
+  .object({
+    id: z.string().describe('The identity provider subject (Cognito sub)'),
+    email: z.string(),
+    displayName: z.string().optional(),
+    role: Role,
+    authorityId: EntityId.optional(),
+  })
+  .extend(RecordMeta.shape);
+export type User = z.infer<typeof User>;
+
+export const USER_PERSONAL_FIELDS = ['email', 'displayName'] as const;
+
+/**
+ * The identity provider (Cognito in AWS). Creating a user there fixes their partnership,
+ * authority and role in claims they cannot change themselves.
+ */
+export interface UserDirectory {
+  createUser(input: { tenantId: string; email: string; role: Role; authorityId?: string }): Promise<{ userId: string }>;
+  /** Compensates a createUser whose record could not be stored. */
+  deleteUser(input: { tenantId: string; userId: string; email: string }): Promise<void>;
+}
+
+export interface UserStore {
+  list(tenantId: string): Promise<User[]>;
+  get(tenantId: string, id: string): Promise<User | undefined>;
+  /** Fails with ConflictError if the email is already a user of the partnership. */
+  create(tenantId: string, user: User, audit: AuditEvent): Promise<void>;
+}
+
+export interface AuthorityLookup {
+  exists(tenantId: string, authorityId: string): Promise<boolean>;
+}
+
+export function userService(deps: {
+  store: UserStore;
+  directory: UserDirectory;
+  authorities: AuthorityLookup;
+  clock: Clock;
+  ids: IdGenerator;
+}) {
+  const { store, directory, authorities, clock, ids } = deps;
+  return {
+    async list(caller: Caller): Promise<User[]> {
+      requireRole(caller, 'steering-group');
+      return store.list(caller.tenantId);
+    },
+
+    async create(caller: Caller, input: CreateUser): Promise<User> {
+      requireRole(caller, 'steering-group');
+      const errors: { path: string; message: string }[] = [];
+      const needsAuthority = input.role === 'authority-lead' || input.role === 'authority-editor';
+      if (needsAuthority && !input.authorityId) {
+        errors.push({ path: 'authorityId', message: `A user with role ${input.role} must belong to an authority.` });
+      }
+      if (input.role === 'steering-group' && input.authorityId) {
+        errors.push({ path: 'authorityId', message: 'Steering-group users see the whole partnership; leave this empty.' });
+      }
+      if (input.authorityId && !(await authorities.exists(caller.tenantId, input.authorityId))) {
+        errors.push({ path: 'authorityId', message: 'No such authority in this partnership.' });
+      }
+      if (errors.length) throw new ValidationError(errors);
+
+      const existing = (await store.list(caller.tenantId)).find((u) => u.email === input.email);
+      if (existing) throw new ConflictError('This person is already a user of the partnership.', { reason: 'already_exists' });
+
+      const { userId } = await directory.createUser({
+        tenantId: caller.tenantId,
+        email: input.email,
+        role: input.role,
+        authorityId: input.authorityId,
+      });
+      const now = clock.now();
+      const user: User = { id: userId, ...input, ...newMeta(caller, now) };
+      try {
+        await store.create(
+          caller.tenantId,
+          user,
+          auditEvent(caller, now, ids, {
+            action: 'create',
+            entityType: 'user',
+            entityId: userId,
+            authorityId: input.authorityId,
+            after: user,
+            personalFields: USER_PERSONAL_FIELDS,
+          }),
+        );
+      } catch (error) {
+        await directory.deleteUser({ tenantId: caller.tenantId, userId, email: input.email });
+        throw error;
+      }
+      return user;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The single DynamoDB table, described once. The CDK stack, the local bootstrap and the
+ * tests all build the table from this definition; nothing else names a key attribute.
+ */
+export const TABLE = {
+  /** Logical name; the deployed name comes from the TABLE_NAME environment variable. */
+  defaultName: 'prevent-compliance',
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Overloaded index 1: audit events by authority. */
+    GSI1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Overloaded index 2: audit events by entity. */
+    GSI2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  },
+} as const;
+
+export type IndexName = keyof typeof TABLE.indexes;
+
+/** Attributes that belong to the storage layout, not to the record; stripped on read. */
+export const STORAGE_ATTRIBUTES: readonly string[] = [
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  TABLE.ttlAttribute,
+  'entity',
+  ...Object.values(TABLE.indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+];
+
+/** Parameters of CreateTable, for the local runtime and tests (CDK builds its own from TABLE). */
+export function createTableInput(tableName: string) {
+  const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
+  for (const index of Object.values(TABLE.indexes)) {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: Object.values(TABLE.indexes).map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

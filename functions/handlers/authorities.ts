@@ -1,0 +1,15 @@
+import { authorityService } from '../../domain/authorities/authority';
+import { createHandler } from '../shared/http';
+import { deps } from '../shared/deps';
+
+const service = () => {
+  const { authorities, clock, ids } = deps();
+  return authorityService({ store: authorities, clock, ids });
+};
+
+export const handler = createHandler('authorities', {
+  listAuthorities: async ({ caller }) => ({ items: await service().list(caller) }),
+  createAuthority: ({ caller, body }) => service().create(caller, body),
+  getAuthority: ({ caller, params }) => service().get(caller, params.id),
+  updateAuthority: ({ caller, params, body }) => service().update(caller, params.id, body),
+});

@@ -1,0 +1,13 @@
+import { userService } from '../../domain/users/user';
+import { createHandler } from '../shared/http';
+import { deps } from '../shared/deps';
+
+const service = () => {
+  const { users, directory, authorities, clock, ids } = deps();
+  return userService({ store: users, directory, authorities, clock, ids });
+};
+
+export const handler = createHandler('users', {
+  listUsers: async ({ caller }) => ({ items: await service().list(caller) }),
+  createUser: ({ caller, body }) => service().create(caller, body),
+});

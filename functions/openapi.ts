@@ -1,0 +1,50 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ROUTES, type RouteContract } from './api';
+
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    currentVersion: z.number().optional(),
+  }),
+});
+
+let cached: ReturnType<OpenApiGeneratorV3['generateDocument']> | undefined;
+
+/** The OpenAPI 3 document, generated from the same zod contracts the handlers validate with. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'cognito', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const [operationId, r] of Object.entries(ROUTES) as [string, RouteContract][]) {
+    const errors: Record<number, string> = { 400: 'Invalid input (field errors listed)', 500: 'Internal error' };
+    if (r.auth === 'jwt') Object.assign(errors, { 401: 'No or invalid token', 403: 'Role not allowed', 404: 'Not found or not yours' });
+    if (r.method === 'PUT' || r.method === 'POST') errors[409] = 'Version conflict or duplicate';
+    registry.registerPath({
+      operationId,
+      method: r.method.toLowerCase() as 'get',
+      path: r.path,
+      summary: r.summary,
+      description: r.roles ? `Roles: ${r.roles.join(', ')}` : undefined,
+      security: r.auth === 'jwt' ? [{ cognito: [] }] : [],
+      request: {
+        params: r.params,
+        query: r.query,
+        body: r.body ? { content: { 'application/json': { schema: r.body } }, required: true } : undefined,
+      },
+      responses: {
+        [r.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: r.response } } },
+        ...Object.fromEntries(
+          Object.entries(errors).map(([code, description]) => [code, { description, content: { 'application/json': { schema: ErrorBody } } }]),
+        ),
+      },
+    });
+  }
+  cached = new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 'Prevent duty compliance API', version: '0.1.0', description: 'Records of Prevent-duty authorities and their steering group.' },
+  });
+  return cached;
+}

@@ -1,0 +1,86 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { NotFoundError, ValidationError, type FieldError } from '../../domain/shared/errors';
+import { callerFromClaims, requireRole, type Caller } from '../../domain/shared/identity';
+import { ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';
+import { errorResponder } from './errors';
+import { logger } from './logger';
+import { json } from './responses';
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+/** What a route implementation receives: the verified caller and validated input. */
+export interface RouteInput<R extends RouteContract> {
+  caller: R['auth'] extends 'jwt' ? Caller : undefined;
+  params: Infer<R['params']>;
+  query: Infer<R['query']>;
+  body: Infer<R['body']>;
+}
+
+export type RouteImpl<R extends RouteContract> = (input: RouteInput<R>) => Promise<z.input<R['response']>>;
+
+export type GroupImpls<G extends GroupName> = { [K in RoutesOf<G>]: RouteImpl<(typeof ROUTES)[K]> };
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+function toFieldErrors(error: z.ZodError, location: 'body' | 'query' | 'path'): FieldError[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const prefix = location === 'body' ? '' : `${location}.`;
+    return { path: `${prefix}${path}` || location, message: issue.message };
+  });
+}
+
+function validate<T extends z.ZodType | undefined>(schema: T, value: unknown, location: 'body' | 'query' | 'path'): Infer<T> {
+  if (!schema) return undefined as Infer<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error, location));
+  return result.data as Infer<T>;
+}
+
+/**
+ * Builds the Lambda handler of one resource group: the shared middy chain around a
+ * dispatcher that picks the route by API Gateway's routeKey, reads the caller from the
+ * verified JWT claims only, validates path, query and body with the contract's zod
+ * schemas, calls the implementation and shapes the response through the contract's
+ * response schema (so nothing undeclared ever leaves).
+ */
+export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G>) {
+  const table = new Map<string, { id: RouteId; contract: RouteContract }>();
+  for (const [id, contract] of Object.entries(ROUTES) as [RouteId, RouteContract][]) {
+    if (contract.group === group) table.set(routeKey(contract), { id, contract });
+  }
+
+  async function dispatch(event: HttpEvent): Promise<APIGatewayProxyStructuredResultV2> {
+    const entry = table.get(event.routeKey);
+    if (!entry) throw new NotFoundError('Route');
+    const { id, contract } = entry;
+    let caller: Caller | undefined;
+    if (contract.auth === 'jwt') {
+      caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+      logger.appendKeys({ tenantId: caller.tenantId, role: caller.role, route: id });
+      if (contract.roles) requireRole(caller, ...contract.roles);
+    }
+    const input = {
+      caller,
+      params: validate(contract.params, event.pathParameters ?? {}, 'path'),
+      query: validate(contract.query, event.queryStringParameters ?? {}, 'query'),
+      body: validate(contract.body, event.body ?? undefined, 'body'),
+    };
+    const impl = (impls as unknown as Record<string, (i: typeof input) => Promise<unknown>>)[id];
+    const result = await impl(input);
+    return json(contract.status ?? 200, contract.response.parse(result));
+  }
+
+  return middy<HttpEvent, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type' }))
+    .use(errorResponder())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler(dispatch);
+}
+

@@ -1,0 +1,7 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * One logger per process. Log lines carry the correlation id (API Gateway request id),
+ * the tenant and the role; never an event, a header, a token, a name or an email.
+ */
+export const logger = new Logger({ serviceName: 'prevent-compliance', logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'INFO' });
