@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { GROUPS, ROUTES, routeKey, type GroupName, type RouteContract } from '../../functions/api';
+import type { HttpEvent } from '../../functions/shared/http';
+import type { LocalIssuer } from './issuer';
+
+/**
+ * Stands in for API Gateway (HTTP API, payload v2) locally and in tests: matches the
+ * route, runs the JWT authorizer for real (signature, issuer, audience, expiry), places
+ * the claims where API Gateway puts them (as strings; arrays as "[a b]"), and invokes the
+ * very handler module that Lambda runs.
+ */
+type LambdaHandler = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
+  public: () => import('../../functions/handlers/public') as never,
+  me: () => import('../../functions/handlers/me') as never,
+  authorities: () => import('../../functions/handlers/authorities') as never,
+  users: () => import('../../functions/handlers/users') as never,
+  audit: () => import('../../functions/handlers/audit') as never,
+};
+
+export interface GatewayRequest {
+  method: string;
+  /** Path with optional query string, e.g. `/audit?limit=5`. */
+  url: string;
+  headers?: Record<string, string | undefined>;
+  body?: string;
+}
+
+export interface GatewayResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface CompiledRoute {
+  contract: RouteContract;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(contract: RouteContract): CompiledRoute {
+  const names: string[] = [];
+  const segments = contract.path.split('/').map((segment) => {
+    const param = /^\{(\w+)\}$/.exec(segment);
+    if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    names.push(param[1]);
+    return '([^/]+)';
+  });
+  return { contract, pattern: new RegExp(`^${segments.join('/')}$`), names };
+}
+
+/** API Gateway stringifies claims: arrays become "[a b]", numbers become strings. */
+function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : String(v);
+  return out;
+}
+
+const unauthorized = (): GatewayResponse => ({
+  statusCode: 401,
+  headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+  body: JSON.stringify({ message: 'Unauthorized' }),
+});
+
+export function createGateway(options: { issuer: LocalIssuer; stage?: string }) {
+  const routes = Object.values(ROUTES).map((r) => compile(r as RouteContract));
+  const loaded = new Map<GroupName, LambdaHandler>();
+
+  async function handlerFor(group: GroupName): Promise<LambdaHandler> {
+    let h = loaded.get(group);
+    if (!h) {
+      h = (await HANDLERS[group]()).handler;
+      loaded.set(group, h);
+    }
+    return h;
+  }
+
+  async function handle(req: GatewayRequest): Promise<GatewayResponse> {
+    const url = new URL(req.url, 'http://localhost');
+    const method = req.method.toUpperCase();
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+
+    if (method === 'OPTIONS') {
+      return {
+        statusCode: 204,
+        headers: {
+          'access-control-allow-origin': '*',
+          'access-control-allow-headers': 'authorization,content-type',
+          'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
+        },
+        body: '',
+      };
+    }
+
+    let match: { route: CompiledRoute; params: Record<string, string> } | undefined;
+    for (const route of routes) {
+      if (route.contract.method !== method) continue;
+      const m = route.pattern.exec(url.pathname);
+      if (m) {
+        match = { route, params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+        break;
+      }
+    }
+    if (!match) return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+    const { contract } = match.route;
+
+    let claims: Record<string, string> | undefined;
+    if (contract.auth === 'jwt') {
+      const auth = headers.authorization ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+      if (!token) return unauthorized();
+      try {
+        claims = flattenClaims(await options.issuer.verify(token));
+      } catch {
+        return unauthorized();
+      }
+    }
+
+    const requestId = randomUUID();
+    const query = Object.fromEntries(url.searchParams.entries());
+    const event = {
+      version: '2.0',
+      routeKey: routeKey(contract),
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      queryStringParameters: Object.keys(query).length ? query : undefined,
+      pathParameters: Object.keys(match.params).length ? match.params : undefined,
+      body: req.body === undefined || req.body === '' ? undefined : req.body,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: 'local',
+        apiId: 'local',
+        domainName: 'localhost',
+        domainPrefix: 'localhost',
+        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId,
+        routeKey: routeKey(contract),
+        stage: options.stage ?? '$default',
+        time: new Date().toUTCString(),
+        timeEpoch: Date.now(),
+        ...(claims ? { authorizer: { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 } } : {}),
+      },
+    } as unknown as HttpEvent;
+
+    const group = contract.group;
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: `local-${group}`,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${group}`,
+      memoryLimitInMB: '512',
+      awsRequestId: requestId,
+      logGroupName: `/local/${group}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => 10_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } as Context;
+
+    const result = await (await handlerFor(group))(event, context);
+    return {
+      statusCode: result.statusCode ?? 200,
+      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      body: result.body ?? '',
+    };
+  }
+
+  return { handle, groups: Object.keys(GROUPS) as GroupName[] };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, inject } from 'vitest';
+import { ensureTable } from '../../infra/local/dynamodb';
+
+/**
+ * Points this test file at a fresh table on the shared DynamoDB Local. Call at the top of
+ * the file: handlers read the environment lazily, on their first request.
+ */
+export function useFreshTable(): { tableName: string; endpoint: string } {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `test-${randomUUID()}`;
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.TABLE_NAME = tableName;
+  delete process.env.USER_POOL_ID;
+  beforeAll(async () => {
+    await ensureTable(endpoint, tableName);
+  });
+  return { tableName, endpoint };
+}
