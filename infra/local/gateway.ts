@@ -165,7 +165,7 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
     const result = await (await handlerFor(group))(event, context);
     return {
       statusCode: result.statusCode ?? 200,
-      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
+      headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
       body: result.body ?? '',
     };
   }

@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+
+export interface ApiFunctionProps {
+  /** Absolute path of the handler module (it exports `handler`). */
+  readonly entry: string;
+  /** Repository root: holds package.json, package-lock.json and tsconfig.json. */
+  readonly projectRoot: string;
+  readonly description?: string;
+  /** Powertools log level; the handlers' logger reads LOG_LEVEL. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Extra environment, e.g. ALLOWED_ORIGINS. */
+  readonly environment?: Record<string, string>;
+}
+
+/** Service name shared by every function (matches functions/shared/logger.ts). */
+export const SERVICE_NAME = 'prevent-compliance';
+
+/**
+ * The one way this project builds an API Lambda: Node 22 on Graviton, an ESM bundle made
+ * by the local esbuild (no Docker), its own log group with bounded retention, and table
+ * access granted through `bindTable` only, so each group gets exactly what GROUPS says.
+ */
+export class ApiFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    // Created in the parent scope because `this` does not exist before super().
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      // Bounded, so request logs do not pile up forever. The default removal policy
+      // (RETAIN) keeps them for that period even if the stack is deleted.
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    super(scope, id, {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point at the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        // Prefer packages' ESM builds; fall back to CommonJS where there is none.
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // Bundle the AWS SDK too, so the deployed code runs the versions pinned in
+        // package-lock.json rather than whatever the Lambda runtime happens to ship.
+        externalModules: [],
+        // Bundled CommonJS dependencies may call `require` (e.g. for Node built-ins),
+        // which does not exist in an ES module; give them one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /** Hands the table to the function: its name in TABLE_NAME and exactly read or read/write data access. */
+  bindTable(table: dynamodb.ITable, mode: 'RO' | 'RW'): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    if (mode === 'RW') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+  }
+}

@@ -1,0 +1,216 @@
+import { authorityService, type CreateAuthority } from '../../domain/authorities/authority';
+import { newPartnership } from '../../domain/partnerships/partnership';
+import type { Caller, Role } from '../../domain/shared/identity';
+import { userService } from '../../domain/users/user';
+import { deps } from '../../functions/shared/deps';
+
+/**
+ * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
+ * partnership in the seed documents (county council, five district and borough councils,
+ * police force, OPCC whose IT the force provides, NHS foundation trust, probation, an FE
+ * college) but with invented names. People are invented too; every email is @example.org.
+ */
+export const DEMO_TENANT_ID = 'demo-shire';
+export const DEMO_PARTNERSHIP = { id: DEMO_TENANT_ID, name: 'Demoshire Prevent Partnership', county: 'Demoshire' } as const;
+
+/** In creation order: `police` comes before `opcc`, whose IT it provides. */
+export const DEMO_AUTHORITIES: readonly (CreateAuthority & { id: string })[] = [
+  {
+    id: 'county-council',
+    name: 'Demoshire County Council',
+    sector: 'local-government',
+    type: 'county-council',
+    preventLeadName: 'Casey Example',
+    preventLeadEmail: 'casey.example@example.org',
+  },
+  {
+    id: 'north-demoshire',
+    name: 'North Demoshire Borough Council',
+    sector: 'local-government',
+    type: 'borough-council',
+    preventLeadName: 'Nico Sample',
+    preventLeadEmail: 'nico.sample@example.org',
+  },
+  {
+    id: 'fenbury',
+    name: 'Fenbury and Marlow Heath Borough Council',
+    sector: 'local-government',
+    type: 'borough-council',
+    preventLeadName: 'Frankie Placeholder',
+    preventLeadEmail: 'frankie.placeholder@example.org',
+  },
+  {
+    id: 'kingsbrook',
+    name: 'Kingsbrook Borough Council',
+    sector: 'local-government',
+    type: 'borough-council',
+    preventLeadName: 'Kit Demo',
+    preventLeadEmail: 'kit.demo@example.org',
+  },
+  {
+    id: 'south-demoshire',
+    name: 'South Demoshire District Council',
+    sector: 'local-government',
+    type: 'district-council',
+    preventLeadName: 'Sasha Fictional',
+    preventLeadEmail: 'sasha.fictional@example.org',
+  },
+  {
+    id: 'oakminster',
+    name: 'Oakminster District Council',
+    sector: 'local-government',
+    type: 'district-council',
+    preventLeadName: 'Oakley Testperson',
+    preventLeadEmail: 'oakley.testperson@example.org',
+  },
+  {
+    id: 'police',
+    name: 'Demoshire Police',
+    sector: 'police',
+    type: 'police-force',
+    preventLeadName: 'Inspector Pat Specimen',
+    preventLeadEmail: 'pat.specimen@example.org',
+  },
+  {
+    id: 'opcc',
+    name: 'Office of the Police and Crime Commissioner for Demoshire',
+    sector: 'police',
+    type: 'opcc',
+    preventLeadName: 'Robin Example',
+    preventLeadEmail: 'robin.example@example.org',
+    itProvidedBy: 'police',
+  },
+  {
+    id: 'nhs-trust',
+    name: 'Demoshire Health NHS Foundation Trust',
+    sector: 'health-social-care',
+    type: 'nhs-foundation-trust',
+    preventLeadName: 'Harper Mock',
+    preventLeadEmail: 'harper.mock@example.org',
+  },
+  {
+    id: 'probation',
+    name: 'Probation Service – Demoshire Probation Delivery Unit',
+    sector: 'criminal-justice',
+    type: 'probation',
+    preventLeadName: 'Parker Dummy',
+    preventLeadEmail: 'parker.dummy@example.org',
+  },
+  {
+    id: 'college',
+    name: 'Demoshire College of Further Education',
+    sector: 'education-childcare',
+    type: 'fe-college',
+    preventLeadName: 'Cameron Sample',
+    preventLeadEmail: 'cameron.sample@example.org',
+  },
+];
+
+interface DemoUserSpec {
+  label: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  authorityId?: string;
+}
+
+/** One user of every role; the two authority leads are the Prevent leads recorded on their authorities. */
+export const DEMO_USER_SPECS: readonly DemoUserSpec[] = [
+  { label: 'Steering group chair', email: 'morgan.chair@example.org', displayName: 'Morgan Chair', role: 'steering-group' },
+  {
+    label: 'Prevent Partnership Officer (steering group)',
+    email: 'taylor.officer@example.org',
+    displayName: 'Taylor Officer',
+    role: 'steering-group',
+  },
+  {
+    label: 'OPCC Head of Policy and Partnerships (Prevent lead)',
+    email: 'robin.example@example.org',
+    displayName: 'Robin Example',
+    role: 'authority-lead',
+    authorityId: 'opcc',
+  },
+  { label: 'OPCC policy officer', email: 'ellis.editor@example.org', displayName: 'Ellis Editor', role: 'authority-editor', authorityId: 'opcc' },
+  {
+    label: 'County council Prevent lead',
+    email: 'casey.example@example.org',
+    displayName: 'Casey Example',
+    role: 'authority-lead',
+    authorityId: 'county-council',
+  },
+  {
+    label: 'County council safeguarding officer',
+    email: 'jordan.records@example.org',
+    displayName: 'Jordan Records',
+    role: 'authority-editor',
+    authorityId: 'county-council',
+  },
+  { label: 'Scrutiny member (read-only)', email: 'quinn.scrutiny@example.org', displayName: 'Quinn Scrutiny', role: 'viewer' },
+];
+
+export interface DemoUser {
+  /** The user's id in the (local) user directory: use it as the token's `sub`. */
+  sub: string;
+  role: Role;
+  authorityId?: string;
+  label: string;
+  email: string;
+}
+
+export interface DemoSeed {
+  tenantId: string;
+  /** What this run wrote; all zero when the persistent database already held the demo. */
+  created: { partnership: boolean; authorities: number; users: number };
+  users: DemoUser[];
+}
+
+/**
+ * The seed acts as a steering-group member of the demo partnership, so every write goes
+ * through the domain services and leaves its audit event like any other write.
+ */
+const SEED_CALLER: Caller = { tenantId: DEMO_TENANT_ID, userId: 'demo-seed', role: 'steering-group' };
+
+/**
+ * Creates whatever of the demo partnership is missing (all of it on a fresh database,
+ * nothing on a persistent one that already holds it; a run interrupted half-way is
+ * completed next time). Never changes or overwrites existing records.
+ *
+ * Local only: refuses unless DYNAMODB_ENDPOINT points at DynamoDB Local and no Cognito
+ * user pool is configured.
+ */
+export async function seedDemo(): Promise<DemoSeed> {
+  if (!process.env.DYNAMODB_ENDPOINT) throw new Error('seedDemo writes fictional data: set DYNAMODB_ENDPOINT to a DynamoDB Local');
+  if (process.env.USER_POOL_ID) throw new Error('seedDemo must not create users in a real user pool: unset USER_POOL_ID');
+
+  const d = deps();
+  const created = { partnership: false, authorities: 0, users: 0 };
+
+  if (!(await d.partnerships.get(DEMO_TENANT_ID))) {
+    const { partnership, audit } = newPartnership(DEMO_PARTNERSHIP, d.clock, d.ids);
+    await d.partnerships.create(partnership, audit);
+    created.partnership = true;
+  }
+
+  const authorities = authorityService({ store: d.authorities, clock: d.clock, ids: d.ids });
+  const existingAuthorities = new Set((await d.authorities.list(DEMO_TENANT_ID)).map((a) => a.id));
+  for (const authority of DEMO_AUTHORITIES) {
+    if (existingAuthorities.has(authority.id)) continue;
+    await authorities.create(SEED_CALLER, authority);
+    created.authorities++;
+  }
+
+  const users = userService({ store: d.users, directory: d.directory, authorities: d.authorities, clock: d.clock, ids: d.ids });
+  const stored = new Map((await d.users.list(DEMO_TENANT_ID)).map((u) => [u.email, u]));
+  const result: DemoUser[] = [];
+  for (const spec of DEMO_USER_SPECS) {
+    let user = stored.get(spec.email);
+    if (!user) {
+      user = await users.create(SEED_CALLER, { email: spec.email, displayName: spec.displayName, role: spec.role, authorityId: spec.authorityId });
+      created.users++;
+    }
+    // The stored record is the truth (a persistent database may hold an older seed).
+    result.push({ sub: user.id, role: user.role, authorityId: user.authorityId, label: spec.label, email: user.email });
+  }
+
+  return { tenantId: DEMO_TENANT_ID, created, users: result };
+}

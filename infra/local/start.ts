@@ -1,0 +1,197 @@
+// Before anything loads the AWS SDK (the modules that do are imported dynamically below).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { RunningDynamo } from './dynamodb';
+import type { LocalServer } from './server';
+
+/**
+ * `npm start`: the whole API on this machine. DynamoDB Local (in memory, or kept in
+ * `.local/dynamodb/` with --persist), the table, the fictional Demoshire partnership,
+ * the local token issuer and an HTTP server in front of the API Gateway stand-in, which
+ * runs the real Lambda handlers. Ctrl-C stops everything, DynamoDB Local's java included.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOCAL_DIR = `${ROOT}.local`;
+const DB_DIR = `${LOCAL_DIR}/dynamodb`;
+const ISSUER_KEY_FILE = `${LOCAL_DIR}/issuer-key.json`;
+const TOKEN_LIFETIME = '12h';
+
+const USAGE = `Usage: npm start [-- --persist]
+
+  --persist   keep DynamoDB data in .local/dynamodb/ across restarts (default: in memory)
+              (\`npm start --persist\` works too)
+  --help      this text
+
+Environment: PORT (default 3000), DYNAMODB_PORT (default: a free port), TABLE_NAME (default prevent-compliance)`;
+
+function parseFlags() {
+  try {
+    const { values } = parseArgs({
+      options: { persist: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+    // `npm start --persist` (without `--`) reaches us only as npm_config_persist.
+    const persist = values.persist || process.env.npm_config_persist === 'true';
+    return { persist, help: values.help };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function portFrom(name: string, fallback: number | undefined): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`${name} must be a port number (0–65535), not "${raw}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+let dynamo: RunningDynamo | undefined;
+let dynamoStarting: Promise<RunningDynamo> | undefined;
+let server: LocalServer | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Idempotent: closes the server and stops DynamoDB Local (even one still starting), then exits. */
+function shutdown(code: number, why: string): Promise<void> {
+  stopping ??= (async () => {
+    console.log(`\n${why}: stopping…`);
+    const force = setTimeout(() => {
+      console.error('Shutdown took longer than 10 s; exiting anyway.');
+      process.exit(code || 1);
+    }, 10_000);
+    force.unref();
+    try {
+      await server?.close();
+    } catch (error) {
+      console.error('Closing the HTTP server failed:', error);
+    }
+    try {
+      const running = dynamo ?? (await dynamoStarting?.catch(() => undefined));
+      await running?.stop();
+    } catch (error) {
+      console.error('Stopping DynamoDB Local failed:', error);
+    }
+    console.log('Stopped.');
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void shutdown(0, signal));
+}
+process.on('uncaughtException', (error) => {
+  console.error('Uncaught error:', error);
+  void shutdown(1, 'Uncaught error');
+});
+process.on('unhandledRejection', (error) => {
+  console.error('Unhandled rejection:', error);
+  void shutdown(1, 'Unhandled rejection');
+});
+
+async function main() {
+  const flags = parseFlags();
+  if (flags.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = portFrom('PORT', 3000)!;
+  const dynamoPort = portFrom('DYNAMODB_PORT', undefined) || undefined;
+  const tableName = process.env.TABLE_NAME || 'prevent-compliance';
+
+  const { startDynamoLocal, ensureTable } = await import('./dynamodb');
+  const t0 = performance.now();
+  if (flags.persist) mkdirSync(DB_DIR, { recursive: true });
+  dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined });
+  dynamo = await dynamoStarting;
+  const dynamoMs = performance.now() - t0;
+  if (stopping) return;
+
+  // The handlers and the seed read these lazily, on first use; never a real user pool here.
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TABLE_NAME = tableName;
+  delete process.env.USER_POOL_ID;
+  await ensureTable(dynamo.endpoint, tableName);
+
+  const t1 = performance.now();
+  const { seedDemo, DEMO_PARTNERSHIP } = await import('./seed');
+  const seed = await seedDemo();
+  const seedMs = performance.now() - t1;
+  if (stopping) return;
+
+  const { LocalIssuer } = await import('./issuer');
+  const { createGateway } = await import('./gateway');
+  const { startServer } = await import('./server');
+  const issuer = await LocalIssuer.persistent(ISSUER_KEY_FILE);
+  const gateway = createGateway({ issuer });
+  try {
+    server = await startServer({ gateway, port, log: (line) => console.log(`  ${line}`) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${port} is already in use; run with another, e.g. PORT=3001 npm start`);
+    }
+    throw error;
+  }
+  if (stopping) return;
+
+  const base = server.url;
+  const curl = (token: string, path: string) => `    curl -s -H "Authorization: Bearer ${token}" ${base}${path}`;
+  let steeringShown = 0;
+  /** A couple of requests worth trying as each user. */
+  const pathsFor = (role: string, authorityId?: string): string[] => {
+    if (role === 'steering-group') return steeringShown++ === 0 ? ['/authorities', '/audit'] : ['/users', '/me'];
+    if (role === 'authority-lead') return ['/me', `/authorities/${authorityId}`];
+    return ['/me', '/authorities'];
+  };
+
+  const c = seed.created;
+  const seeded =
+    c.partnership || c.authorities || c.users
+      ? `seeded: ${c.partnership ? 'partnership, ' : ''}${c.authorities} authorities, ${c.users} users`
+      : 'already seeded (kept as it was)';
+  const lines: string[] = [
+    '',
+    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)})`,
+    '',
+    `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
+    `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
+    `  Table      ${tableName}`,
+    `  Tenant     ${seed.tenantId}  "${DEMO_PARTNERSHIP.name}" (fictional; ${seeded})`,
+    '',
+    `Demo users (tokens valid ${TOKEN_LIFETIME}, signed with .local/issuer-key.json):`,
+  ];
+  for (const user of seed.users) {
+    const token = await issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, TOKEN_LIFETIME);
+    const paths = pathsFor(user.role, user.authorityId);
+    lines.push('', `  ${user.label}  [${user.role}${user.authorityId ? ` @ ${user.authorityId}` : ''}]  sub=${user.sub}`);
+    for (const path of paths) lines.push(curl(token, path));
+  }
+  lines.push(
+    '',
+    'More tokens (any role, authority or subject; same key, so they work here):',
+    `    npm run -s token -- --role authority-editor --tenant ${seed.tenantId} --authority police [--sub id] [--expires 12h]`,
+    'Another partnership in this database:',
+    `    npm run partnership -- create --id other-shire --name "Othershire Prevent Partnership" --endpoint ${dynamo.endpoint}`,
+    '',
+    'Requests are logged below. Press Ctrl-C to stop.',
+    '',
+  );
+  process.stdout.write(lines.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(`\nnpm start failed: ${(error as Error).message ?? error}`);
+  if (!(error instanceof Error && /already in use/.test(error.message))) console.error(error);
+  void shutdown(1, 'Startup failed');
+});

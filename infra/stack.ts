@@ -1,0 +1,185 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROLES } from '../domain/shared/identity';
+import { GROUPS, ROUTES, type GroupName, type RouteContract } from '../functions/api';
+import { TABLE } from '../functions/data/table';
+import { ApiFunction } from './constructs/api-function';
+
+/** Repository root (infra/..): handler entries in GROUPS are relative to it. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The only Cognito calls the users group makes (functions/identity/directory.ts). */
+export const USER_DIRECTORY_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDeleteUser',
+] as const;
+
+export interface PreventComplianceStackProps extends StackProps {
+  /** Browser origins allowed by CORS (API Gateway preflight and the handlers). @default ['*'] */
+  readonly allowedOrigins?: string[];
+  /** @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * Everything the service runs on: one DynamoDB table, a Cognito user pool whose tokens
+ * carry the partnership and authority, and an HTTP API whose routes, Lambdas and
+ * permissions are all derived from the contract in functions/api.ts.
+ */
+export class PreventComplianceStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly api: apigw.HttpApi;
+  readonly functions: Record<GroupName, ApiFunction>;
+
+  constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
+    super(scope, id, props);
+    const allowedOrigins = props.allowedOrigins?.length ? props.allowedOrigins : ['*'];
+
+    // ---- Data: the single table, built from its one definition -----------------------
+    const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: stringKey(TABLE.partitionKey),
+      sortKey: stringKey(TABLE.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Compliance records outlive any stack: never delete or replace the table with it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of Object.values(TABLE.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    // ---- Identity ------------------------------------------------------------------
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Users are invited by the steering group (AdminCreateUser), never self-registered.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      // Email is the username but deliberately not a *required* attribute: Cognito wants
+      // required attributes writable by app clients, and this client must not write it.
+      // AdminCreateUser always sets it (functions/identity/directory.ts).
+      // Set once at invitation; immutable, so not even an admin call can move a user to
+      // another partnership or authority. Cognito exposes them as custom:<name>.
+      customAttributes: {
+        tenantId: new cognito.StringAttribute({ mutable: false }),
+        authorityId: new cognito.StringAttribute({ mutable: false }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // One group per role: the `cognito:groups` claim is where the role comes from.
+    for (const role of ROLES) {
+      new cognito.CfnUserPoolGroup(this, `Group${role.split('-').map(capitalise).join('')}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `Role ${role}`,
+      });
+    }
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
+      // No hosted UI: the client signs in with SRP and sends the ID token.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes('tenantId', 'authorityId'),
+      // Deliberately without the custom attributes (a user must not rebind themselves to
+      // another partnership or authority) and without email, which is the username the
+      // users group creates and deletes by.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }).withCustomAttributes('tenantId'),
+    });
+
+    // ---- Functions: one per resource group ------------------------------------------
+    const functions = {} as Record<GroupName, ApiFunction>;
+    for (const [group, spec] of Object.entries(GROUPS) as [GroupName, (typeof GROUPS)[GroupName]][]) {
+      const fn = new ApiFunction(this, `${capitalise(group)}Function`, {
+        entry: path.join(PROJECT_ROOT, spec.entry),
+        projectRoot: PROJECT_ROOT,
+        description: `Prevent compliance API: ${group} routes`,
+        logLevel: props.logLevel,
+        environment: { ALLOWED_ORIGINS: allowedOrigins.join(',') },
+      });
+      if (spec.table !== 'none') fn.bindTable(this.table, spec.table);
+      functions[group] = fn;
+    }
+    this.functions = functions;
+
+    // The users group invites and removes users: exactly the three admin calls it makes,
+    // on this pool only (no cognito-idp:*, no other pool).
+    functions.users.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    functions.users.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...USER_DIRECTORY_ACTIONS], resources: [this.userPool.userPoolArn] }),
+    );
+
+    // ---- HTTP API: every route of the contract, none by hand ------------------------
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: 'prevent-compliance',
+      corsPreflight: {
+        allowOrigins: allowedOrigins,
+        allowHeaders: ['authorization', 'content-type'],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        maxAge: Duration.hours(1),
+      },
+    });
+    // Verifies the ID token (signature, expiry, issuer = this pool, aud = this client);
+    // the ID token is the one that carries custom:tenantId and custom:authorityId.
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
+      userPoolClients: [this.userPoolClient],
+    });
+    const noAuth = new apigw.HttpNoneAuthorizer();
+    // One integration per group, shared by the group's routes.
+    const integrations = {} as Record<GroupName, HttpLambdaIntegration>;
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      integrations[group] = new HttpLambdaIntegration(`${capitalise(group)}Integration`, functions[group]);
+    }
+    for (const route of Object.values(ROUTES) as RouteContract[]) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integrations[route.group],
+        // Explicit even for public routes, so a default authorizer added later cannot
+        // silently change what /health and /openapi.json require.
+        authorizer: route.auth === 'jwt' ? authorizer : noAuth,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+}

@@ -1,0 +1,253 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../domain/shared/identity';
+import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
+import { TABLE } from '../../functions/data/table';
+import { PreventComplianceStack } from '../../infra/stack';
+
+/**
+ * Properties of the synthesised CloudFormation template that protect data and tenants.
+ * The stack is synthesised once (real esbuild bundling of every group, a few seconds).
+ */
+
+// CloudFormation resources are untyped JSON.
+type Resource = { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+/** The only routes that may be reached without a token. */
+const PUBLIC_ROUTE_KEYS = ['GET /health', 'GET /openapi.json'];
+const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
+
+let template: Template;
+
+function resources(type: string): [string, Resource][] {
+  return Object.entries(template.findResources(type) as Record<string, Resource>);
+}
+
+function only(type: string): [string, Resource] {
+  const all = resources(type);
+  expect(all, `exactly one ${type}`).toHaveLength(1);
+  return all[0];
+}
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Logical id of the Lambda function behind an API route (route → integration → function). */
+function functionIdOfRoute(key: string): string {
+  const route = resources('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key);
+  expect(route, `route ${key}`).toBeDefined();
+  const [prefix, ref] = route![1].Properties.Target['Fn::Join'][1];
+  expect(prefix).toBe('integrations/');
+  const integration = template.toJSON().Resources[ref.Ref] as Resource;
+  expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+  return integration.Properties.IntegrationUri['Fn::GetAtt'][0];
+}
+
+/** Logical id of the function of a group, found through the group's first route. */
+function functionIdOfGroup(group: GroupName): string {
+  const route = Object.values(ROUTES).find((r) => r.group === group);
+  expect(route, `a route of group ${group}`).toBeDefined();
+  return functionIdOfRoute(routeKey(route!));
+}
+
+/** Every policy statement attached to a function's execution role. */
+function statementsOf(functionId: string): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  const fn = template.toJSON().Resources[functionId] as Resource;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return resources('AWS::IAM::Policy')
+    .filter(([, p]) => asArray(p.Properties.Roles).some((r: { Ref?: string }) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+
+const actionsOf = (functionId: string) => statementsOf(functionId).flatMap((s) => asArray(s.Action));
+
+const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
+  (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
+
+beforeAll(() => {
+  const app = new App();
+  template = Template.fromStack(new PreventComplianceStack(app, 'Test'));
+}, 120_000);
+
+describe('table', () => {
+  it('is on-demand, recoverable, protected from deletion, retained and encrypted', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.SSESpecification?.SSEEnabled).toBe(true);
+  });
+
+  it('has the keys, TTL attribute and indexes of TABLE', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
+    const indexes = table.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[];
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(Object.values(TABLE.indexes).map((i) => i.name).sort());
+    for (const index of Object.values(TABLE.indexes)) {
+      expect(indexes.find((i) => i.IndexName === index.name)?.KeySchema).toEqual([
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ]);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the routes of the contract', () => {
+    const keys = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+    expect(keys).toHaveLength(Object.keys(ROUTES).length);
+    expect(keys.sort()).toEqual(Object.values(ROUTES).map(routeKey).sort());
+  });
+
+  it('leaves only /health and /openapi.json open; every other route needs a JWT', () => {
+    const [authorizerId] = only('AWS::ApiGatewayV2::Authorizer');
+    for (const [, route] of resources('AWS::ApiGatewayV2::Route')) {
+      const key = route.Properties.RouteKey as string;
+      if (PUBLIC_ROUTE_KEYS.includes(key)) {
+        expect(route.Properties.AuthorizationType, key).toBe('NONE');
+        expect(route.Properties.AuthorizerId, key).toBeUndefined();
+      } else {
+        expect(route.Properties.AuthorizationType, key).toBe('JWT');
+        expect(route.Properties.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      }
+    }
+  });
+
+  it('verifies Cognito ID tokens of this pool and client', () => {
+    const [, authorizer] = only('AWS::ApiGatewayV2::Authorizer');
+    const [poolId] = only('AWS::Cognito::UserPool');
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    expect(authorizer.Properties.JwtConfiguration).toEqual({
+      Audience: [{ Ref: clientId }],
+      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] },
+    });
+  });
+
+  it('sends every route to the function of its group, one function per group', () => {
+    const byGroup = new Map<GroupName, string>();
+    for (const route of Object.values(ROUTES)) {
+      const fnId = functionIdOfRoute(routeKey(route));
+      byGroup.set(route.group, byGroup.get(route.group) ?? fnId);
+      expect(fnId, routeKey(route)).toBe(byGroup.get(route.group));
+    }
+    expect(new Set(byGroup.values()).size).toBe(Object.keys(GROUPS).length);
+    for (const [group, fnId] of byGroup) {
+      expect((template.toJSON().Resources[fnId] as Resource).Properties.Description).toContain(`${group} routes`);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('one per group, all Node 22 on arm64 with a bounded log group', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(Object.keys(GROUPS).length);
+    const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      const logGroup = logGroups[fn.Properties.LoggingConfig?.LogGroup?.Ref];
+      expect(logGroup, `log group of ${id}`).toBeDefined();
+      expect(logGroup.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the table name only to groups that use the table', () => {
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      if (GROUPS[group].table === 'none') expect(vars.TABLE_NAME, group).toBeUndefined();
+      else expect(vars.TABLE_NAME, group).toEqual({ Ref: only('AWS::DynamoDB::Table')[0] });
+    }
+  });
+
+  it('read-only groups cannot write to the table', () => {
+    const readOnly = groupsWithTable('RO');
+    expect(readOnly.length).toBeGreaterThan(0);
+    for (const group of readOnly) {
+      const actions = actionsOf(functionIdOfGroup(group));
+      expect(actions, group).toContain('dynamodb:Query');
+      expect(actions, group).not.toContain('dynamodb:*');
+      for (const write of DYNAMODB_WRITE_ACTIONS) expect(actions, group).not.toContain(write);
+    }
+  });
+
+  it('read/write groups can write, groups without the table have no DynamoDB access at all', () => {
+    for (const group of groupsWithTable('RW')) expect(actionsOf(functionIdOfGroup(group)), group).toContain('dynamodb:PutItem');
+    for (const group of groupsWithTable('none')) {
+      expect(actionsOf(functionIdOfGroup(group)).filter((a) => a.startsWith('dynamodb:')), group).toEqual([]);
+    }
+  });
+
+  it('only the users group may call Cognito, with exactly the three admin actions on this pool', () => {
+    const [poolId] = only('AWS::Cognito::UserPool');
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const statements = statementsOf(functionIdOfGroup(group)).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('cognito-idp:')),
+      );
+      const actions = statements.flatMap((s) => asArray(s.Action));
+      if (group !== 'users') {
+        expect(actions, group).toEqual([]);
+        continue;
+      }
+      expect([...actions].sort()).toEqual([...USER_DIRECTORY_ACTIONS].sort());
+      expect(actions).not.toContain('cognito-idp:*');
+      for (const s of statements) expect(s.Resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      expect(vars.USER_POOL_ID).toEqual({ Ref: poolId });
+    }
+  });
+});
+
+describe('user pool', () => {
+  it('is invitation-only, retained, with TOTP MFA and email-only recovery', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    expect(pool.Properties.UsernameAttributes).toEqual(['email']);
+    expect(pool.Properties.MfaConfiguration).toBe('OPTIONAL');
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.Properties.AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: 'verified_email', Priority: 1 }]);
+    expect(pool.Properties.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+  });
+
+  it('has immutable tenantId and authorityId attributes', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    const schema = pool.Properties.Schema as { Name: string; Mutable?: boolean; AttributeDataType: string }[];
+    for (const name of ['tenantId', 'authorityId']) {
+      expect(schema.find((a) => a.Name === name), name).toEqual({ Name: name, AttributeDataType: 'String', Mutable: false });
+    }
+  });
+
+  it('has one group per role', () => {
+    const names = resources('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName as string);
+    expect(names.sort()).toEqual([...ROLES].sort());
+  });
+
+  it('client reads the custom attributes but cannot write them', () => {
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect([...client.Properties.ExplicitAuthFlows].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect(client.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:tenantId', 'custom:authorityId']));
+    // An absent WriteAttributes means Cognito's default set, so it must be explicit.
+    const write = client.Properties.WriteAttributes as string[];
+    expect(Array.isArray(write) && write.length > 0).toBe(true);
+    expect(write).not.toContain('custom:tenantId');
+    expect(write).not.toContain('custom:authorityId');
+    expect(write.filter((a) => a.startsWith('custom:'))).toEqual([]);
+  });
+});
+
+describe('outputs', () => {
+  it('exports the API URL, user pool, client and table', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+  });
+});

@@ -1,0 +1,227 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteId } from '../../functions/api';
+import { LocalIssuer } from '../../infra/local/issuer';
+import { TestApi } from '../support/api';
+import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
+import { useFreshTable } from '../support/table';
+
+/**
+ * The authorization matrix: every route × every role × own authority / another authority
+ * of the same partnership / an authority of another partnership, plus missing, forged,
+ * expired and tenant-less tokens. Expected statuses are written out in full, and every
+ * body is searched for the other partnership's data. A route added to functions/api.ts
+ * without a row here fails the completeness test.
+ */
+useFreshTable();
+
+type Target = 'own' | 'other' | 'foreign';
+type Who = 'steering-group' | 'authority-lead' | 'authority-editor' | 'viewer@authority' | 'viewer@partnership';
+const WHO: Who[] = ['steering-group', 'authority-lead', 'authority-editor', 'viewer@authority', 'viewer@partnership'];
+const TARGETS: Target[] = ['own', 'other', 'foreign'];
+
+interface Ctx {
+  alpha: PartnershipFixture;
+  beta: PartnershipFixture;
+  /** Authority id for the target, seen from a caller in alpha whose own authority is `a`. */
+  authority(target: Target): string;
+  version(authorityId: string): Promise<number>;
+  unique(): string;
+}
+
+interface Row {
+  /** Builds the request; `target` only matters for routes about one authority. */
+  request(ctx: Ctx, target: Target): Promise<{ method: string; url: string; body?: unknown }>;
+  /** Expected status per caller; a number applies to all targets. */
+  expect: Record<Who, number | Record<Target, number>>;
+  /** Routes that name no authority are checked once, not per target. */
+  targeted?: boolean;
+}
+
+const all = (status: number): Row['expect'] => Object.fromEntries(WHO.map((w) => [w, status])) as Row['expect'];
+const scoped = (own: number, other: number, foreign = 404) => ({ own, other, foreign });
+
+const MATRIX: Record<RouteId, Row | 'public'> = {
+  health: 'public',
+  openapi: 'public',
+  me: { request: async () => ({ method: 'GET', url: '/me' }), expect: all(200) },
+  listAuthorities: { request: async () => ({ method: 'GET', url: '/authorities' }), expect: all(200) },
+  createAuthority: {
+    request: async (ctx) => ({
+      method: 'POST',
+      url: '/authorities',
+      body: { id: `new-${ctx.unique()}`, name: 'Matrix College', sector: 'education-childcare', type: 'fe-college' },
+    }),
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  getAuthority: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}` }),
+    expect: {
+      'steering-group': scoped(200, 200),
+      'authority-lead': scoped(200, 404),
+      'authority-editor': scoped(200, 404),
+      'viewer@authority': scoped(200, 404),
+      'viewer@partnership': scoped(200, 200),
+    },
+  },
+  updateAuthority: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const id = ctx.authority(t);
+      const version = t === 'foreign' ? 1 : await ctx.version(id);
+      const isOpcc = id.endsWith('-opcc');
+      return {
+        method: 'PUT',
+        url: `/authorities/${id}`,
+        body: isOpcc
+          ? { name: `OPCC ${ctx.unique()}`, sector: 'police', type: 'opcc', version }
+          : { name: `Council ${ctx.unique()}`, sector: 'local-government', type: 'district-council', version },
+      };
+    },
+    expect: {
+      'steering-group': scoped(200, 200),
+      'authority-lead': scoped(200, 404),
+      'authority-editor': scoped(403, 403, 403),
+      'viewer@authority': scoped(403, 403, 403),
+      'viewer@partnership': scoped(403, 403, 403),
+    },
+  },
+  listUsers: { request: async () => ({ method: 'GET', url: '/users' }), expect: { ...all(403), 'steering-group': 200 } },
+  createUser: {
+    request: async (ctx) => ({
+      method: 'POST',
+      url: '/users',
+      body: { email: `user-${ctx.unique()}@example.org`, role: 'authority-editor', authorityId: ctx.alpha.authorities.a },
+    }),
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  listAudit: { request: async () => ({ method: 'GET', url: '/audit?limit=100' }), expect: { ...all(403), 'steering-group': 200 } },
+};
+
+let api: TestApi;
+let ctx: Ctx;
+const tokenOf: Record<Who, string> = {} as Record<Who, string>;
+
+beforeAll(async () => {
+  api = await TestApi.create();
+  const alpha = await seedPartnership(api, 'alpha');
+  const beta = await seedPartnership(api, 'beta');
+  // Give the other partnership users and audit events of its own, so leaks would show.
+  await api.request('POST', '/users', { token: beta.tokens['steering-group'], body: { email: 'someone@beta.example', role: 'viewer' } });
+  let n = 0;
+  ctx = {
+    alpha,
+    beta,
+    authority: (t) => (t === 'own' ? alpha.authorities.a : t === 'other' ? alpha.authorities.b : beta.authorities.a),
+    version: async (id) => (await api.request('GET', `/authorities/${id}`, { token: alpha.tokens['steering-group'] })).body.version,
+    unique: () => `${Date.now().toString(36)}${(n++).toString(36)}`,
+  };
+  tokenOf['steering-group'] = alpha.tokens['steering-group'];
+  tokenOf['authority-lead'] = alpha.tokens['authority-lead@a'];
+  tokenOf['authority-editor'] = alpha.tokens['authority-editor@a'];
+  tokenOf['viewer@authority'] = alpha.tokens['viewer@a'];
+  tokenOf['viewer@partnership'] = alpha.tokens['viewer@partnership'];
+});
+
+/** Nothing of partnership beta may appear in any answer to a caller of alpha. */
+function expectNoForeignData(text: string) {
+  expect(text).not.toMatch(/beta/i);
+}
+
+describe('authorization matrix', () => {
+  it('has a row for every route in the API contract', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  for (const [routeId, row] of Object.entries(MATRIX) as [RouteId, Row | 'public'][]) {
+    const contract = ROUTES[routeId];
+    if (row === 'public') {
+      it(`${routeId}: ${contract.method} ${contract.path} answers without a token`, async () => {
+        const res = await api.request(contract.method, contract.path);
+        expect(res.status).toBe(200);
+      });
+      continue;
+    }
+
+    for (const who of WHO) {
+      const targets: Target[] = row.targeted ? TARGETS : ['own'];
+      for (const target of targets) {
+        const expected = typeof row.expect[who] === 'number' ? (row.expect[who] as number) : (row.expect[who] as Record<Target, number>)[target];
+        const label = row.targeted ? `${who} → ${target} authority` : who;
+        it(`${routeId}: ${label} → ${expected}`, async () => {
+          const req = await row.request(ctx, target);
+          const res = await api.request(req.method, req.url, { token: tokenOf[who], body: req.body });
+          expect(res.status, res.text).toBe(expected);
+          expectNoForeignData(res.text);
+        });
+      }
+    }
+
+    it(`${routeId}: no token → 401, forged or expired token → 401, token without a partnership → 403`, async () => {
+      const req = await row.request(ctx, 'own');
+      expect((await api.request(req.method, req.url, { body: req.body })).status).toBe(401);
+
+      const forger = await LocalIssuer.ephemeral();
+      const forged = await forger.mint({ sub: 'x', tenantId: 'alpha', role: 'steering-group' });
+      expect((await api.request(req.method, req.url, { token: forged, body: req.body })).status).toBe(401);
+
+      const expired = await api.issuer.mint({ sub: 'x', tenantId: 'alpha', role: 'steering-group' }, '-1m');
+      expect((await api.request(req.method, req.url, { token: expired, body: req.body })).status).toBe(401);
+
+      const noTenant = await api.token({ sub: 'x', role: 'steering-group' });
+      const res = await api.request(req.method, req.url, { token: noTenant, body: req.body });
+      expect(res.status).toBe(403);
+      expectNoForeignData(res.text);
+
+      const noRole = await api.token({ sub: 'x', tenantId: 'alpha' });
+      expect((await api.request(req.method, req.url, { token: noRole, body: req.body })).status).toBe(403);
+
+      const twoRoles = await api.token({ sub: 'x', tenantId: 'alpha', claims: { 'cognito:groups': ['viewer', 'steering-group'] } });
+      expect((await api.request(req.method, req.url, { token: twoRoles, body: req.body })).status).toBe(403);
+
+      const leadWithoutAuthority = await api.token({ sub: 'x', tenantId: 'alpha', role: 'authority-lead' });
+      expect((await api.request(req.method, req.url, { token: leadWithoutAuthority, body: req.body })).status).toBe(403);
+    });
+  }
+});
+
+describe('ids in paths and bodies never widen access', () => {
+  it('an authority-scoped caller sees only its own authority in lists', async () => {
+    const res = await api.request('GET', '/authorities', { token: tokenOf['authority-editor'] });
+    expect(res.body.items.map((a: { id: string }) => a.id)).toEqual([ctx.alpha.authorities.a]);
+  });
+
+  it('the steering group lists its own partnership only', async () => {
+    const res = await api.request('GET', '/authorities', { token: tokenOf['steering-group'] });
+    const ids = res.body.items.map((a: { id: string }) => a.id);
+    expect(ids).toEqual(expect.arrayContaining([ctx.alpha.authorities.a, ctx.alpha.authorities.b]));
+    expect(ids.every((id: string) => !id.startsWith('beta'))).toBe(true);
+  });
+
+  it('a tenant id in the body is ignored: the record lands in the caller’s partnership', async () => {
+    const res = await api.request('POST', '/authorities', {
+      token: ctx.beta.tokens['steering-group'],
+      body: { id: 'smuggled', tenantId: 'alpha', name: 'Smuggled', sector: 'police', type: 'police-force' },
+    });
+    expect(res.status).toBe(201);
+    expect((await api.request('GET', '/authorities/smuggled', { token: tokenOf['steering-group'] })).status).toBe(404);
+    expect((await api.request('GET', '/authorities/smuggled', { token: ctx.beta.tokens['steering-group'] })).status).toBe(200);
+  });
+
+  it('a user cannot be placed in an authority of another partnership', async () => {
+    const res = await api.request('POST', '/users', {
+      token: tokenOf['steering-group'],
+      body: { email: 'cross@example.org', role: 'authority-lead', authorityId: ctx.beta.authorities.a },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.errors[0].path).toBe('authorityId');
+  });
+
+  it('an audit cursor of another partnership is refused', async () => {
+    const foreign = await api.request('GET', '/audit?limit=1', { token: ctx.beta.tokens['steering-group'] });
+    expect(foreign.body.nextCursor).toBeTruthy();
+    const res = await api.request('GET', `/audit?limit=1&cursor=${foreign.body.nextCursor}`, { token: tokenOf['steering-group'] });
+    expect(res.status).toBe(400);
+    expectNoForeignData(res.text);
+  });
+});
