@@ -120,7 +120,7 @@ export class PreventComplianceStack extends Stack {
       // Deliberately without the custom attributes (a user must not rebind themselves to
       // another partnership or authority) and without email, which is the username the
       // users group creates and deletes by.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }).withCustomAttributes('tenantId'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
     // ---- Functions: one per resource group ------------------------------------------

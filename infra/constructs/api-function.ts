@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -59,6 +59,8 @@ export class ApiFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         target: 'node22',
+        // esbuild's per-bundle size report is noise in synth and test output.
+        logLevel: LogLevel.WARNING,
         // Bundle the AWS SDK too, so the deployed code runs the versions pinned in
         // package-lock.json rather than whatever the Lambda runtime happens to ship.
         externalModules: [],
