@@ -4,6 +4,12 @@ import { Authority, CreateAuthority, UpdateAuthority } from '../domain/authoriti
 import { EntityId } from '../domain/shared/ids';
 import { Role, type Role as RoleT } from '../domain/shared/identity';
 import { CreateUser, User } from '../domain/users/user';
+import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
+import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
+import { PutPlan, TrainingPlan } from '../domain/training/plan';
+import { Completion, CompletionInput, StaffRef } from '../domain/training/completions';
+import { CompletionQuery } from '../domain/training/service';
+import { Session, SessionFields } from '../domain/training/sessions';
 
 /**
  * The API contract: every route, once. The CDK stack wires API Gateway routes from it,
@@ -18,6 +24,8 @@ export const GROUPS = {
   authorities: { entry: 'functions/handlers/authorities.ts', table: 'RW' },
   users: { entry: 'functions/handlers/users.ts', table: 'RW' },
   audit: { entry: 'functions/handlers/audit.ts', table: 'RO' },
+  partnership: { entry: 'functions/handlers/partnership.ts', table: 'RW' },
+  training: { entry: 'functions/handlers/training.ts', table: 'RW' },
 } as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW' }>;
 export type GroupName = keyof typeof GROUPS;
 
@@ -35,6 +43,8 @@ export interface RouteContract {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** `text/csv` bodies arrive as a string; everything else is JSON. */
+  bodyContentType?: 'application/json' | 'text/csv';
   response: z.ZodType;
   status?: number;
 }
@@ -52,6 +62,42 @@ const Me = z.object({
 });
 const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page') });
+
+const AuthorityParam = z.object({ id: EntityId.describe('Authority id') });
+const YearQuery = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).optional().describe('UK financial year, e.g. 2024-25; default: the current one') });
+const DateRange = z.object({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+});
+const RoleCoverage = z.object({
+  roleId: z.string(), name: z.string(), headcount: z.number(), staffRecorded: z.number(), covered: z.number(),
+  coverage: z.number().nullable(), meetsTarget: z.boolean(),
+});
+const CoverageTotal = z.object({ headcount: z.number(), covered: z.number(), coverage: z.number().nullable(), meetsTarget: z.boolean() });
+const Coverage = z.object({
+  authorityId: z.string(), asOf: z.string(), target: z.number(), roles: z.array(RoleCoverage), total: CoverageTotal, staffWithoutRole: z.number(),
+});
+const TrainingSummary = z.object({
+  authorityId: z.string(),
+  year: z.string(),
+  asOf: z.string(),
+  coverage: Coverage,
+  completions: z.number(),
+  peopleTrained: z.number(),
+  courses: z.array(z.object({ courseId: z.string(), completions: z.number(), people: z.number() })),
+  sessions: z.object({
+    count: z.number(), attendees: z.number(), feedbackRespondents: z.number(), feedbackGoodOrExcellent: z.number(), feedbackShare: z.number().nullable(),
+  }),
+  refreshersOverdue: z.number(),
+  refreshersDueWithin60Days: z.number(),
+});
+const ImportResult = z.object({
+  importId: z.string(),
+  rows: z.number().describe('Data rows in the file (header excluded)'),
+  imported: z.number().describe('New completions stored'),
+  duplicates: z.number().describe('Rows already recorded (same staff reference, course and date)'),
+  rejected: z.array(z.object({ line: z.number().describe('Line in the file; the header is line 1'), reasons: z.array(z.string()) })),
+});
 
 function route<const R extends RouteContract>(r: R): R {
   return r;
@@ -99,6 +145,77 @@ export const ROUTES = {
   listAudit: route({
     method: 'GET', path: '/audit', group: 'audit', auth: 'jwt', roles: ['steering-group'],
     summary: 'The partnership’s audit trail, newest first', query: AuditQuery, response: pageOf(AuditEvent),
+  }),
+  getSettings: route({
+    method: 'GET', path: '/settings', group: 'partnership', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The partnership’s settings (coverage target, retention)', response: SettingsView,
+  }),
+  putSettings: route({
+    method: 'PUT', path: '/settings', group: 'partnership', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Change the partnership’s settings', body: PutSettings, response: SettingsView,
+  }),
+  listCourses: route({
+    method: 'GET', path: '/courses', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The partnership’s course catalogue', response: z.object({ items: z.array(Course) }),
+  }),
+  createCourse: route({
+    method: 'POST', path: '/courses', group: 'training', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Add a course to the catalogue', body: CreateCourse, response: Course, status: 201,
+  }),
+  updateCourse: route({
+    method: 'PUT', path: '/courses/{id}', group: 'training', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Change a course (level, refresher interval, aliases)', params: IdParam, body: UpdateCourse, response: Course,
+  }),
+  getTrainingPlan: route({
+    method: 'GET', path: '/authorities/{id}/training-plan', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Which roles need which training, with headcounts', params: AuthorityParam, response: TrainingPlan.partial({ createdAt: true, createdBy: true, updatedAt: true, updatedBy: true }).extend({ version: z.number().int() }),
+  }),
+  putTrainingPlan: route({
+    method: 'PUT', path: '/authorities/{id}/training-plan', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Replace the authority’s training plan', params: AuthorityParam, body: PutPlan, response: TrainingPlan,
+  }),
+  listCompletions: route({
+    method: 'GET', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Completions, filtered by course, role, date range or refreshers due within N days; paged',
+    params: AuthorityParam, query: CompletionQuery, response: pageOf(Completion),
+  }),
+  recordCompletion: route({
+    method: 'POST', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Record one completion', params: AuthorityParam, body: CompletionInput, response: Completion, status: 201,
+  }),
+  importCompletions: route({
+    method: 'POST', path: '/authorities/{id}/completions/import', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Import completions from a learning system’s CSV export (columns in the README; at most 5 MB and 20,000 rows)',
+    params: AuthorityParam, query: z.object({ fileName: z.string().max(200).optional() }),
+    body: z.string().describe('The CSV file'), bodyContentType: 'text/csv', response: ImportResult,
+  }),
+  eraseStaffTraining: route({
+    method: 'DELETE', path: '/authorities/{id}/staff/{staffRef}/completions', group: 'training', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Erase every training record of one staff reference (data subject request)',
+    params: AuthorityParam.extend({ staffRef: StaffRef }), response: z.object({ erased: z.number() }),
+  }),
+  listSessions: route({
+    method: 'GET', path: '/authorities/{id}/sessions', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Delivered sessions by date range', params: AuthorityParam, query: DateRange, response: z.object({ items: z.array(Session) }),
+  }),
+  createSession: route({
+    method: 'POST', path: '/authorities/{id}/sessions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Record a delivered session', params: AuthorityParam, body: SessionFields, response: Session, status: 201,
+  }),
+  updateSession: route({
+    method: 'PUT', path: '/authorities/{id}/sessions/{sessionId}', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Correct a delivered session', params: AuthorityParam.extend({ sessionId: EntityId }),
+    body: SessionFields.and(z.object({ version: z.number().int().positive() })), response: Session,
+  }),
+  trainingSummary: route({
+    method: 'GET', path: '/authorities/{id}/training-summary', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Coverage against the plan, counts per course, sessions and refreshers for a year',
+    params: AuthorityParam, query: YearQuery, response: TrainingSummary,
+  }),
+  partnershipCoverage: route({
+    method: 'GET', path: '/training/coverage', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Training coverage of every authority you can see',
+    response: z.object({ items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage) })) }),
   }),
 } satisfies Record<string, RouteContract>;
 

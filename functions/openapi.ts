@@ -21,7 +21,8 @@ export function openApiDocument() {
   for (const [operationId, r] of Object.entries(ROUTES) as [string, RouteContract][]) {
     const errors: Record<number, string> = { 400: 'Invalid input (field errors listed)', 500: 'Internal error' };
     if (r.auth === 'jwt') Object.assign(errors, { 401: 'No or invalid token', 403: 'Role not allowed', 404: 'Not found or not yours' });
-    if (r.method === 'PUT' || r.method === 'POST') errors[409] = 'Version conflict or duplicate';
+    if (r.method === 'PUT' || r.method === 'POST') errors[409] = 'Version conflict, duplicate, or an import in progress';
+    if (r.bodyContentType === 'text/csv') errors[413] = 'File too large';
     registry.registerPath({
       operationId,
       method: r.method.toLowerCase() as 'get',
@@ -32,7 +33,7 @@ export function openApiDocument() {
       request: {
         params: r.params,
         query: r.query,
-        body: r.body ? { content: { 'application/json': { schema: r.body } }, required: true } : undefined,
+        body: r.body ? { content: { [r.bodyContentType ?? 'application/json']: { schema: r.body } }, required: true } : undefined,
       },
       responses: {
         [r.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: r.response } } },

@@ -3,18 +3,32 @@ import { TenantId } from '../shared/ids';
 import { RecordMeta } from '../shared/records';
 import { auditEvent, type Actor, type AuditEvent } from '../audit/audit';
 import type { Clock, IdGenerator } from '../shared/ports';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { requireRole, type Caller } from '../shared/identity';
+import { nextMeta } from '../shared/records';
+import { STANDARD_COURSES, type Course } from '../training/courses';
 
 /** A partnership is one tenant: a county's Prevent partnership and its steering group. */
 export const PartnershipFields = z.object({
   name: z.string().trim().min(1).max(200),
   county: z.string().trim().min(1).max(100).optional(),
 });
-export const Partnership = PartnershipFields.extend({ id: TenantId }).extend(RecordMeta.shape);
+/** Settings each partnership's steering group chooses; defaults are stated in the README. */
+export const PartnershipSettings = z.object({
+  coverageTarget: z.number().min(0).max(1).describe('Share of each role that must be in date, e.g. 0.85'),
+  trainingRetentionYears: z.number().int().min(1).max(25).describe('Staff-level training records are deleted this many years after completion'),
+});
+export type PartnershipSettings = z.infer<typeof PartnershipSettings>;
+export const DEFAULT_SETTINGS: PartnershipSettings = { coverageTarget: 0.85, trainingRetentionYears: 6 };
+
+export const Partnership = PartnershipFields.extend({ id: TenantId, settings: PartnershipSettings.partial().optional() }).extend(RecordMeta.shape);
 export type Partnership = z.infer<typeof Partnership>;
 
 export interface PartnershipStore {
   get(tenantId: string): Promise<Partnership | undefined>;
-  create(partnership: Partnership, audit: AuditEvent): Promise<void>;
+  /** Creates the partnership with its starting course catalogue, in one transaction. */
+  create(partnership: Partnership, audit: AuditEvent, courses?: readonly Course[]): Promise<void>;
+  update(partnership: Partnership, expectedVersion: number, audit: AuditEvent): Promise<void>;
 }
 
 /** The platform operator, who creates partnerships from the command line (never through the API). */
@@ -24,7 +38,7 @@ export function newPartnership(
   input: { id: string; name: string; county?: string },
   clock: Clock,
   ids: IdGenerator,
-): { partnership: Partnership; audit: AuditEvent } {
+): { partnership: Partnership; audit: AuditEvent; courses: Course[] } {
   const parsed = PartnershipFields.extend({ id: TenantId }).parse(input);
   const at = clock.now();
   const iso = at.toISOString();
@@ -42,5 +56,44 @@ export function newPartnership(
     entityId: parsed.id,
     after: partnership,
   });
-  return { partnership, audit };
+  const meta = { version: 1, createdAt: iso, createdBy: PLATFORM_OPERATOR.userId, updatedAt: iso, updatedBy: PLATFORM_OPERATOR.userId };
+  const courses = STANDARD_COURSES.map((c) => ({ ...c, ...meta }));
+  return { partnership, audit, courses };
+}
+
+export function settingsOf(partnership: Pick<Partnership, 'settings'> | undefined): PartnershipSettings {
+  return { ...DEFAULT_SETTINGS, ...partnership?.settings };
+}
+
+export const PutSettings = PartnershipSettings.extend({ version: z.number().int().positive().describe("The partnership record's version") });
+export const SettingsView = PartnershipSettings.extend({ version: z.number().int() });
+
+export function settingsService(deps: { store: PartnershipStore; clock: Clock; ids: IdGenerator }) {
+  async function load(tenantId: string) {
+    const p = await deps.store.get(tenantId);
+    if (!p) throw new NotFoundError('Partnership');
+    return p;
+  }
+  return {
+    async get(caller: Caller) {
+      const p = await load(caller.tenantId);
+      return { ...settingsOf(p), version: p.version };
+    },
+    async put(caller: Caller, input: z.infer<typeof PutSettings>) {
+      requireRole(caller, 'steering-group');
+      const current = await load(caller.tenantId);
+      const { version, ...settings } = input;
+      if (version !== current.version) {
+        throw new ConflictError('The settings were changed by someone else; reload them and try again.', { reason: 'stale_version', currentVersion: current.version });
+      }
+      const now = deps.clock.now();
+      const updated: Partnership = { ...current, settings, ...nextMeta(current, caller, now) };
+      await deps.store.update(
+        updated,
+        version,
+        auditEvent(caller, now, deps.ids, { action: 'update', entityType: 'partnership', entityId: caller.tenantId, before: settingsOf(current), after: settings }),
+      );
+      return { ...settings, version: updated.version };
+    },
+  };
 }

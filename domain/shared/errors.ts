@@ -40,11 +40,11 @@ export class ConflictError extends DomainError {
   readonly code: string;
   constructor(
     message: string,
-    readonly details: { currentVersion?: number; reason: 'stale_version' | 'already_exists' | 'immutable' } = {
+    readonly details: { currentVersion?: number; reason: 'stale_version' | 'already_exists' | 'immutable' | 'busy' } = {
       reason: 'stale_version',
     },
   ) {
     super(message);
-    this.code = details.reason === 'already_exists' ? 'already_exists' : details.reason === 'immutable' ? 'immutable' : 'version_conflict';
+    this.code = details.reason === 'stale_version' ? 'version_conflict' : details.reason;
   }
 }

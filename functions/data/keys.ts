@@ -26,6 +26,12 @@ export function tenantKeyPrefix(tenantId: string): string {
 
 type Key = { PK: string; SK: string };
 
+/** Free text (staff references, emails, subjects) made safe for a key: `#` becomes `%23`. */
+const enc = (text: string) => encodeURIComponent(text);
+
+/** A completion as the keys need it. */
+type CompletionKeyParts = { staffRef: string; courseId: string; completedOn: string; expiresOn: string | null };
+
 export const keys = {
   partnership: (tenantId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}PARTNERSHIP`, SK: 'PARTNERSHIP' }),
 
@@ -70,5 +76,60 @@ export const keys = {
         [TABLE.indexes.GSI2.sortKey]: sort,
       };
     },
+  },
+
+  courses: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}COURSE`, skPrefix: 'COURSE#' }),
+  course: (tenantId: string, courseId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}COURSE`, SK: `COURSE#${id(courseId)}` }),
+
+  /**
+   * An authority's training partition: its plan, its imports and the completions. The
+   * current completion of each (person, course) is `CUR#…`; superseded ones are `HIST#…`.
+   */
+  training: {
+    partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}TRAINING#${id(authorityId)}`,
+    plan: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'PLAN' }),
+    importRecord: (tenantId: string, authorityId: string, importId: string): Key => ({
+      PK: keys.training.partition(tenantId, authorityId),
+      SK: `IMPORT#${id(importId)}`,
+    }),
+    importLock: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'IMPORT-LOCK' }),
+    currentPrefix: 'CUR#',
+    current: (tenantId: string, authorityId: string, c: Pick<CompletionKeyParts, 'staffRef' | 'courseId'>): Key => ({
+      PK: keys.training.partition(tenantId, authorityId),
+      SK: `CUR#${enc(c.staffRef)}#${id(c.courseId)}`,
+    }),
+    history: (tenantId: string, authorityId: string, c: Pick<CompletionKeyParts, 'staffRef' | 'courseId' | 'completedOn'>): Key => ({
+      PK: keys.training.partition(tenantId, authorityId),
+      SK: `HIST#${enc(c.staffRef)}#${id(c.courseId)}#${c.completedOn}`,
+    }),
+    /** Both slots of one staff reference, for erasure. */
+    staffPrefixes: (staffRef: string) => [`CUR#${enc(staffRef)}#`, `HIST#${enc(staffRef)}#`],
+    /** Completions by date (GSI1), every slot. */
+    byDate: (tenantId: string, authorityId: string) => ({ index: TABLE.indexes.GSI1, PK: `${keys.training.partition(tenantId, authorityId)}#DATE` }),
+    /** Current completions by refresher due date (GSI2): sparse, only for courses that expire. */
+    byExpiry: (tenantId: string, authorityId: string) => ({ index: TABLE.indexes.GSI2, PK: `${keys.training.partition(tenantId, authorityId)}#EXPIRY` }),
+    /** Index attributes of a completion in its slot. */
+    completionIndexes: (tenantId: string, authorityId: string, c: CompletionKeyParts, slot: 'current' | 'history') => ({
+      [TABLE.indexes.GSI1.partitionKey]: keys.training.byDate(tenantId, authorityId).PK,
+      [TABLE.indexes.GSI1.sortKey]: `${c.completedOn}#${id(c.courseId)}#${enc(c.staffRef)}`,
+      ...(slot === 'current' && c.expiresOn
+        ? {
+            [TABLE.indexes.GSI2.partitionKey]: keys.training.byExpiry(tenantId, authorityId).PK,
+            [TABLE.indexes.GSI2.sortKey]: `${c.expiresOn}#${enc(c.staffRef)}#${id(c.courseId)}`,
+          }
+        : {}),
+    }),
+  },
+
+  sessions: {
+    item: (tenantId: string, authorityId: string, sessionId: string): Key => ({
+      PK: `${tenantKeyPrefix(tenantId)}SESSION#${id(authorityId)}`,
+      SK: `SESSION#${id(sessionId)}`,
+    }),
+    byDate: (tenantId: string, authorityId: string) => ({ index: TABLE.indexes.GSI1, PK: `${tenantKeyPrefix(tenantId)}SESSION#${id(authorityId)}#DATE` }),
+    indexes: (tenantId: string, authorityId: string, s: { date: string; id: string }) => ({
+      [TABLE.indexes.GSI1.partitionKey]: keys.sessions.byDate(tenantId, authorityId).PK,
+      [TABLE.indexes.GSI1.sortKey]: `${s.date}#${id(s.id)}`,
+    }),
   },
 };

@@ -11,12 +11,17 @@ import type { TableStore } from './store';
 export function partnershipRepository(table: TableStore): PartnershipStore {
   return {
     get: (tenantId) => table.get<Partnership>(keys.partnership(tenantId)),
-    create: (partnership, audit) =>
+    create: (partnership, audit, courses = []) =>
       table.write(
         partnership.id,
-        [{ kind: 'create', entity: 'partnership', key: keys.partnership(partnership.id), record: partnership }],
+        [
+          { kind: 'create', entity: 'partnership', key: keys.partnership(partnership.id), record: partnership },
+          ...courses.map((course) => ({ kind: 'create' as const, entity: 'course', key: keys.course(partnership.id, course.id), record: course })),
+        ],
         audit,
       ),
+    update: (partnership, expectedVersion, audit) =>
+      table.write(partnership.id, [{ kind: 'update', entity: 'partnership', key: keys.partnership(partnership.id), record: partnership, expectedVersion }], audit),
   };
 }
 

@@ -1,5 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -21,7 +23,13 @@ export type WriteOp =
   | { kind: 'update'; entity: string; key: StorageKey; record: Item & { version: number }; expectedVersion: number; expiresAt?: Date }
   | { kind: 'delete'; entity: string; key: StorageKey; expectedVersion?: number }
   /** A marker item that exists only to make a value unique (e.g. one user per email). */
-  | { kind: 'unique'; entity: string; key: StorageKey; conflictMessage: string };
+  | { kind: 'unique'; entity: string; key: StorageKey; conflictMessage: string }
+  /** An unconditional put: for items this write owns outright (an import's own record). */
+  | { kind: 'put'; entity: string; key: StorageKey; record: Item; expiresAt?: Date }
+  /** Takes a lease (a lock that expires): refused while someone else's lease runs. */
+  | { kind: 'lease'; entity: string; key: StorageKey; record: Item & { leaseUntil: string }; now: Date; conflictMessage: string }
+  /** Writes nothing; fails the transaction while someone holds the lease at `key`. */
+  | { kind: 'no-lease'; key: StorageKey; now: Date; conflictMessage: string };
 
 /** Strips storage attributes, leaving the record as the domain knows it. */
 export function toRecord<T>(item: Item | undefined): T | undefined {
@@ -55,6 +63,8 @@ export interface PageQuery {
   index?: { name: string; partitionKey: string; sortKey: string };
   pk: string;
   skPrefix?: string;
+  /** Sort key range, inclusive at both ends (`BETWEEN`). */
+  skBetween?: [string, string];
   limit?: number;
   cursor?: string;
   newestFirst?: boolean;
@@ -80,30 +90,108 @@ export class TableStore {
   async page<T>(q: PageQuery): Promise<Page<T>> {
     const pkAttr = q.index?.partitionKey ?? TABLE.partitionKey;
     const skAttr = q.index?.sortKey ?? TABLE.sortKey;
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: q.index?.name,
-      KeyConditionExpression: q.skPrefix ? '#pk = :pk AND begins_with(#sk, :sk)' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': pkAttr, ...(q.skPrefix ? { '#sk': skAttr } : {}) },
-      ExpressionAttributeValues: { ':pk': q.pk, ...(q.skPrefix ? { ':sk': q.skPrefix } : {}) },
-      ScanIndexForward: !q.newestFirst,
-      Limit: q.limit,
-      ExclusiveStartKey: decodeCursor(q.cursor, pkAttr, q.pk),
-    };
-    if (q.filter && Object.keys(q.filter).length) {
-      const parts: string[] = [];
-      Object.entries(q.filter).forEach(([name, value], i) => {
-        input.ExpressionAttributeNames![`#f${i}`] = name;
-        input.ExpressionAttributeValues![`:f${i}`] = value;
-        parts.push(`#f${i} = :f${i}`);
-      });
-      input.FilterExpression = parts.join(' AND ');
-    }
+    const input = this.queryInput(q, pkAttr, skAttr);
+    input.Limit = q.limit;
+    input.ExclusiveStartKey = decodeCursor(q.cursor, pkAttr, q.pk);
     const out = await this.doc.send(new QueryCommand(input));
     return {
       items: (out.Items ?? []).map((i) => toRecord<T>(i)!),
       nextCursor: encodeCursor(out.LastEvaluatedKey),
     };
+  }
+
+  private queryInput(q: Omit<PageQuery, 'cursor' | 'limit'>, pkAttr: string, skAttr: string): QueryCommandInput {
+    let keyCondition = '#pk = :pk';
+    const names: Record<string, string> = { '#pk': pkAttr };
+    const values: Record<string, unknown> = { ':pk': q.pk };
+    if (q.skPrefix !== undefined) {
+      keyCondition += ' AND begins_with(#sk, :sk)';
+      names['#sk'] = skAttr;
+      values[':sk'] = q.skPrefix;
+    } else if (q.skBetween) {
+      keyCondition += ' AND #sk BETWEEN :lo AND :hi';
+      names['#sk'] = skAttr;
+      values[':lo'] = q.skBetween[0];
+      values[':hi'] = q.skBetween[1];
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: q.index?.name,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !q.newestFirst,
+    };
+    const filters = Object.entries(q.filter ?? {});
+    if (filters.length) {
+      input.FilterExpression = filters
+        .map(([name, value], i) => {
+          names[`#f${i}`] = name;
+          values[`:f${i}`] = value;
+          return `#f${i} = :f${i}`;
+        })
+        .join(' AND ');
+    }
+    return input;
+  }
+
+  /** The storage keys of every matching item (base table), following pages. */
+  async keys(q: Omit<PageQuery, 'cursor' | 'limit' | 'index'>): Promise<StorageKey[]> {
+    const out: StorageKey[] = [];
+    let start: Item | undefined;
+    do {
+      const input = this.queryInput(q, TABLE.partitionKey, TABLE.sortKey);
+      const res = await this.doc.send(new QueryCommand({ ...input, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#sk': TABLE.sortKey }, ExclusiveStartKey: start }));
+      for (const item of res.Items ?? []) out.push({ PK: item.PK as string, SK: item.SK as string });
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Counts matching items without reading them out (one request per 1 MB scanned). */
+  async count(q: Omit<PageQuery, 'cursor' | 'limit'>): Promise<number> {
+    const pkAttr = q.index?.partitionKey ?? TABLE.partitionKey;
+    const skAttr = q.index?.sortKey ?? TABLE.sortKey;
+    let total = 0;
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...this.queryInput(q, pkAttr, skAttr), Select: 'COUNT', ExclusiveStartKey: start }));
+      total += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+
+  /** Reads many items by key: one BatchGetItem per 100 keys, retrying what DynamoDB leaves unprocessed. */
+  async batchGet<T>(keysToRead: readonly StorageKey[]): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < keysToRead.length; i += 100) {
+      let pending: Item[] | undefined = keysToRead.slice(i, i + 100).map((k) => ({ PK: k.PK, SK: k.SK }));
+      for (let attempt = 0; pending && pending.length; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        for (const item of res.Responses?.[this.tableName] ?? []) out.push(toRecord<T>(item)!);
+        pending = res.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes many whole items without conditions: one BatchWriteItem per 25, retrying what is
+   * left unprocessed. For bulk paths that hold a lease; everything else uses write().
+   */
+  async batchWrite(requests: readonly ({ put: Item } | { delete: StorageKey })[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = requests
+        .slice(i, i + 25)
+        .map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: { PK: r.delete.PK, SK: r.delete.SK } } }));
+      for (let attempt = 0; pending && pending.length; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = res.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
   }
 
   /** Every record of a small, bounded partition (authorities, users): follows pages. */
@@ -147,6 +235,31 @@ export class TableStore {
               ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':expected': op.expectedVersion },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+            },
+          };
+        case 'put':
+          return {
+            Put: {
+              TableName,
+              Item: { ...op.record, ...op.key, entity: op.entity, ...(op.expiresAt ? { [TABLE.ttlAttribute]: epochSeconds(op.expiresAt) } : {}) },
+            },
+          };
+        case 'lease':
+          return {
+            Put: {
+              TableName,
+              Item: { ...op.record, ...op.key, entity: op.entity, [TABLE.ttlAttribute]: epochSeconds(new Date(op.record.leaseUntil)) + 86_400 },
+              ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
+              ExpressionAttributeValues: { ':now': op.now.toISOString() },
+            },
+          };
+        case 'no-lease':
+          return {
+            ConditionCheck: {
+              TableName,
+              Key: { PK: op.key.PK, SK: op.key.SK },
+              ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
+              ExpressionAttributeValues: { ':now': op.now.toISOString() },
             },
           };
         case 'delete':
@@ -195,6 +308,8 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
     if (!op) return new ConflictError('The audit trail refused a duplicate event; retry.', { reason: 'already_exists' });
     if (op.kind === 'create') return new ConflictError(`This ${op.entity} already exists.`, { reason: 'already_exists' });
     if (op.kind === 'unique') return new ConflictError(op.conflictMessage, { reason: 'already_exists' });
+    if (op.kind === 'lease' || op.kind === 'no-lease') return new ConflictError(op.conflictMessage, { reason: 'busy' });
+    if (op.kind === 'put') return error;
     const old = reasons[i].Item;
     if (!old) return new NotFoundError(op.entity);
     const current = old.version?.N ? Number(old.version.N) : undefined;
@@ -204,6 +319,11 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
     });
   }
   return error;
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 let store: TableStore | undefined;

@@ -9,9 +9,9 @@ export const TABLE = {
   sortKey: 'SK',
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Overloaded index 1: audit events by authority. */
+    /** Overloaded index 1: audit events by authority; completions and sessions by date. */
     GSI1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-    /** Overloaded index 2: audit events by entity. */
+    /** Overloaded index 2: audit events by entity; current completions by refresher due date. */
     GSI2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   },
 } as const;

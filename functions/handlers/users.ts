@@ -1,10 +1,11 @@
 import { userService } from '../../domain/users/user';
 import { createHandler } from '../shared/http';
 import { deps } from '../shared/deps';
+import { userDirectory } from '../identity/directory';
 
 const service = () => {
-  const { users, directory, authorities, clock, ids } = deps();
-  return userService({ store: users, directory, authorities, clock, ids });
+  const { users, authorities, clock, ids } = deps();
+  return userService({ store: users, directory: userDirectory(), authorities, clock, ids });
 };
 
 export const handler = createHandler('users', {

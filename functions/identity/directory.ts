@@ -68,3 +68,10 @@ export class LocalUserDirectory implements UserDirectory {
     this.deleted.push(input.userId);
   }
 }
+
+let directory: UserDirectory | undefined;
+/** Cognito when deployed (USER_POOL_ID set), the local stand-in otherwise. */
+export function userDirectory(): UserDirectory {
+  directory ??= process.env.USER_POOL_ID ? new CognitoUserDirectory(process.env.USER_POOL_ID) : new LocalUserDirectory();
+  return directory;
+}

@@ -21,6 +21,8 @@ const STATUS: Record<string, number> = {
   version_conflict: 409,
   already_exists: 409,
   immutable: 409,
+  busy: 409,
+  payload_too_large: 413,
 };
 
 export function toResponse(

@@ -65,11 +65,15 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
       logger.appendKeys({ tenantId: caller.tenantId, role: caller.role, route: id });
       if (contract.roles) requireRole(caller, ...contract.roles);
     }
+    let body: unknown = event.body ?? undefined;
+    if (contract.bodyContentType === 'text/csv' && typeof body === 'string' && event.isBase64Encoded) {
+      body = Buffer.from(body, 'base64').toString('utf8');
+    }
     const input = {
       caller,
       params: validate(contract.params, event.pathParameters ?? {}, 'path'),
       query: validate(contract.query, event.queryStringParameters ?? {}, 'query'),
-      body: validate(contract.body, event.body ?? undefined, 'body'),
+      body: validate(contract.body, body, 'body'),
     };
     const impl = (impls as unknown as Record<string, (i: typeof input) => Promise<unknown>>)[id];
     const result = await impl(input);
@@ -77,7 +81,8 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
   }
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({ before: async (request) => logger.setCorrelationId(request.event.requestContext?.requestId) })
     .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type' }))
     .use(errorResponder())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))

@@ -18,6 +18,8 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   authorities: () => import('../../functions/handlers/authorities') as never,
   users: () => import('../../functions/handlers/users') as never,
   audit: () => import('../../functions/handlers/audit') as never,
+  partnership: () => import('../../functions/handlers/partnership') as never,
+  training: () => import('../../functions/handlers/training') as never,
 };
 
 export interface GatewayRequest {

@@ -15,6 +15,9 @@ import { useFreshTable } from '../support/table';
 useFreshTable();
 
 type Target = 'own' | 'other' | 'foreign';
+function scoped(own: number, other: number, foreign = 404) {
+  return { own, other, foreign };
+}
 type Who = 'steering-group' | 'authority-lead' | 'authority-editor' | 'viewer@authority' | 'viewer@partnership';
 const WHO: Who[] = ['steering-group', 'authority-lead', 'authority-editor', 'viewer@authority', 'viewer@partnership'];
 const TARGETS: Target[] = ['own', 'other', 'foreign'];
@@ -22,6 +25,10 @@ const TARGETS: Target[] = ['own', 'other', 'foreign'];
 interface Ctx {
   alpha: PartnershipFixture;
   beta: PartnershipFixture;
+  /** The steering-group token of the partnership that owns the target authority. */
+  ownerToken(target: Target): string;
+  /** Creates a fixture record as the owning steering group and returns its body. */
+  setUp(target: Target, method: string, url: string, body: unknown): Promise<any>;
   /** Authority id for the target, seen from a caller in alpha whose own authority is `a`. */
   authority(target: Target): string;
   version(authorityId: string): Promise<number>;
@@ -30,15 +37,23 @@ interface Ctx {
 
 interface Row {
   /** Builds the request; `target` only matters for routes about one authority. */
-  request(ctx: Ctx, target: Target): Promise<{ method: string; url: string; body?: unknown }>;
+  request(ctx: Ctx, target: Target): Promise<{ method: string; url: string; body?: unknown; csv?: string }>;
   /** Expected status per caller; a number applies to all targets. */
   expect: Record<Who, number | Record<Target, number>>;
   /** Routes that name no authority are checked once, not per target. */
   targeted?: boolean;
 }
 
-const all = (status: number): Row['expect'] => Object.fromEntries(WHO.map((w) => [w, status])) as Row['expect'];
-const scoped = (own: number, other: number, foreign = 404) => ({ own, other, foreign });
+const EDITORS = { 'steering-group': scoped(200, 200), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404), 'viewer@authority': scoped(403, 403, 403), 'viewer@partnership': scoped(403, 403, 403) };
+const READERS = { 'steering-group': scoped(200, 200), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404), 'viewer@authority': scoped(200, 404), 'viewer@partnership': scoped(200, 200) };
+const created = (e: typeof EDITORS) =>
+  Object.fromEntries(Object.entries(e).map(([who, t]) => [who, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 200 ? 201 : v]))])) as Row['expect'];
+const completionBody = (staffRef: string) => ({ staffRef, courseId: 'home-office-elearning', completedOn: '2025-01-15', role: 'frontline' });
+
+function all(status: number): Row['expect'] {
+  return Object.fromEntries(WHO.map((w) => [w, status])) as Row['expect'];
+}
+
 
 const MATRIX: Record<RouteId, Row | 'public'> = {
   health: 'public',
@@ -96,7 +111,84 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     expect: { ...all(403), 'steering-group': 201 },
   },
   listAudit: { request: async () => ({ method: 'GET', url: '/audit?limit=100' }), expect: { ...all(403), 'steering-group': 200 } },
+  getSettings: { request: async () => ({ method: 'GET', url: '/settings' }), expect: all(200) },
+  putSettings: {
+    request: async (ctx) => {
+      const { version } = await ctx.setUp('own', 'GET', '/settings', undefined);
+      return { method: 'PUT', url: '/settings', body: { coverageTarget: 0.85, trainingRetentionYears: 6, version } };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  listCourses: { request: async () => ({ method: 'GET', url: '/courses' }), expect: all(200) },
+  createCourse: {
+    request: async (ctx) => ({
+      method: 'POST',
+      url: '/courses',
+      body: { id: `course-${ctx.unique()}`, name: 'Matrix course', level: 'frontline', refresherMonths: 12, deliveryModes: ['e-learning'] },
+    }),
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  updateCourse: {
+    request: async (ctx) => {
+      const courses = await ctx.setUp('own', 'GET', '/courses', undefined);
+      const { id, version, createdAt: _c, createdBy: _cb, updatedAt: _u, updatedBy: _ub, ...fields } = courses.items.find((c: { id: string }) => c.id === 'prevent-awareness');
+      return { method: 'PUT', url: `/courses/${id}`, body: { ...fields, version } };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  getTrainingPlan: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/training-plan` }), expect: READERS },
+  putTrainingPlan: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const url = `/authorities/${ctx.authority(t)}/training-plan`;
+      const { version } = await ctx.setUp(t, 'GET', url, undefined);
+      return { method: 'PUT', url, body: { version, roles: [{ id: 'frontline', name: 'Frontline staff', headcount: 10, requiredCourses: ['home-office-elearning'] }] } };
+    },
+    expect: EDITORS,
+  },
+  listCompletions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/completions` }), expect: READERS },
+  recordCompletion: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions`, body: completionBody(`M${ctx.unique()}`) }),
+    expect: created(EDITORS),
+  },
+  importCompletions: {
+    targeted: true,
+    request: async (ctx, t) => ({
+      method: 'POST',
+      url: `/authorities/${ctx.authority(t)}/completions/import`,
+      csv: `Employee ID,Course Title,Completion Date,Role\nI${ctx.unique()},Prevent e-learning,01/02/2025,Frontline staff\n`,
+    }),
+    expect: EDITORS,
+  },
+  eraseStaffTraining: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const staffRef = `E${ctx.unique()}`;
+      await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/completions`, completionBody(staffRef));
+      return { method: 'DELETE', url: `/authorities/${ctx.authority(t)}/staff/${staffRef}/completions` };
+    },
+    expect: { ...all(403), 'authority-lead': scoped(200, 404) },
+  },
+  listSessions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/sessions` }), expect: READERS },
+  createSession: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/sessions`, body: SESSION }),
+    expect: created(EDITORS),
+  },
+  updateSession: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const session = await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/sessions`, SESSION);
+      return { method: 'PUT', url: `/authorities/${ctx.authority(t)}/sessions/${session.id}`, body: { ...SESSION, attendees: 21, version: session.version } };
+    },
+    expect: EDITORS,
+  },
+  trainingSummary: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/training-summary` }), expect: READERS },
+  partnershipCoverage: { request: async () => ({ method: 'GET', url: '/training/coverage' }), expect: all(200) },
 };
+
+const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Officer', audience: 'staff', attendees: 20, feedbackRespondents: 10, feedbackGoodOrExcellent: 9 };
 
 let api: TestApi;
 let ctx: Ctx;
@@ -109,9 +201,25 @@ beforeAll(async () => {
   // Give the other partnership users and audit events of its own, so leaks would show.
   await api.request('POST', '/users', { token: beta.tokens['steering-group'], body: { email: 'someone@beta.example', role: 'viewer' } });
   let n = 0;
+  // Both partnerships' authorities get a training plan, so completions with a role are valid.
+  for (const [p, ids] of [[alpha, [alpha.authorities.a, alpha.authorities.b]], [beta, [beta.authorities.a, beta.authorities.b]]] as const) {
+    for (const id of ids) {
+      const res = await api.request('PUT', `/authorities/${id}/training-plan`, {
+        token: p.tokens['steering-group'],
+        body: { version: 0, roles: [{ id: 'frontline', name: 'Frontline staff', headcount: 10, requiredCourses: ['home-office-elearning'] }] },
+      });
+      if (res.status !== 200) throw new Error(`plan fixture: ${res.text}`);
+    }
+  }
   ctx = {
     alpha,
     beta,
+    ownerToken: (t) => (t === 'foreign' ? beta : alpha).tokens['steering-group'],
+    setUp: async (t, method, url, body) => {
+      const res = await api.request(method, url, { token: ctx.ownerToken(t), body });
+      if (res.status >= 300) throw new Error(`set-up ${method} ${url}: ${res.status} ${res.text}`);
+      return res.body;
+    },
     authority: (t) => (t === 'own' ? alpha.authorities.a : t === 'other' ? alpha.authorities.b : beta.authorities.a),
     version: async (id) => (await api.request('GET', `/authorities/${id}`, { token: alpha.tokens['steering-group'] })).body.version,
     unique: () => `${Date.now().toString(36)}${(n++).toString(36)}`,
@@ -150,7 +258,7 @@ describe('authorization matrix', () => {
         const label = row.targeted ? `${who} → ${target} authority` : who;
         it(`${routeId}: ${label} → ${expected}`, async () => {
           const req = await row.request(ctx, target);
-          const res = await api.request(req.method, req.url, { token: tokenOf[who], body: req.body });
+          const res = await api.request(req.method, req.url, { token: tokenOf[who], body: req.body, rawBody: req.csv, headers: req.csv ? { 'content-type': 'text/csv' } : undefined });
           expect(res.status, res.text).toBe(expected);
           expectNoForeignData(res.text);
         });

@@ -35,7 +35,10 @@ describe('GET /openapi.json', () => {
       expect(op.operationId).toBe(id);
       const ok = op.responses[String('status' in r ? r.status : 200)];
       expect(ok.content['application/json'].schema).toBeDefined();
-      if ('body' in r) expect(op.requestBody.content['application/json'].schema.properties).toBeDefined();
+      if ('body' in r) {
+        const type = 'bodyContentType' in r ? r.bodyContentType : 'application/json';
+        expect(op.requestBody.content[type].schema, `${id} body`).toBeDefined();
+      }
       expect(op.security).toEqual(r.auth === 'jwt' ? [{ cognito: [] }] : []);
     }
   });

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { userDirectory } from '../../functions/shared/deps';
-import type { LocalUserDirectory } from '../../functions/identity/directory';
+import { userDirectory, type LocalUserDirectory } from '../../functions/identity/directory';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';

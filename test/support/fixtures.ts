@@ -15,8 +15,8 @@ export interface PartnershipFixture {
  * police force would provide) and a token for every role × authority combination.
  */
 export async function seedPartnership(api: TestApi, tenantId: string): Promise<PartnershipFixture> {
-  const { partnership, audit } = newPartnership({ id: tenantId, name: `Partnership ${tenantId}` }, systemClock, ulidIds);
-  await deps().partnerships.create(partnership, audit);
+  const { partnership, audit, courses } = newPartnership({ id: tenantId, name: `Partnership ${tenantId}` }, systemClock, ulidIds);
+  await deps().partnerships.create(partnership, audit, courses);
   const steering = await api.token({ sub: `${tenantId}-sg`, tenantId, role: 'steering-group' });
   const a = `${tenantId}-council`;
   const b = `${tenantId}-opcc`;

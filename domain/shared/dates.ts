@@ -1,0 +1,64 @@
+/**
+ * Calendar dates (no time of day) as ISO `YYYY-MM-DD` strings, and UK reporting years.
+ * Pure functions on UTC, so a date never shifts with the server's time zone.
+ */
+export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+export function isValidDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 2999) return false;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Reads `YYYY-MM-DD` or the UK `dd/mm/yyyy`; undefined when impossible (e.g. 31/02/2024). */
+export function parseDate(text: string): string | undefined {
+  const value = text.trim();
+  let y: number, m: number, d: number;
+  const iso = ISO_DATE.exec(value);
+  const uk = UK_DATE.exec(value);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (uk) [d, m, y] = [Number(uk[1]), Number(uk[2]), Number(uk[3])];
+  else return undefined;
+  return isValidDate(y, m, d) ? `${pad(y, 4)}-${pad(m)}-${pad(d)}` : undefined;
+}
+
+export function toIsoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Adds calendar months, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(isoDate: string, months: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return toIsoDate(target);
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return toIsoDate(date);
+}
+
+/** UK financial years run 1 April – 31 March and are written `2024-25`. */
+export const REPORTING_YEAR = /^(\d{4})-(\d{2})$/;
+
+export function isReportingYear(value: string): boolean {
+  const m = REPORTING_YEAR.exec(value);
+  return !!m && (Number(m[1]) + 1) % 100 === Number(m[2]);
+}
+
+export function reportingYearOf(isoDate: string): string {
+  const [y, m] = isoDate.split('-').map(Number);
+  const start = m >= 4 ? y : y - 1;
+  return `${start}-${pad((start + 1) % 100)}`;
+}
+
+export function reportingYearRange(year: string): { from: string; to: string } {
+  const start = Number(year.slice(0, 4));
+  return { from: `${start}-04-01`, to: `${start + 1}-03-31` };
+}

@@ -1,0 +1,103 @@
+import { isInDate, type Completion } from './completions';
+import { LEVELS, type Course, type Level } from './courses';
+import type { PlanRole } from './plan';
+
+const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
+
+export interface RoleCoverage {
+  roleId: string;
+  name: string;
+  headcount: number;
+  /** Distinct staff references whose latest recorded role is this one. */
+  staffRecorded: number;
+  /** Of those, how many have every required course in date. */
+  covered: number;
+  /** covered ÷ headcount (covered capped at headcount); null when headcount is 0. */
+  coverage: number | null;
+  meetsTarget: boolean;
+}
+
+export interface Coverage {
+  asOf: string;
+  target: number;
+  roles: RoleCoverage[];
+  total: { headcount: number; covered: number; coverage: number | null; meetsTarget: boolean };
+  /** Staff with completions but no role from the plan: they count toward no role. */
+  staffWithoutRole: number;
+}
+
+/**
+ * Coverage of an authority's training plan on a date, from the *current* completion of
+ * each (person, course). A person's role is the role on their most recent completion.
+ */
+export function computeCoverage(input: {
+  roles: readonly PlanRole[];
+  courses: readonly Course[];
+  current: readonly Completion[];
+  asOf: string;
+  target: number;
+}): Coverage {
+  const levelOf = new Map(input.courses.map((c) => [c.id, c.level]));
+  const people = new Map<string, { role?: string; roleDate: string; inDate: Set<string> }>();
+  for (const c of input.current) {
+    let p = people.get(c.staffRef);
+    if (!p) people.set(c.staffRef, (p = { roleDate: '', inDate: new Set() }));
+    if (c.role && c.completedOn >= p.roleDate) {
+      p.role = c.role;
+      p.roleDate = c.completedOn;
+    }
+    if (isInDate(c, input.asOf)) p.inDate.add(c.courseId);
+  }
+
+  const roles: RoleCoverage[] = input.roles.map((role) => {
+    let staffRecorded = 0;
+    let covered = 0;
+    for (const p of people.values()) {
+      if (p.role !== role.id) continue;
+      staffRecorded++;
+      const coursesOk = role.requiredCourses.every((id) => p.inDate.has(id));
+      const levelOk =
+        !role.requiredLevel || [...p.inDate].some((id) => (levelOf.has(id) ? RANK[levelOf.get(id)!] >= RANK[role.requiredLevel!] : false));
+      if (coursesOk && levelOk) covered++;
+    }
+    const counted = Math.min(covered, role.headcount);
+    const coverage = role.headcount > 0 ? counted / role.headcount : null;
+    return { roleId: role.id, name: role.name, headcount: role.headcount, staffRecorded, covered, coverage, meetsTarget: coverage !== null && coverage >= input.target };
+  });
+
+  const headcount = roles.reduce((n, r) => n + r.headcount, 0);
+  const covered = roles.reduce((n, r) => n + Math.min(r.covered, r.headcount), 0);
+  const coverage = headcount > 0 ? covered / headcount : null;
+  const planRoles = new Set(input.roles.map((r) => r.id));
+  const staffWithoutRole = [...people.values()].filter((p) => !p.role || !planRoles.has(p.role)).length;
+  return {
+    asOf: input.asOf,
+    target: input.target,
+    roles,
+    total: { headcount, covered, coverage, meetsTarget: coverage !== null && coverage >= input.target },
+    staffWithoutRole,
+  };
+}
+
+export interface CourseCount {
+  courseId: string;
+  completions: number;
+  people: number;
+}
+
+/** Completions and distinct people per course, and people trained overall, in a period. */
+export function countByCourse(completions: readonly Pick<Completion, 'courseId' | 'staffRef'>[]): { courses: CourseCount[]; peopleTrained: number; completions: number } {
+  const byCourse = new Map<string, { completions: number; people: Set<string> }>();
+  const everyone = new Set<string>();
+  for (const c of completions) {
+    let entry = byCourse.get(c.courseId);
+    if (!entry) byCourse.set(c.courseId, (entry = { completions: 0, people: new Set() }));
+    entry.completions++;
+    entry.people.add(c.staffRef);
+    everyone.add(c.staffRef);
+  }
+  const courses = [...byCourse.entries()]
+    .map(([courseId, e]) => ({ courseId, completions: e.completions, people: e.people.size }))
+    .sort((a, b) => a.courseId.localeCompare(b.courseId));
+  return { courses, peopleTrained: everyone.size, completions: completions.length };
+}

@@ -1,0 +1,185 @@
+import { STORED_REJECTIONS, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
+import { completionKey, type Completion, type CompletionWrite } from '../../domain/training/completions';
+import type { Course, CourseStore } from '../../domain/training/courses';
+import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
+import type { Session } from '../../domain/training/sessions';
+import { keys } from './keys';
+import type { TableStore } from './store';
+import { TABLE } from './table';
+
+/** DynamoDB adapters for the training ports. Layout: docs/data-model.md. */
+
+export function courseRepository(table: TableStore): CourseStore {
+  return {
+    list: (tenantId) => {
+      const { PK, skPrefix } = keys.courses(tenantId);
+      return table.all<Course>({ pk: PK, skPrefix });
+    },
+    get: (tenantId, id) => table.get<Course>(keys.course(tenantId, id)),
+    create: (tenantId, course, audit) => table.write(tenantId, [{ kind: 'create', entity: 'course', key: keys.course(tenantId, course.id), record: course }], audit),
+    update: (tenantId, course, expectedVersion, audit) =>
+      table.write(tenantId, [{ kind: 'update', entity: 'course', key: keys.course(tenantId, course.id), record: course, expectedVersion }], audit),
+  };
+}
+
+export function planRepository(table: TableStore): PlanStore {
+  return {
+    get: (tenantId, authorityId) => table.get<TrainingPlan>(keys.training.plan(tenantId, authorityId)),
+    put: (tenantId, plan, expectedVersion, audit) => {
+      const key = keys.training.plan(tenantId, plan.authorityId);
+      return table.write(
+        tenantId,
+        [expectedVersion === 0 ? { kind: 'create', entity: 'training plan', key, record: plan } : { kind: 'update', entity: 'training plan', key, record: plan, expectedVersion }],
+        audit,
+      );
+    },
+  };
+}
+
+function retentionDate(completedOn: string, years: number): Date {
+  const d = new Date(`${completedOn}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d;
+}
+
+export function completionRepository(table: TableStore): CompletionStore {
+  const slotKey = (tenantId: string, authorityId: string, w: CompletionWrite) =>
+    w.slot === 'current' ? keys.training.current(tenantId, authorityId, w.completion) : keys.training.history(tenantId, authorityId, w.completion);
+
+  /** The whole stored item of a completion in its slot: keys, index attributes, retention. */
+  const item = (tenantId: string, authorityId: string, w: CompletionWrite, retentionYears: number) => ({
+    ...w.completion,
+    ...slotKey(tenantId, authorityId, w),
+    ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot),
+    entity: 'completion',
+    [TABLE.ttlAttribute]: Math.floor(retentionDate(w.completion.completedOn, retentionYears).getTime() / 1000),
+  });
+
+  return {
+    currentOf: (tenantId, authorityId, pairs) => table.batchGet<Completion>(pairs.map((p) => keys.training.current(tenantId, authorityId, p))),
+
+    async historyKnown(tenantId, authorityId, completions) {
+      const found = await table.batchGet<Completion>(completions.map((c) => keys.training.history(tenantId, authorityId, c)));
+      return new Set(found.map(completionKey));
+    },
+
+    writeMany: (tenantId, authorityId, writes, retentionYears) =>
+      table.batchWrite(writes.map((w) => ({ put: item(tenantId, authorityId, w, retentionYears) }))),
+
+    async writeOne(tenantId, authorityId, writes, replacing, retentionYears, audit, now) {
+      const ops = writes.map((w) => {
+        const key = { ...slotKey(tenantId, authorityId, w), ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot) };
+        const record = w.completion as Completion & Record<string, unknown>;
+        const expiresAt = retentionDate(w.completion.completedOn, retentionYears);
+        return w.slot === 'current' && replacing
+          ? { kind: 'update' as const, entity: 'completion', key, record, expectedVersion: replacing.version, expiresAt }
+          : { kind: 'create' as const, entity: 'completion', key, record, expiresAt };
+      });
+      const busy = 'An import is running for this authority; try again when it has finished.';
+      await table.write(tenantId, [...ops, { kind: 'no-lease', key: keys.training.importLock(tenantId, authorityId), now, conflictMessage: busy }], audit);
+    },
+
+    allCurrent: (tenantId, authorityId) => table.all<Completion>({ pk: keys.training.partition(tenantId, authorityId), skPrefix: keys.training.currentPrefix }),
+
+    page: (tenantId, authorityId, q) => {
+      const k = keys.training.byDate(tenantId, authorityId);
+      return table.page<Completion>({
+        index: k.index,
+        pk: k.PK,
+        skBetween: [q.from, `${q.to}~`],
+        limit: q.limit,
+        cursor: q.cursor,
+        filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
+      });
+    },
+
+    expiring: (tenantId, authorityId, q) => {
+      const k = keys.training.byExpiry(tenantId, authorityId);
+      return table.page<Completion>({
+        index: k.index,
+        pk: k.PK,
+        skBetween: [q.from, `${q.to}~`],
+        limit: q.limit,
+        cursor: q.cursor,
+        filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
+      });
+    },
+
+    async inPeriod(tenantId, authorityId, from, to) {
+      const k = keys.training.byDate(tenantId, authorityId);
+      return table.all<Completion>({ index: k.index, pk: k.PK, skBetween: [from, `${to}~`] });
+    },
+
+    countExpiredBefore: (tenantId, authorityId, date) => {
+      const k = keys.training.byExpiry(tenantId, authorityId);
+      return table.count({ index: k.index, pk: k.PK, skBetween: ['0000', date] });
+    },
+
+    countExpiringBetween: (tenantId, authorityId, from, to) => {
+      const k = keys.training.byExpiry(tenantId, authorityId);
+      return table.count({ index: k.index, pk: k.PK, skBetween: [from, `${to}~`] });
+    },
+
+    async ofStaff(tenantId, authorityId, staffRef) {
+      const pk = keys.training.partition(tenantId, authorityId);
+      const slots = await Promise.all(keys.training.staffPrefixes(staffRef).map((skPrefix) => table.all<Completion>({ pk, skPrefix })));
+      return slots.flat();
+    },
+
+    async erase(tenantId, authorityId, staffRef, audit) {
+      const pk = keys.training.partition(tenantId, authorityId);
+      const found = (await Promise.all(keys.training.staffPrefixes(staffRef).map((skPrefix) => table.keys({ pk, skPrefix })))).flat();
+      if (found.length === 0) return 0;
+      // A transaction holds at most 100 items: any surplus goes first in batches, and the
+      // last transaction carries the audit event.
+      const surplus = found.slice(0, Math.max(0, found.length - 99));
+      if (surplus.length) await table.batchWrite(surplus.map((k) => ({ delete: k })));
+      await table.write(tenantId, found.slice(surplus.length).map((key) => ({ kind: 'delete' as const, entity: 'completion', key })), audit);
+      return found.length;
+    },
+  };
+}
+
+export function importRepository(table: TableStore): ImportStore {
+  return {
+    begin: (tenantId, record, leaseUntil, audit) =>
+      table.write(
+        tenantId,
+        [
+          {
+            kind: 'lease',
+            entity: 'import lock',
+            key: keys.training.importLock(tenantId, record.authorityId),
+            record: { importId: record.id, leaseUntil: leaseUntil.toISOString() },
+            now: new Date(record.startedAt),
+            conflictMessage: 'Another import is running for this authority; try again when it has finished.',
+          },
+          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown> },
+        ],
+        audit,
+      ),
+    finish: (tenantId, record: ImportRecord, audit) =>
+      table.write(
+        tenantId,
+        [
+          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown> },
+          { kind: 'delete', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId) },
+        ],
+        audit,
+      ),
+  };
+}
+
+export function sessionRepository(table: TableStore): SessionStore {
+  const fullKey = (tenantId: string, s: Session) => ({ ...keys.sessions.item(tenantId, s.authorityId, s.id), ...keys.sessions.indexes(tenantId, s.authorityId, s) });
+  return {
+    create: (tenantId, session, audit) => table.write(tenantId, [{ kind: 'create', entity: 'session', key: fullKey(tenantId, session), record: session as unknown as Record<string, unknown> }], audit),
+    get: (tenantId, authorityId, id) => table.get<Session>(keys.sessions.item(tenantId, authorityId, id)),
+    update: (tenantId, session, expectedVersion, audit) =>
+      table.write(tenantId, [{ kind: 'update', entity: 'session', key: fullKey(tenantId, session), record: session as unknown as Record<string, unknown> & { version: number }, expectedVersion }], audit),
+    between: (tenantId, authorityId, from, to) => {
+      const k = keys.sessions.byDate(tenantId, authorityId);
+      return table.all<Session>({ index: k.index, pk: k.PK, skBetween: [from, `${to}~`] });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { courseService } from '../../domain/training/courses';
+import { planService } from '../../domain/training/plan';
+import { trainingService } from '../../domain/training/service';
+import { createHandler } from '../shared/http';
+import { deps } from '../shared/deps';
+
+/** Course catalogue, training plans, completions (one by one and by CSV), sessions, coverage. */
+const services = () => {
+  const d = deps();
+  return {
+    courses: courseService({ store: d.courses, clock: d.clock, ids: d.ids }),
+    plans: planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
+    training: trainingService({
+      completions: d.completions,
+      imports: d.imports,
+      sessions: d.sessions,
+      courses: d.courses,
+      plans: d.plans,
+      authorities: d.authorities,
+      partnerships: d.partnerships,
+      clock: d.clock,
+      ids: d.ids,
+    }),
+  };
+};
+
+export const handler = createHandler('training', {
+  listCourses: async ({ caller }) => ({ items: await services().courses.list(caller) }),
+  createCourse: ({ caller, body }) => services().courses.create(caller, body),
+  updateCourse: ({ caller, params, body }) => services().courses.update(caller, params.id, body),
+  getTrainingPlan: ({ caller, params }) => services().plans.get(caller, params.id),
+  putTrainingPlan: ({ caller, params, body }) => services().plans.put(caller, params.id, body),
+  listCompletions: ({ caller, params, query }) => services().training.list(caller, params.id, query),
+  recordCompletion: ({ caller, params, body }) => services().training.record(caller, params.id, body),
+  importCompletions: ({ caller, params, query, body }) => services().training.importCsv(caller, params.id, body, query.fileName),
+  eraseStaffTraining: ({ caller, params }) => services().training.eraseStaff(caller, params.id, params.staffRef),
+  listSessions: async ({ caller, params, query }) => ({ items: await services().training.listSessions(caller, params.id, query.from, query.to) }),
+  createSession: ({ caller, params, body }) => services().training.createSession(caller, params.id, body),
+  updateSession: ({ caller, params, body }) => services().training.updateSession(caller, params.id, params.sessionId, body),
+  trainingSummary: ({ caller, params, query }) => services().training.summary(caller, params.id, query.year),
+  partnershipCoverage: ({ caller }) => services().training.partnershipCoverage(caller),
+});
