@@ -57,6 +57,11 @@ export function isInDate(c: Pick<Completion, 'expiresOn'>, asOf: string): boolea
 export const pairKey = (c: Pick<Completion, 'staffRef' | 'courseId'>) => `${c.staffRef}\u0000${c.courseId}`;
 export const completionKey = (c: Pick<Completion, 'staffRef' | 'courseId' | 'completedOn'>) => `${pairKey(c)}\u0000${c.completedOn}`;
 
+/** What the merge needs to know of a stored current completion it does not replace. */
+export type CurrentHead = Pick<Completion, 'staffRef' | 'courseId' | 'completedOn' | 'version'>;
+
+const isFull = (c: Completion | CurrentHead): c is Completion => 'id' in c;
+
 export interface CompletionWrite {
   slot: 'current' | 'history';
   completion: Completion;
@@ -66,7 +71,7 @@ export interface CompletionWrite {
  * Older completions than the stored current one must be checked against history before
  * they are counted as new: these are the ones to look up.
  */
-export function historyToCheck(current: ReadonlyMap<string, Completion>, incoming: readonly Completion[]): Completion[] {
+export function historyToCheck(current: ReadonlyMap<string, Completion | CurrentHead>, incoming: readonly Completion[]): Completion[] {
   return incoming.filter((c) => {
     const cur = current.get(pairKey(c));
     return cur !== undefined && c.completedOn < cur.completedOn;
@@ -79,7 +84,7 @@ export function historyToCheck(current: ReadonlyMap<string, Completion>, incomin
  * Pure: the caller reads `current` and `historyKnown` first and writes the result.
  */
 export function mergeCompletions(
-  current: ReadonlyMap<string, Completion>,
+  current: ReadonlyMap<string, Completion | CurrentHead>,
   historyKnown: ReadonlySet<string>,
   incoming: readonly Completion[],
 ): { writes: CompletionWrite[]; added: Completion[]; duplicates: Completion[] } {
@@ -96,7 +101,7 @@ export function mergeCompletions(
   for (const [k, list] of groups) {
     list.sort((a, b) => a.completedOn.localeCompare(b.completedOn));
     const stored = current.get(k);
-    let head = stored;
+    let head: Completion | CurrentHead | undefined = stored;
     let headIsNew = false;
     const seen = new Set<string>();
     for (const c of list) {
@@ -104,7 +109,10 @@ export function mergeCompletions(
       if (head && c.completedOn === head.completedOn) {
         duplicates.push(c);
       } else if (!head || c.completedOn > head.completedOn) {
-        if (head) writes.push({ slot: 'history', completion: head });
+        if (head) {
+          if (!isFull(head)) throw new Error('A superseded completion must be read in full before it moves to history');
+          writes.push({ slot: 'history', completion: head });
+        }
         head = c;
         headIsNew = true;
         added.push(c);
@@ -116,7 +124,7 @@ export function mergeCompletions(
       }
       seen.add(key);
     }
-    if (headIsNew && head) writes.push({ slot: 'current', completion: head });
+    if (headIsNew && head && isFull(head)) writes.push({ slot: 'current', completion: head });
   }
   return { writes, added, duplicates };
 }

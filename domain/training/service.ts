@@ -19,6 +19,7 @@ import {
   StaffRef,
   type Completion,
   type CompletionWrite,
+  type CurrentHead,
 } from './completions';
 import { parseCompletionsCsv, type RejectedRow } from './csv-import';
 import { computeCoverage, countByCourse, type Coverage } from './coverage';
@@ -43,6 +44,12 @@ export type CompletionQuery = z.infer<typeof CompletionQuery>;
 export interface CompletionStore {
   /** The current completion of each (person, course) pair that has one. */
   currentOf(tenantId: string, authorityId: string, pairs: readonly Pick<Completion, 'staffRef' | 'courseId'>[]): Promise<Completion[]>;
+  /**
+   * The date and version of every current completion of the authority, by pairKey: one
+   * paged Query that reads only what the merge compares. Cheaper than point reads when a
+   * large file is imported.
+   */
+  currentHeads(tenantId: string, authorityId: string): Promise<Map<string, CurrentHead>>;
   /** Which of these completions are already stored as history (as completionKey values). */
   historyKnown(tenantId: string, authorityId: string, completions: readonly Completion[]): Promise<Set<string>>;
   /** Bulk write during an import (the import lock keeps other writers out). */
@@ -103,6 +110,11 @@ export interface TrainingDeps {
 /** How many (person, course) pairs one import step reads and writes, and how many run at once. */
 export const IMPORT_CHUNK_PAIRS = 100;
 export const IMPORT_CONCURRENCY = 8;
+/**
+ * From this many valid rows on, an import reads the authority's current completions with
+ * one paged Query instead of point reads (BatchGetItem) per 100 pairs.
+ */
+export const IMPORT_HEADS_THRESHOLD = 1000;
 export const IMPORT_LEASE_MINUTES = 15;
 /** Rejected rows kept on the stored import record (all of them are in the answer). */
 export const STORED_REJECTIONS = 1000;
@@ -115,6 +127,12 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
     while (next < items.length) await work(items[next++]);
   });
   await Promise.all(runners);
+}
+
+function uniquePairs(list: readonly Completion[]): Completion[] {
+  const seen = new Map<string, Completion>();
+  for (const c of list) if (!seen.has(pairKey(c))) seen.set(pairKey(c), c);
+  return [...seen.values()];
 }
 
 /** Groups completions so that every (person, course) pair falls in exactly one chunk. */
@@ -250,9 +268,22 @@ export function trainingService(deps: TrainingDeps) {
       let imported = 0;
       let duplicates = 0;
       try {
+        const heads = valid.length >= IMPORT_HEADS_THRESHOLD ? await completions.currentHeads(caller.tenantId, authorityId) : undefined;
         await pool(chunkByPair(valid, IMPORT_CHUNK_PAIRS), IMPORT_CONCURRENCY, async (chunk) => {
-          const current = await completions.currentOf(caller.tenantId, authorityId, chunk);
-          const currentMap = new Map(current.map((c) => [pairKey(c), c]));
+          let currentMap: Map<string, Completion | CurrentHead>;
+          if (heads) {
+            // Full items are needed only where a stored completion is superseded (it moves to history).
+            const renewing = chunk.filter((c) => {
+              const head = heads.get(pairKey(c));
+              return head !== undefined && c.completedOn > head.completedOn;
+            });
+            const full = renewing.length ? await completions.currentOf(caller.tenantId, authorityId, uniquePairs(renewing)) : [];
+            currentMap = new Map(chunk.filter((c) => heads.has(pairKey(c))).map((c) => [pairKey(c), heads.get(pairKey(c))!]));
+            for (const c of full) currentMap.set(pairKey(c), c);
+          } else {
+            const current = await completions.currentOf(caller.tenantId, authorityId, uniquePairs(chunk));
+            currentMap = new Map(current.map((c) => [pairKey(c), c]));
+          }
           const check = historyToCheck(currentMap, chunk);
           const known = check.length ? await completions.historyKnown(caller.tenantId, authorityId, check) : new Set<string>();
           const merged = mergeCompletions(currentMap, known, chunk);

@@ -69,6 +69,8 @@ export interface PageQuery {
   cursor?: string;
   newestFirst?: boolean;
   filter?: Record<string, string>;
+  /** Attributes to read (ProjectionExpression); all when omitted. */
+  projection?: readonly string[];
 }
 
 /**
@@ -122,6 +124,14 @@ export class TableStore {
       ExpressionAttributeValues: values,
       ScanIndexForward: !q.newestFirst,
     };
+    if (q.projection?.length) {
+      input.ProjectionExpression = q.projection
+        .map((name, i) => {
+          names[`#p${i}`] = name;
+          return `#p${i}`;
+        })
+        .join(', ');
+    }
     const filters = Object.entries(q.filter ?? {});
     if (filters.length) {
       input.FilterExpression = filters

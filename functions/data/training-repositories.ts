@@ -1,5 +1,5 @@
 import { STORED_REJECTIONS, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
-import { completionKey, type Completion, type CompletionWrite } from '../../domain/training/completions';
+import { completionKey, pairKey, type Completion, type CompletionWrite, type CurrentHead } from '../../domain/training/completions';
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
 import type { Session } from '../../domain/training/sessions';
@@ -57,6 +57,15 @@ export function completionRepository(table: TableStore): CompletionStore {
 
   return {
     currentOf: (tenantId, authorityId, pairs) => table.batchGet<Completion>(pairs.map((p) => keys.training.current(tenantId, authorityId, p))),
+
+    async currentHeads(tenantId, authorityId) {
+      const heads = await table.all<CurrentHead>({
+        pk: keys.training.partition(tenantId, authorityId),
+        skPrefix: keys.training.currentPrefix,
+        projection: ['staffRef', 'courseId', 'completedOn', 'version'],
+      });
+      return new Map(heads.map((h) => [pairKey(h), h]));
+    },
 
     async historyKnown(tenantId, authorityId, completions) {
       const found = await table.batchGet<Completion>(completions.map((c) => keys.training.history(tenantId, authorityId, c)));

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
+import { LMS_PLAN, lmsExport } from '../support/lms-export';
 
 useFreshTable();
 
@@ -9,52 +10,11 @@ let api: TestApi;
 let p: PartnershipFixture;
 let url: string;
 
-const PLAN = {
-  version: 0,
-  roles: [
-    { id: 'frontline', name: 'Frontline officer', headcount: 9000, requiredCourses: ['home-office-elearning'] },
-    { id: 'safeguarding-lead', name: 'Safeguarding lead', headcount: 800, requiredCourses: ['wrap'] },
-    { id: 'senior-leader', name: 'Senior leader', headcount: 200, requiredLevel: 'strategic' },
-  ],
-};
-
-/**
- * A learning-system export of 10,000 rows, in the shape such systems write it (their own
- * header names, UK and ISO dates), with three bad rows at known lines.
- */
-function generateCsv(): { csv: string; bad: Map<number, RegExp> } {
-  const courses = ['Prevent e-learning', 'WRAP', 'Channel awareness', 'Prevent awareness briefing'];
-  const roles = ['Frontline officer', 'Safeguarding lead', 'senior-leader', 'frontline'];
-  const lines = ['Employee ID,Full Name,Job Role,Course Title,Completion Date,Delivery Mode,Team'];
-  const bad = new Map<number, RegExp>();
-  for (let i = 0; i < 10_000; i++) {
-    const line = i + 2; // the header is line 1
-    const day = (i % 28) + 1;
-    const month = (i % 12) + 1;
-    const date = i % 2 ? `${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/2024` : `2024-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-    let staff = `EMP${String(i).padStart(5, '0')}`;
-    let course = courses[i % courses.length];
-    let when = date;
-    if (line === 1002) {
-      course = 'Underwater basket weaving';
-      bad.set(line, /unknown course/);
-    } else if (line === 5003) {
-      when = '31/02/2024';
-      bad.set(line, /impossible date/);
-    } else if (line === 9004) {
-      staff = '';
-      bad.set(line, /missing staff reference/);
-    }
-    lines.push(`${staff},"Person ${i}, Esq.",${roles[i % roles.length]},${course},${when},${i % 3 ? 'E-learning' : 'Classroom'},Team ${i % 7}`);
-  }
-  return { csv: lines.join('\r\n') + '\r\n', bad };
-}
-
 beforeAll(async () => {
   api = await TestApi.create();
   p = await seedPartnership(api, 'importer');
   url = `/authorities/${p.authorities.a}`;
-  const plan = await api.request('PUT', `${url}/training-plan`, { token: p.tokens['authority-lead@a'], body: PLAN });
+  const plan = await api.request('PUT', `${url}/training-plan`, { token: p.tokens['authority-lead@a'], body: LMS_PLAN });
   expect(plan.status).toBe(200);
 });
 
@@ -71,7 +31,7 @@ async function countCompletions(): Promise<number> {
 }
 
 describe('CSV import of 10,000 completions', () => {
-  const { csv, bad } = generateCsv();
+  const { csv, bad } = lmsExport(10_000);
   const importIt = () =>
     api.request('POST', `${url}/completions/import?fileName=lms-export.csv`, {
       token: p.tokens['authority-editor@a'],
@@ -149,5 +109,58 @@ describe('import limits and malformed files', () => {
       { line: 3, reasons: [expect.stringMatching(/not in the authority's training plan/)] },
       { line: 4, reasons: [expect.stringMatching(/delivery mode/)] },
     ]);
+  });
+});
+
+describe('a second large import: renewals, late older completions and repeats', () => {
+  it('moves superseded completions to history and counts repeats as duplicates', { timeout: 120_000 }, async () => {
+    // Rows 0..1199 of the first file were EMP00000.. with course i%4 and a 2024 date.
+    // Here: 600 renewals (yesterday), 300 older completions (2023), 300 exact repeats — of which
+    // EMP01000 (line 1002) was the unknown-course row of the first file, so it is new.
+    const courses = ['Prevent e-learning', 'WRAP', 'Channel awareness', 'Prevent awareness briefing'];
+    const renewedOn = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10); // yesterday
+    const lines = ['Staff Reference,Course,Completion Date'];
+    for (let i = 0; i < 1200; i++) {
+      const staff = `EMP${String(i).padStart(5, '0')}`;
+      if (i < 600) lines.push(`${staff},${courses[i % 4]},${renewedOn}`);
+      else if (i < 900) lines.push(`${staff},${courses[i % 4]},2023-03-0${(i % 9) + 1}`);
+      else lines.push(`${staff},${courses[i % 4]},2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`);
+    }
+    const post = () =>
+      api.request('POST', `${url}/completions/import`, { token: p.tokens['authority-lead@a'], rawBody: lines.join('\n'), headers: { 'content-type': 'text/csv' } });
+    const res = await post();
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.body).toMatchObject({ rows: 1200, imported: 901, duplicates: 299, rejected: [] });
+    expect(await countCompletions()).toBe(9_997 + 1 + 901); // + F4 from the row-by-row test above
+
+    const again = await post();
+    expect(again.body).toMatchObject({ imported: 0, duplicates: 1200 });
+
+    // EMP00000 (e-learning): 2024-01-01 original, renewed yesterday.
+    // EMP00600 (e-learning; day 600%28+1 = 13, month 600%12+1 = 1): 2024-01-13 original, 2023 older one.
+    const all = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.request('GET', `${url}/completions?course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
+      all.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const datesOf = (staff: string) => all.filter((c: any) => c.staffRef === staff).map((c: any) => c.completedOn).sort();
+    expect(datesOf('EMP00000')).toEqual(['2024-01-01', renewedOn]);
+    expect(datesOf('EMP00600')).toEqual(['2023-03-07', '2024-01-13']);
+
+    // Only the latest completion of a pair is current: EMP00000's renewal is due in two
+    // years and its superseded 2024 one no longer counts; EMP00600's current 2024-01-13 one
+    // lapsed on 2026-01-13, so it is no longer "due within" anything — it is overdue.
+    const due: any[] = [];
+    cursor = undefined;
+    do {
+      const page = await api.request('GET', `${url}/completions?expiringWithinDays=3650&course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
+      due.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(due.filter((c) => c.staffRef === 'EMP00000').map((c) => c.completedOn)).toEqual([renewedOn]);
+    expect(due.filter((c) => c.staffRef === 'EMP00600')).toEqual([]);
+    expect(due.every((c) => c.expiresOn >= new Date().toISOString().slice(0, 10))).toBe(true);
   });
 });

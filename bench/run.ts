@@ -1,0 +1,37 @@
+import { startDynamoLocal } from '../infra/local/dynamodb';
+import { benchTrainingImport } from './training-import';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.LOG_LEVEL = 'SILENT';
+
+/**
+ * `npm run bench`: measurements against a fresh, in-memory DynamoDB Local, each set of
+ * figures taken in the same run against its baseline, so the ratios mean something on
+ * whatever machine runs them.
+ */
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const requests = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+async function main() {
+  const dynamo = await startDynamoLocal();
+  try {
+    const r = await benchTrainingImport(dynamo.endpoint);
+    console.log(`\nCSV import of ${fmt(r.rows)} completions into an empty authority (DynamoDB Local, same run)`);
+    console.log(`  import (API → handler → DynamoDB)  ${fmt(r.importMs)} ms  ${fmt(r.importRate)} rows/s   requests: ${requests(r.importRequests)}`);
+    console.log(`  raw BatchWriteItem, same items     ${fmt(r.rawMs)} ms  ${fmt(r.rawRate)} rows/s   requests: ${requests(r.rawRequests)}`);
+    console.log(`  ratio import / raw                 ${fmt(r.ratio, 2)}   (median of ${r.trials.length} trials, each an import and a raw write back to back: ${r.trials.map((t) => fmt(t, 2)).join(', ')})`);
+    console.log(`  re-import of the same file         ${fmt(r.reimportMs)} ms  (0 stored)   requests: ${requests(r.reimportRequests)}`);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newPartnership } from '../domain/partnerships/partnership';
+import { systemClock } from '../domain/shared/ports';
+import { keys } from '../functions/data/keys';
+import { TABLE } from '../functions/data/table';
+import { deps, ulidIds } from '../functions/shared/deps';
+import { dynamo } from '../functions/data/client';
+import { ensureTable } from '../infra/local/dynamodb';
+import { createGateway } from '../infra/local/gateway';
+import { LocalIssuer } from '../infra/local/issuer';
+import { LMS_PLAN, lmsExport } from '../test/support/lms-export';
+import { countRequests } from './dynamo-counter';
+
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
+/** Raw writes get the same parallelism as the import (IMPORT_CONCURRENCY). */
+const RAW_CONCURRENCY = 8;
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
+
+async function rawBatchWrite(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: RAW_CONCURRENCY }, async () => {
+      while (next < batches.length) {
+        let pending: unknown[] | undefined = batches[next++].map((Item) => ({ PutRequest: { Item } }));
+        while (pending && pending.length) {
+          const out: { UnprocessedItems?: Record<string, unknown[]> } = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+          pending = out.UnprocessedItems?.[tableName];
+        }
+      }
+    }),
+  );
+}
+
+/**
+ * CSV import throughput through the whole path (local API Gateway with JWT verification,
+ * the Lambda handler, validation, dedupe reads, batch writes, audited start/finish) against
+ * raw BatchWriteItem of the same number of completion items, on the same DynamoDB Local.
+ */
+export async function benchTrainingImport(endpoint: string) {
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.TABLE_NAME = 'bench-import';
+  await ensureTable(endpoint, 'bench-import');
+  await ensureTable(endpoint, 'bench-raw');
+  const counter = countRequests(dynamo().doc);
+
+  const { partnership, audit, courses } = newPartnership({ id: 'bench', name: 'Bench partnership' }, systemClock, ulidIds);
+  await deps().partnerships.create(partnership, audit, courses);
+  const issuer = await LocalIssuer.ephemeral();
+  const gateway = createGateway({ issuer });
+  const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'bench', role: 'steering-group' });
+  const call = async (method: string, url: string, body?: string, contentType = 'application/json') => {
+    const res = await gateway.handle({ method, url, headers: { authorization: `Bearer ${steering}`, 'content-type': contentType }, body });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body);
+  };
+  const { csv } = lmsExport(ROWS, { badRows: false });
+  const trials: { importMs: number; rawMs: number }[] = [];
+  let importRequests: Record<string, number> = {};
+  let rawRequests: Record<string, number> = {};
+  let reimportMs = 0;
+  let reimportRequests: Record<string, number> = {};
+  // Alternate import and raw writes, each into fresh keys, and take medians: the machine
+  // (two cores shared by Node and DynamoDB Local's JVM) is noisy.
+  // Warm-up (JIT, JVM), not measured.
+  await call('POST', '/authorities', JSON.stringify({ id: 'warm-up', name: 'Warm-up', sector: 'local-government', type: 'county-council' }));
+  await call('PUT', '/authorities/warm-up/training-plan', JSON.stringify(LMS_PLAN));
+  await call('POST', '/authorities/warm-up/completions/import', lmsExport(2000, { badRows: false }).csv, 'text/csv');
+  await rawBatchWrite(dynamo().doc, 'bench-raw', Array.from({ length: 2000 }, (_, i) => ({ PK: 'bench#WARM', SK: `W${i}`, n: i })));
+
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const authority = `council-${trial}`;
+    await call('POST', '/authorities', JSON.stringify({ id: authority, name: `Bench Council ${trial}`, sector: 'local-government', type: 'county-council' }));
+    await call('PUT', `/authorities/${authority}/training-plan`, JSON.stringify(LMS_PLAN));
+
+    counter.reset();
+    let t0 = performance.now();
+    const first = await call('POST', `/authorities/${authority}/completions/import`, csv, 'text/csv');
+    const importMs = performance.now() - t0;
+    importRequests = { ...counter.counts };
+    if (first.imported !== ROWS) throw new Error(`expected ${ROWS} imported, got ${first.imported}`);
+
+    if (trial === 0) {
+      counter.reset();
+      t0 = performance.now();
+      const again = await call('POST', `/authorities/${authority}/completions/import`, csv, 'text/csv');
+      reimportMs = performance.now() - t0;
+      reimportRequests = { ...counter.counts };
+      if (again.imported !== 0) throw new Error(`re-import stored ${again.imported}`);
+    }
+
+    // Raw: the same number of completion items, shaped as the import stores them.
+    const items = Array.from({ length: ROWS }, (_, i) => {
+      const c = { staffRef: `RAW${trial}-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01' };
+      return {
+        ...keys.training.current('bench', authority, c),
+        ...keys.training.completionIndexes('bench', authority, c, 'current'),
+        ...c,
+        id: ulidIds.next(),
+        authorityId: authority,
+        source: 'import',
+        role: 'frontline',
+        name: `Person ${i}, Esq.`,
+        team: 'Team 1',
+        deliveryMode: 'e-learning',
+        version: 1,
+        createdAt: new Date().toISOString(),
+        createdBy: 'bench',
+        updatedAt: new Date().toISOString(),
+        updatedBy: 'bench',
+        entity: 'completion',
+        [TABLE.ttlAttribute]: 2_000_000_000,
+      };
+    });
+    counter.reset();
+    t0 = performance.now();
+    await rawBatchWrite(dynamo().doc, 'bench-raw', items);
+    const rawMs = performance.now() - t0;
+    rawRequests = { ...counter.counts };
+    trials.push({ importMs, rawMs });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const importMs = median(trials.map((t) => t.importMs));
+  const rawMs = median(trials.map((t) => t.rawMs));
+  const ratios = trials.map((t) => t.rawMs / t.importMs);
+  const importRate = ROWS / (importMs / 1000);
+  const rawRate = ROWS / (rawMs / 1000);
+  return {
+    rows: ROWS,
+    importMs,
+    importRate,
+    importRequests,
+    reimportMs,
+    reimportRequests,
+    rawMs,
+    rawRate,
+    rawRequests,
+    /** Median of the per-trial ratios (each trial's import and raw run back to back). */
+    ratio: median(ratios),
+    trials: ratios,
+  };
+}
