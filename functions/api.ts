@@ -25,8 +25,10 @@ export const GROUPS = {
   users: { entry: 'functions/handlers/users.ts', table: 'RW' },
   audit: { entry: 'functions/handlers/audit.ts', table: 'RO' },
   partnership: { entry: 'functions/handlers/partnership.ts', table: 'RW' },
-  training: { entry: 'functions/handlers/training.ts', table: 'RW' },
-} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW' }>;
+  // CSV imports parse and write up to 20,000 rows: more memory (and so CPU), and close to
+  // API Gateway's 30-second integration limit.
+  training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
+} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number }>;
 export type GroupName = keyof typeof GROUPS;
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -132,6 +132,8 @@ export class PreventComplianceStack extends Stack {
         description: `Prevent compliance API: ${group} routes`,
         logLevel: props.logLevel,
         environment: { ALLOWED_ORIGINS: allowedOrigins.join(',') },
+        ...('memoryMB' in spec ? { memorySize: spec.memoryMB } : {}),
+        ...('timeoutSeconds' in spec ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
       });
       if (spec.table !== 'none') fn.bindTable(this.table, spec.table);
       functions[group] = fn;

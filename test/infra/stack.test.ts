@@ -161,6 +161,13 @@ describe('functions', () => {
     }
   });
 
+  it('gives the import group the memory and time a 20,000-row file needs, within API Gateway’s 30 s', () => {
+    const props = (template.toJSON().Resources[functionIdOfGroup('training')] as Resource).Properties;
+    expect(props.MemorySize).toBe(1024);
+    expect(props.Timeout).toBe(29);
+    expect((template.toJSON().Resources[functionIdOfGroup('me')] as Resource).Properties.Timeout).toBe(10);
+  });
+
   it('gives the table name only to groups that use the table', () => {
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;

@@ -138,10 +138,10 @@ describe('a second large import: renewals, late older completions and repeats', 
 
     // EMP00000 (e-learning): 2024-01-01 original, renewed yesterday.
     // EMP00600 (e-learning; day 600%28+1 = 13, month 600%12+1 = 1): 2024-01-13 original, 2023 older one.
-    const all = [];
+    const all: any[] = [];
     let cursor: string | undefined;
     do {
-      const page = await api.request('GET', `${url}/completions?course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
+      const page: { body: any } = await api.request('GET', `${url}/completions?course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -155,7 +155,7 @@ describe('a second large import: renewals, late older completions and repeats', 
     const due: any[] = [];
     cursor = undefined;
     do {
-      const page = await api.request('GET', `${url}/completions?expiringWithinDays=3650&course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
+      const page: { body: any } = await api.request('GET', `${url}/completions?expiringWithinDays=3650&course=home-office-elearning&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token: p.tokens['steering-group'] });
       due.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
