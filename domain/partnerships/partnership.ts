@@ -27,7 +27,7 @@ export type Partnership = z.infer<typeof Partnership>;
 export interface PartnershipStore {
   get(tenantId: string): Promise<Partnership | undefined>;
   /** Creates the partnership with its starting course catalogue, in one transaction. */
-  create(partnership: Partnership, audit: AuditEvent, courses?: readonly Course[]): Promise<void>;
+  create(partnership: Partnership, audit: AuditEvent, courses: readonly Course[]): Promise<void>;
   update(partnership: Partnership, expectedVersion: number, audit: AuditEvent): Promise<void>;
 }
 

@@ -11,7 +11,7 @@ import type { TableStore } from './store';
 export function partnershipRepository(table: TableStore): PartnershipStore {
   return {
     get: (tenantId) => table.get<Partnership>(keys.partnership(tenantId)),
-    create: (partnership, audit, courses = []) =>
+    create: (partnership, audit, courses) =>
       table.write(
         partnership.id,
         [

@@ -34,7 +34,7 @@ export interface RunningDynamo {
  */
 export async function startDynamoLocal(options: { port?: number; dbPath?: string; timeoutMs?: number } = {}): Promise<RunningDynamo> {
   const port = options.port ?? (await freePort());
-  const child = dynamoDbLocal.spawn({ port, sharedDb: true, path: options.dbPath ?? null, stdio: 'pipe' });
+  const child = dynamoDbLocal.spawn({ port, sharedDb: true, path: options.dbPath ?? null, stdio: ['ignore', 'ignore', 'pipe'] as never });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let exited = false;

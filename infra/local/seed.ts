@@ -2,7 +2,9 @@ import { authorityService, type CreateAuthority } from '../../domain/authorities
 import { newPartnership } from '../../domain/partnerships/partnership';
 import type { Caller, Role } from '../../domain/shared/identity';
 import { userService } from '../../domain/users/user';
+import { userDirectory } from '../../functions/identity/directory';
 import { deps } from '../../functions/shared/deps';
+import { seedDemoTraining } from './seed-training';
 
 /**
  * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
@@ -186,8 +188,8 @@ export async function seedDemo(): Promise<DemoSeed> {
   const created = { partnership: false, authorities: 0, users: 0 };
 
   if (!(await d.partnerships.get(DEMO_TENANT_ID))) {
-    const { partnership, audit } = newPartnership(DEMO_PARTNERSHIP, d.clock, d.ids);
-    await d.partnerships.create(partnership, audit);
+    const { partnership, audit, courses } = newPartnership(DEMO_PARTNERSHIP, d.clock, d.ids);
+    await d.partnerships.create(partnership, audit, courses);
     created.partnership = true;
   }
 
@@ -199,7 +201,7 @@ export async function seedDemo(): Promise<DemoSeed> {
     created.authorities++;
   }
 
-  const users = userService({ store: d.users, directory: d.directory, authorities: d.authorities, clock: d.clock, ids: d.ids });
+  const users = userService({ store: d.users, directory: userDirectory(), authorities: d.authorities, clock: d.clock, ids: d.ids });
   const stored = new Map((await d.users.list(DEMO_TENANT_ID)).map((u) => [u.email, u]));
   const result: DemoUser[] = [];
   for (const spec of DEMO_USER_SPECS) {
@@ -211,6 +213,8 @@ export async function seedDemo(): Promise<DemoSeed> {
     // The stored record is the truth (a persistent database may hold an older seed).
     result.push({ sub: user.id, role: user.role, authorityId: user.authorityId, label: spec.label, email: user.email });
   }
+
+  await seedDemoTraining(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
 }

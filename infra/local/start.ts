@@ -113,10 +113,12 @@ async function main() {
   const { startDynamoLocal, ensureTable } = await import('./dynamodb');
   const t0 = performance.now();
   if (flags.persist) mkdirSync(DB_DIR, { recursive: true });
+  console.log(`Starting DynamoDB Local (${flags.persist ? 'persistent' : 'in memory'})…`);
   dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined });
   dynamo = await dynamoStarting;
   const dynamoMs = performance.now() - t0;
   if (stopping) return;
+  console.log(`DynamoDB Local up at ${dynamo.endpoint} in ${seconds(dynamoMs)}; seeding the demo partnership…`);
 
   // The handlers and the seed read these lazily, on first use; never a real user pool here.
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -158,8 +160,8 @@ async function main() {
   const c = seed.created;
   const seeded =
     c.partnership || c.authorities || c.users
-      ? `seeded: ${c.partnership ? 'partnership, ' : ''}${c.authorities} authorities, ${c.users} users`
-      : 'already seeded (kept as it was)';
+      ? `just seeded: ${c.partnership ? 'partnership, ' : ''}${c.authorities} authorities, ${c.users} users`
+      : 'kept from the last run';
   const lines: string[] = [
     '',
     `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)})`,

@@ -1,0 +1,119 @@
+// Before anything loads the AWS SDK (imported dynamically below).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { parseArgs } from 'node:util';
+
+/**
+ * The platform operator's command line: partnerships (tenants) are created here, never
+ * through the API. The write goes through the partnership repository, so it lands in the
+ * same transaction as its audit event (actor: platform-operator).
+ *
+ *   npm run partnership -- create --id <tenant-id> --name "<name>" [--county X]
+ *                                 [--endpoint http://localhost:8000] [--table <name>]
+ *
+ * With --endpoint (or DYNAMODB_ENDPOINT) it writes to DynamoDB Local; otherwise to the AWS
+ * table named by --table or TABLE_NAME, with the default AWS credentials and region.
+ */
+const USAGE = `Usage: npm run partnership -- create --id <tenant-id> --name "<name>" [--county <county>]
+                                  [--endpoint <url>] [--table <table name>]
+
+  --id        tenant id: lower-case letters, digits and hyphens (2–40), e.g. warwickshire
+  --name      e.g. "Warwickshire Prevent Partnership"
+  --county    optional
+  --endpoint  DynamoDB Local, e.g. http://localhost:8000 (default: env DYNAMODB_ENDPOINT;
+              without either, the AWS table is used with your default AWS credentials)
+  --table     table name (default: env TABLE_NAME; locally prevent-compliance)`;
+
+/** A mistake in the command line: says what, then how to call it. */
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+/** The command was fine but could not be carried out. */
+function die(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        county: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [command, ...extra] = positionals;
+  if (command !== 'create') fail(command ? `Unknown command "${command}"` : 'Missing command');
+  if (extra.length) fail(`Unexpected argument(s): ${extra.join(' ')}`);
+  if (!values.id) fail('--id is required');
+  if (!values.name) fail('--name is required');
+
+  const endpoint = values.endpoint ?? process.env.DYNAMODB_ENDPOINT;
+  const tableName = values.table ?? process.env.TABLE_NAME ?? (endpoint ? 'prevent-compliance' : undefined);
+  if (!tableName) fail('Give the AWS table with --table or TABLE_NAME (or --endpoint for DynamoDB Local)');
+  if (endpoint) {
+    try {
+      new URL(endpoint);
+    } catch {
+      fail(`--endpoint "${endpoint}" is not a URL`);
+    }
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+  } else {
+    delete process.env.DYNAMODB_ENDPOINT;
+  }
+  // deps() reads both lazily, on first use.
+  process.env.TABLE_NAME = tableName;
+
+  const { z } = await import('zod');
+  const { newPartnership } = await import('../../domain/partnerships/partnership');
+  const { ConflictError } = await import('../../domain/shared/errors');
+  const { deps } = await import('../../functions/shared/deps');
+
+  const d = deps();
+  let created;
+  try {
+    created = newPartnership({ id: values.id, name: values.name, county: values.county }, d.clock, d.ids);
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      fail(`Invalid partnership:\n${error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    }
+    throw error;
+  }
+  const target = endpoint ? `DynamoDB Local ${endpoint}, table ${tableName}` : `AWS table ${tableName}`;
+  try {
+    await d.partnerships.create(created.partnership, created.audit, created.courses);
+  } catch (error) {
+    if (error instanceof ConflictError) die(`Partnership "${values.id}" already exists in ${target}.`);
+    if ((error as Error).name === 'ResourceNotFoundException') {
+      die(`No table ${tableName} in ${endpoint ? `DynamoDB Local ${endpoint} (is npm start running? it prints its DynamoDB endpoint)` : 'AWS'}.`);
+    }
+    throw error;
+  }
+  console.error(`Created partnership ${created.partnership.id} in ${target} (audit event ${created.audit.id}):`);
+  console.log(JSON.stringify(created.partnership, null, 2));
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error) => {
+    console.error((error as Error).message ? `Failed: ${(error as Error).message}` : error);
+    if (process.env.DEBUG) console.error(error);
+    process.exit(1);
+  });
