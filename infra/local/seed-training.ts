@@ -32,15 +32,15 @@ function exportFor(authorityId: string, size: number, today: string): string {
   const lines = ['Employee ID,Job Role,Course Title,Completion Date,Delivery Mode'];
   const leads = Math.max(2, Math.round(size / 20));
   const leaders = Math.max(1, Math.round(size / 50));
-  // Some authorities are further along than others: coverage between about 55% and 95%.
-  const trainedShare = 0.55 + rand() * 0.4;
+  // Some authorities are further along than others.
+  const trainedShare = 0.75 + rand() * 0.25;
   for (let i = 0; i < size + leads + leaders; i++) {
     const role = i < size ? 'frontline' : i < size + leads ? 'safeguarding-lead' : 'senior-leader';
     const course = role === 'frontline' ? 'Prevent e-learning' : role === 'safeguarding-lead' ? 'WRAP' : 'Channel panel training';
     const ref = `${authorityId.slice(0, 3).toUpperCase()}${String(i).padStart(5, '0')}`;
     if (rand() > trainedShare) continue;
-    // Completions spread over the last three years: older e-learning has lapsed (24 months).
-    const daysAgo = Math.floor(rand() * 1000);
+    // Mostly within the refresher interval; some older e-learning has lapsed (24 months).
+    const daysAgo = Math.floor(rand() * (rand() < 0.85 ? 700 : 1000));
     lines.push(`${ref},${role},${course},${addDays(today, -daysAgo)},${role === 'frontline' ? 'e-learning' : 'classroom'}`);
   }
   return lines.join('\n');
