@@ -222,13 +222,19 @@ export class TableStore {
    */
   async write(tenantId: string, ops: WriteOp[], audit: AuditEvent): Promise<void> {
     const TableName = this.tableName;
+    const withKeys = (op: { record: Item; key: StorageKey; entity: string }, expiresAt?: Date) => ({
+      ...op.record,
+      ...op.key,
+      entity: op.entity,
+      ...(expiresAt ? { [TABLE.ttlAttribute]: epochSeconds(expiresAt) } : {}),
+    });
     const items = ops.map((op) => {
       switch (op.kind) {
         case 'create':
           return {
             Put: {
               TableName,
-              Item: { ...op.record, ...op.key, entity: op.entity, ...(op.expiresAt ? { [TABLE.ttlAttribute]: epochSeconds(op.expiresAt) } : {}) },
+              Item: withKeys(op, op.expiresAt),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           };
@@ -240,7 +246,7 @@ export class TableStore {
           return {
             Put: {
               TableName,
-              Item: { ...op.record, ...op.key, entity: op.entity, ...(op.expiresAt ? { [TABLE.ttlAttribute]: epochSeconds(op.expiresAt) } : {}) },
+              Item: withKeys(op, op.expiresAt),
               ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
               ExpressionAttributeNames: { '#version': 'version' },
               ExpressionAttributeValues: { ':expected': op.expectedVersion },
@@ -249,29 +255,18 @@ export class TableStore {
           };
         case 'put':
           return {
-            Put: {
-              TableName,
-              Item: { ...op.record, ...op.key, entity: op.entity, ...(op.expiresAt ? { [TABLE.ttlAttribute]: epochSeconds(op.expiresAt) } : {}) },
-            },
+            Put: { TableName, Item: withKeys(op, op.expiresAt) },
           };
         case 'lease':
-          return {
-            Put: {
-              TableName,
-              Item: { ...op.record, ...op.key, entity: op.entity, [TABLE.ttlAttribute]: epochSeconds(new Date(op.record.leaseUntil)) + 86_400 },
-              ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
-              ExpressionAttributeValues: { ':now': op.now.toISOString() },
-            },
+        case 'no-lease': {
+          const lease = {
+            ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
+            ExpressionAttributeValues: { ':now': op.now.toISOString() },
           };
-        case 'no-lease':
-          return {
-            ConditionCheck: {
-              TableName,
-              Key: { PK: op.key.PK, SK: op.key.SK },
-              ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
-              ExpressionAttributeValues: { ':now': op.now.toISOString() },
-            },
-          };
+          return op.kind === 'lease'
+            ? { Put: { TableName, Item: withKeys(op, new Date(Date.parse(op.record.leaseUntil) + 86_400_000)), ...lease } }
+            : { ConditionCheck: { TableName, Key: { PK: op.key.PK, SK: op.key.SK }, ...lease } };
+        }
         case 'delete':
           return {
             Delete: {

@@ -1,10 +1,10 @@
-import { STORED_REJECTIONS, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
+import { STORED_REJECTIONS, type CompletionQuery, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
 import { completionKey, pairKey, type Completion, type CompletionWrite, type CurrentHead } from '../../domain/training/completions';
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
 import type { Session } from '../../domain/training/sessions';
 import { keys } from './keys';
-import type { TableStore } from './store';
+import type { PageQuery, TableStore } from './store';
 import { TABLE } from './table';
 
 /** DynamoDB adapters for the training ports. Layout: docs/data-model.md. */
@@ -43,6 +43,17 @@ function retentionDate(completedOn: string, years: number): Date {
 }
 
 export function completionRepository(table: TableStore): CompletionStore {
+  /** One page of an index whose sort key starts with a date, filtered by course and role. */
+  const rangePage = (k: { index: PageQuery['index']; PK: string }, q: CompletionQuery & { from: string; to: string }) =>
+    table.page<Completion>({
+      index: k.index,
+      pk: k.PK,
+      skBetween: [q.from, `${q.to}~`],
+      limit: q.limit,
+      cursor: q.cursor,
+      filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
+    });
+
   const slotKey = (tenantId: string, authorityId: string, w: CompletionWrite) =>
     w.slot === 'current' ? keys.training.current(tenantId, authorityId, w.completion) : keys.training.history(tenantId, authorityId, w.completion);
 
@@ -90,29 +101,8 @@ export function completionRepository(table: TableStore): CompletionStore {
 
     allCurrent: (tenantId, authorityId) => table.all<Completion>({ pk: keys.training.partition(tenantId, authorityId), skPrefix: keys.training.currentPrefix }),
 
-    page: (tenantId, authorityId, q) => {
-      const k = keys.training.byDate(tenantId, authorityId);
-      return table.page<Completion>({
-        index: k.index,
-        pk: k.PK,
-        skBetween: [q.from, `${q.to}~`],
-        limit: q.limit,
-        cursor: q.cursor,
-        filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
-      });
-    },
-
-    expiring: (tenantId, authorityId, q) => {
-      const k = keys.training.byExpiry(tenantId, authorityId);
-      return table.page<Completion>({
-        index: k.index,
-        pk: k.PK,
-        skBetween: [q.from, `${q.to}~`],
-        limit: q.limit,
-        cursor: q.cursor,
-        filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
-      });
-    },
+    page: (tenantId, authorityId, q) => rangePage(keys.training.byDate(tenantId, authorityId), q),
+    expiring: (tenantId, authorityId, q) => rangePage(keys.training.byExpiry(tenantId, authorityId), q),
 
     async inPeriod(tenantId, authorityId, from, to) {
       const k = keys.training.byDate(tenantId, authorityId);
