@@ -9,6 +9,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-2' },
+    // Handlers log nothing in tests unless TEST_LOG_LEVEL asks (e.g. TEST_LOG_LEVEL=ERROR npm test).
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+      AWS_REGION: 'eu-west-2',
+    },
   },
 });

@@ -31,6 +31,12 @@ export const GROUPS = {
 } as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number }>;
 export type GroupName = keyof typeof GROUPS;
 
+/** A group's Lambda size and time limit, with the defaults every group gets. */
+export function groupLimits(group: GroupName): { memoryMB: number; timeoutSeconds: number } {
+  const spec = GROUPS[group] as { memoryMB?: number; timeoutSeconds?: number };
+  return { memoryMB: spec.memoryMB ?? 512, timeoutSeconds: spec.timeoutSeconds ?? 10 };
+}
+
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteContract {

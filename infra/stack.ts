@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROLES } from '../domain/shared/identity';
-import { GROUPS, ROUTES, type GroupName, type RouteContract } from '../functions/api';
+import { GROUPS, groupLimits, ROUTES, type GroupName, type RouteContract } from '../functions/api';
 import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
 
@@ -132,8 +132,8 @@ export class PreventComplianceStack extends Stack {
         description: `Prevent compliance API: ${group} routes`,
         logLevel: props.logLevel,
         environment: { ALLOWED_ORIGINS: allowedOrigins.join(',') },
-        ...('memoryMB' in spec ? { memorySize: spec.memoryMB } : {}),
-        ...('timeoutSeconds' in spec ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
+        memorySize: groupLimits(group).memoryMB,
+        timeout: Duration.seconds(groupLimits(group).timeoutSeconds),
       });
       if (spec.table !== 'none') fn.bindTable(this.table, spec.table);
       functions[group] = fn;

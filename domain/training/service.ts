@@ -292,8 +292,10 @@ export function trainingService(deps: TrainingDeps) {
           duplicates += merged.duplicates.length;
         });
       } catch (error) {
+        // Record the failure and release the lease; if even that fails, the lease runs out
+        // by itself (IMPORT_LEASE_MINUTES) and the original error is what the caller sees.
         const failed = { ...record, status: 'failed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
-        await imports.finish(caller.tenantId, failed, audit('import', 'failed', { imported, duplicates }));
+        await imports.finish(caller.tenantId, failed, audit('import', 'failed', { imported, duplicates })).catch(() => undefined);
         throw error;
       }
       const done = { ...record, status: 'completed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };

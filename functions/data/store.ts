@@ -323,6 +323,11 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
       currentVersion: current,
     });
   }
+  // Another transaction was writing the same item at that instant: the caller's write did
+  // not happen and may simply be retried.
+  if (reasons.some((r) => r?.Code === 'TransactionConflict')) {
+    return new ConflictError('Someone else was changing this record at the same moment; reload it and try again.', { reason: 'busy' });
+  }
   return error;
 }
 

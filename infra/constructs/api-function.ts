@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -16,10 +16,8 @@ export interface ApiFunctionProps {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Extra environment, e.g. ALLOWED_ORIGINS. */
   readonly environment?: Record<string, string>;
-  /** @default 512 */
-  readonly memorySize?: number;
-  /** @default 10 seconds */
-  readonly timeout?: Duration;
+  readonly memorySize: number;
+  readonly timeout: Duration;
 }
 
 /** Service name shared by every function (matches functions/shared/logger.ts). */
@@ -44,8 +42,8 @@ export class ApiFunction extends NodejsFunction {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize,
+      timeout: props.timeout,
       projectRoot: props.projectRoot,
       depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
       logGroup,

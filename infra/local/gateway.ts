@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { GROUPS, ROUTES, routeKey, type GroupName, type RouteContract } from '../../functions/api';
+import { GROUPS, groupLimits, ROUTES, routeKey, type GroupName, type RouteContract } from '../../functions/api';
 import type { HttpEvent } from '../../functions/shared/http';
 import type { LocalIssuer } from './issuer';
 
@@ -149,16 +149,19 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
     } as unknown as HttpEvent;
 
     const group = contract.group;
+    const limits = groupLimits(group);
+    const deadline = Date.now() + limits.timeoutSeconds * 1000;
     const context = {
       callbackWaitsForEmptyEventLoop: false,
       functionName: `local-${group}`,
       functionVersion: '$LATEST',
       invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${group}`,
-      memoryLimitInMB: '512',
+      memoryLimitInMB: String(limits.memoryMB),
       awsRequestId: requestId,
       logGroupName: `/local/${group}`,
       logStreamName: 'local',
-      getRemainingTimeInMillis: () => 10_000,
+      // The group's Lambda timeout, counting down as in Lambda (middy answers early on it).
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       done: () => undefined,
       fail: () => undefined,
       succeed: () => undefined,
