@@ -9,7 +9,7 @@ import { ensureTable } from '../infra/local/dynamodb';
 import { createGateway } from '../infra/local/gateway';
 import { LocalIssuer } from '../infra/local/issuer';
 import { LMS_PLAN, lmsExport } from '../test/support/lms-export';
-import { countRequests } from './dynamo-counter';
+import { countRequests } from '../test/support/dynamo-counter';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 /** Raw writes get the same parallelism as the import (IMPORT_CONCURRENCY). */

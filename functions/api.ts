@@ -10,6 +10,7 @@ import { PutPlan, TrainingPlan } from '../domain/training/plan';
 import { Completion, CompletionInput, StaffRef } from '../domain/training/completions';
 import { CompletionQuery } from '../domain/training/service';
 import { Session, SessionFields } from '../domain/training/sessions';
+import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
 /**
  * The API contract: every route, once. The CDK stack wires API Gateway routes from it,
@@ -28,6 +29,7 @@ export const GROUPS = {
   // CSV imports parse and write up to 20,000 rows: more memory (and so CPU), and close to
   // API Gateway's 30-second integration limit.
   training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
+  sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
 } as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number }>;
 export type GroupName = keyof typeof GROUPS;
 
@@ -72,6 +74,7 @@ const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().optional().describe('Pass as `cursor` for the next page') });
 
 const AuthorityParam = z.object({ id: EntityId.describe('Authority id') });
+const ObligationParam = AuthorityParam.extend({ obligationId: EntityId });
 const YearQuery = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).optional().describe('UK financial year, e.g. 2024-25; default: the current one') });
 const DateRange = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
@@ -224,6 +227,63 @@ export const ROUTES = {
     method: 'GET', path: '/training/coverage', group: 'training', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Training coverage of every authority you can see',
     response: z.object({ items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage) })) }),
+  }),
+  listSops: route({
+    method: 'GET', path: '/sops', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The SOPs you can see, with whether each review is overdue or due within 60 days',
+    response: z.object({ items: z.array(Sop.extend({ reviewOverdue: z.boolean(), reviewDueWithin60Days: z.boolean() })) }),
+  }),
+  getSop: route({
+    method: 'GET', path: '/authorities/{id}/sop', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The authority’s Prevent SOP', params: AuthorityParam, response: Sop,
+  }),
+  putSop: route({
+    method: 'PUT', path: '/authorities/{id}/sop', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Create (version 0) or edit the SOP (the authority’s lead)', params: AuthorityParam, body: PutSop, response: Sop,
+  }),
+  listSopVersions: route({
+    method: 'GET', path: '/authorities/{id}/sop/versions', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Every past version of the SOP record, unchanged', params: AuthorityParam, response: z.object({ items: z.array(Sop) }),
+  }),
+  listSopReviews: route({
+    method: 'GET', path: '/authorities/{id}/sop/reviews', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Annual reviews of the SOP', params: AuthorityParam, response: z.object({ items: z.array(SopReview) }),
+  }),
+  recordSopReview: route({
+    method: 'POST', path: '/authorities/{id}/sop/reviews', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Record the annual review (moves the next review date on)', params: AuthorityParam, body: RecordReview,
+    response: z.object({ sop: Sop, review: SopReview }), status: 201,
+  }),
+  listObligations: route({
+    method: 'GET', path: '/authorities/{id}/sop/obligations', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'What the SOP commits the authority to, with status, evidence and next due date', params: AuthorityParam,
+    response: z.object({ items: z.array(Obligation) }),
+  }),
+  createObligation: route({
+    method: 'POST', path: '/authorities/{id}/sop/obligations', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Add an obligation', params: AuthorityParam, body: ObligationFields, response: Obligation, status: 201,
+  }),
+  adoptObligationTemplate: route({
+    method: 'POST', path: '/authorities/{id}/sop/obligations/from-template', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Copy the template obligations (modelled on an OPCC SOP) that the authority does not have yet',
+    params: AuthorityParam, response: z.object({ items: z.array(Obligation) }),
+  }),
+  getObligation: route({
+    method: 'GET', path: '/authorities/{id}/sop/obligations/{obligationId}', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'One obligation', params: ObligationParam, response: Obligation,
+  }),
+  updateObligation: route({
+    method: 'PUT', path: '/authorities/{id}/sop/obligations/{obligationId}', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Edit an obligation', params: ObligationParam, body: UpdateObligation, response: Obligation,
+  }),
+  recordObligationEvidence: route({
+    method: 'PUT', path: '/authorities/{id}/sop/obligations/{obligationId}/evidence', group: 'sop', auth: 'jwt', roles: ['authority-lead', 'authority-editor'],
+    summary: 'Record evidence and status; the next due date follows from the cadence', params: ObligationParam, body: RecordEvidence, response: Obligation,
+  }),
+  deleteObligation: route({
+    method: 'DELETE', path: '/authorities/{id}/sop/obligations/{obligationId}', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Remove an obligation', params: ObligationParam, query: z.object({ version: z.coerce.number().int().positive() }),
+    response: z.object({ deleted: z.literal(true) }),
   }),
 } satisfies Record<string, RouteContract>;
 

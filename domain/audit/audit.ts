@@ -4,7 +4,7 @@ import { diffRecords, type FieldChange } from '../shared/records';
 import type { Clock, IdGenerator, Page } from '../shared/ports';
 import { EntityId } from '../shared/ids';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'erase', 'submit', 'review', 'import'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'erase', 'submit', 'review', 'import', 'remind'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -14,7 +14,7 @@ export const AUDIT_RETENTION_YEARS = 7;
 export const AuditEvent = z.object({
   id: z.string(),
   at: z.string().describe('ISO 8601 timestamp of the write'),
-  actor: z.object({ userId: z.string(), role: z.union([Role, z.literal('platform-operator')]) }),
+  actor: z.object({ userId: z.string(), role: z.union([Role, z.literal('platform-operator'), z.literal('system')]) }),
   action: AuditAction,
   entityType: z.string(),
   entityId: z.string(),

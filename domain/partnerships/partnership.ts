@@ -17,9 +17,18 @@ export const PartnershipFields = z.object({
 export const PartnershipSettings = z.object({
   coverageTarget: z.number().min(0).max(1).describe('Share of each role that must be in date, e.g. 0.85'),
   trainingRetentionYears: z.number().int().min(1).max(25).describe('Staff-level training records are deleted this many years after completion'),
+  reminderThresholds: z.array(z.number().int().min(0).max(365)).min(1).max(8).describe('Days before a due date at which reminders go out'),
+  copySteeringGroupOnOverdue: z.boolean().describe('Copy the steering group on reminders of overdue items'),
+  steeringGroupEmails: z.array(z.email()).max(10).describe('Where the steering group is copied (e.g. a shared mailbox)'),
 });
 export type PartnershipSettings = z.infer<typeof PartnershipSettings>;
-export const DEFAULT_SETTINGS: PartnershipSettings = { coverageTarget: 0.85, trainingRetentionYears: 6 };
+export const DEFAULT_SETTINGS: PartnershipSettings = {
+  coverageTarget: 0.85,
+  trainingRetentionYears: 6,
+  reminderThresholds: [60, 30, 7, 0],
+  copySteeringGroupOnOverdue: true,
+  steeringGroupEmails: [],
+};
 
 export const Partnership = PartnershipFields.extend({ id: TenantId, settings: PartnershipSettings.partial().optional() }).extend(RecordMeta.shape);
 export type Partnership = z.infer<typeof Partnership>;
@@ -65,7 +74,7 @@ export function settingsOf(partnership: Pick<Partnership, 'settings'> | undefine
   return { ...DEFAULT_SETTINGS, ...partnership?.settings };
 }
 
-export const PutSettings = PartnershipSettings.extend({ version: z.number().int().positive().describe("The partnership record's version") });
+export const PutSettings = PartnershipSettings.partial().extend({ version: z.number().int().positive().describe("The partnership record's version") });
 export const SettingsView = PartnershipSettings.extend({ version: z.number().int() });
 
 export function settingsService(deps: { store: PartnershipStore; clock: Clock; ids: IdGenerator }) {
@@ -82,7 +91,8 @@ export function settingsService(deps: { store: PartnershipStore; clock: Clock; i
     async put(caller: Caller, input: z.infer<typeof PutSettings>) {
       requireRole(caller, 'steering-group');
       const current = await load(caller.tenantId);
-      const { version, ...settings } = input;
+      const { version, ...changes } = input;
+      const settings = { ...settingsOf(current), ...changes };
       if (version !== current.version) {
         throw new ConflictError('The settings were changed by someone else; reload them and try again.', { reason: 'stale_version', currentVersion: current.version });
       }

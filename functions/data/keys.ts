@@ -132,4 +132,45 @@ export const keys = {
       [TABLE.indexes.GSI1.sortKey]: `${s.date}#${id(s.id)}`,
     }),
   },
+
+  /** An authority's SOP (one per authority, all in one partition per tenant) and its history and obligations. */
+  sops: {
+    list: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}SOPS`, skPrefix: 'SOP#' }),
+    current: (tenantId: string, authorityId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}SOPS`, SK: `SOP#${id(authorityId)}` }),
+    partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}SOP#${id(authorityId)}`,
+    /** Immutable copy of each version of the SOP record. */
+    snapshot: (tenantId: string, authorityId: string, version: number): Key => ({
+      PK: keys.sops.partition(tenantId, authorityId),
+      SK: `VERSION#${String(version).padStart(6, '0')}`,
+    }),
+    review: (tenantId: string, authorityId: string, reviewedOn: string, reviewId: string): Key => ({
+      PK: keys.sops.partition(tenantId, authorityId),
+      SK: `REVIEW#${reviewedOn}#${id(reviewId)}`,
+    }),
+    obligation: (tenantId: string, authorityId: string, obligationId: string): Key => ({
+      PK: keys.sops.partition(tenantId, authorityId),
+      SK: `OBL#${id(obligationId)}`,
+    }),
+  },
+
+  /** Descriptors of what falls due, for the reminder engine, and the reminders queued from them. */
+  due: {
+    item: (tenantId: string, kind: string, itemId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}DUE`, SK: `${kind}#${id(itemId)}` }),
+    all: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}DUE` }),
+    /** GSI3 attributes while a reminder is scheduled; none once nothing more is due. */
+    schedule: (tenantId: string, kind: string, itemId: string, nextRemindOn: string | null) =>
+      nextRemindOn
+        ? { [TABLE.indexes.GSI3.partitionKey]: `REMIND#${nextRemindOn}`, [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${kind}#${id(itemId)}` }
+        : {},
+    bucket: (date: string) => ({ index: TABLE.indexes.GSI3, PK: `REMIND#${date}` }),
+  },
+  reminders: {
+    item: (tenantId: string, reminderId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}REMINDER`, SK: reminderId }),
+    /** GSI3 attributes while the reminder waits for delivery. */
+    outbox: (tenantId: string, runDate: string, reminderId: string) => ({
+      [TABLE.indexes.GSI3.partitionKey]: `OUTBOX#${runDate}`,
+      [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${reminderId}`,
+    }),
+    pending: (runDate: string) => ({ index: TABLE.indexes.GSI3, PK: `OUTBOX#${runDate}` }),
+  },
 };

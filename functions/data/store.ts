@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -26,6 +27,8 @@ export type WriteOp =
   | { kind: 'unique'; entity: string; key: StorageKey; conflictMessage: string }
   /** An unconditional put: for items this write owns outright (an import's own record). */
   | { kind: 'put'; entity: string; key: StorageKey; record: Item; expiresAt?: Date }
+  /** A put that succeeds only if the stored item meets a condition (e.g. a field still has the value read). */
+  | { kind: 'put-if'; entity: string; key: StorageKey; record: Item; condition: string; values: Record<string, unknown>; conflictMessage: string }
   /** Takes a lease (a lock that expires): refused while someone else's lease runs. */
   | { kind: 'lease'; entity: string; key: StorageKey; record: Item & { leaseUntil: string }; now: Date; conflictMessage: string }
   /** Writes nothing; fails the transaction while someone holds the lease at `key`. */
@@ -172,6 +175,14 @@ export class TableStore {
     return total;
   }
 
+  /**
+   * Replaces one whole item with no audit event: only for system bookkeeping on records
+   * that are themselves the log (a queued reminder marked as delivered).
+   */
+  async replace(key: StorageKey, record: Item, entity: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, entity } }));
+  }
+
   /** Reads many items by key: one BatchGetItem per 100 keys, retrying what DynamoDB leaves unprocessed. */
   async batchGet<T>(keysToRead: readonly StorageKey[]): Promise<T[]> {
     const out: T[] = [];
@@ -257,6 +268,10 @@ export class TableStore {
           return {
             Put: { TableName, Item: withKeys(op, op.expiresAt) },
           };
+        case 'put-if':
+          return {
+            Put: { TableName, Item: withKeys(op), ConditionExpression: op.condition, ExpressionAttributeValues: op.values },
+          };
         case 'lease':
         case 'no-lease': {
           const lease = {
@@ -313,7 +328,7 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
     if (!op) return new ConflictError('The audit trail refused a duplicate event; retry.', { reason: 'already_exists' });
     if (op.kind === 'create') return new ConflictError(`This ${op.entity} already exists.`, { reason: 'already_exists' });
     if (op.kind === 'unique') return new ConflictError(op.conflictMessage, { reason: 'already_exists' });
-    if (op.kind === 'lease' || op.kind === 'no-lease') return new ConflictError(op.conflictMessage, { reason: 'busy' });
+    if (op.kind === 'lease' || op.kind === 'no-lease' || op.kind === 'put-if') return new ConflictError(op.conflictMessage, { reason: 'busy' });
     if (op.kind === 'put') return error;
     const old = reasons[i].Item;
     if (!old) return new NotFoundError(op.entity);

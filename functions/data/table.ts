@@ -13,6 +13,11 @@ export const TABLE = {
     GSI1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Overloaded index 2: audit events by entity; current completions by refresher due date. */
     GSI2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    /**
+     * Index 3, for the reminder job only: due items by the date of their next reminder and
+     * queued reminders by run date, across all partnerships (no API route reads it).
+     */
+    GSI3: { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { settingsService } from '../../domain/partnerships/partnership';
+import { refreshDueItems } from '../../domain/reminders/due';
 import { createHandler } from '../shared/http';
 import { deps } from '../shared/deps';
 
@@ -9,5 +10,11 @@ const service = () => {
 
 export const handler = createHandler('partnership', {
   getSettings: ({ caller }) => service().get(caller),
-  putSettings: ({ caller, body }) => service().put(caller, body),
+  putSettings: async ({ caller, body }) => {
+    const settings = await service().put(caller, body);
+    // Thresholds and who is copied live on each due item: re-derive them all.
+    const { dueItems, authorities, partnerships, clock } = deps();
+    await refreshDueItems({ due: dueItems, authorities, partnerships, clock }, caller.tenantId);
+    return settings;
+  },
 });

@@ -3,6 +3,7 @@ import { systemClock, type Clock, type IdGenerator } from '../../domain/shared/p
 import { dynamo } from '../data/client';
 import { auditRepository, authorityRepository, partnershipRepository, userRepository } from '../data/repositories';
 import { tableStore } from '../data/store';
+import { dueItemRepository, obligationRepository, sopRepository } from '../data/sop-repositories';
 import { completionRepository, courseRepository, importRepository, planRepository, sessionRepository } from '../data/training-repositories';
 
 const ulid = monotonicFactory();
@@ -25,5 +26,8 @@ export function deps() {
     completions: completionRepository(table),
     imports: importRepository(table),
     sessions: sessionRepository(table),
+    sops: sopRepository(table),
+    obligations: obligationRepository(table),
+    dueItems: dueItemRepository(table),
   };
 }

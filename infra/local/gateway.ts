@@ -20,6 +20,7 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   audit: () => import('../../functions/handlers/audit') as never,
   partnership: () => import('../../functions/handlers/partnership') as never,
   training: () => import('../../functions/handlers/training') as never,
+  sop: () => import('../../functions/handlers/sop') as never,
 };
 
 export interface GatewayRequest {

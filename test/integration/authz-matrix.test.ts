@@ -29,6 +29,8 @@ interface Ctx {
   ownerToken(target: Target): string;
   /** Creates a fixture record as the owning steering group and returns its body. */
   setUp(target: Target, method: string, url: string, body: unknown): Promise<any>;
+  /** The same, as the Prevent lead of the target authority (SOPs are the lead's). */
+  asLead(target: Target, method: string, url: string, body?: unknown): Promise<any>;
   /** Authority id for the target, seen from a caller in alpha whose own authority is `a`. */
   authority(target: Target): string;
   version(authorityId: string): Promise<number>;
@@ -46,8 +48,12 @@ interface Row {
 
 const EDITORS = { 'steering-group': scoped(200, 200), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404), 'viewer@authority': scoped(403, 403, 403), 'viewer@partnership': scoped(403, 403, 403) };
 const READERS = { 'steering-group': scoped(200, 200), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404), 'viewer@authority': scoped(200, 404), 'viewer@partnership': scoped(200, 200) };
-const created = (e: typeof EDITORS) =>
-  Object.fromEntries(Object.entries(e).map(([who, t]) => [who, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 200 ? 201 : v]))])) as Row['expect'];
+const LEAD_ONLY = { ...all(403), 'authority-lead': scoped(200, 404) };
+/** The same expectations, with 201 where a write succeeds. */
+const created = (e: Row['expect']): Row['expect'] =>
+  Object.fromEntries(
+    Object.entries(e).map(([who, t]) => [who, typeof t === 'number' ? t : Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 200 ? 201 : v]))]),
+  ) as Row['expect'];
 const completionBody = (staffRef: string) => ({ staffRef, courseId: 'home-office-elearning', completedOn: '2025-01-15', role: 'frontline' });
 
 function all(status: number): Row['expect'] {
@@ -186,7 +192,79 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   },
   trainingSummary: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/training-summary` }), expect: READERS },
   partnershipCoverage: { request: async () => ({ method: 'GET', url: '/training/coverage' }), expect: all(200) },
+  listSops: { request: async () => ({ method: 'GET', url: '/sops' }), expect: all(200) },
+  getSop: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/sop` }), expect: READERS },
+  putSop: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const url = `/authorities/${ctx.authority(t)}/sop`;
+      const { authorityId: _a, lastReviewedOn: _l, createdAt: _c, createdBy: _cb, updatedAt: _u, updatedBy: _ub, ...sop } = await ctx.asLead(t, 'GET', url);
+      return { method: 'PUT', url, body: { ...sop, title: `SOP ${ctx.unique()}` } };
+    },
+    expect: LEAD_ONLY,
+  },
+  listSopVersions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/sop/versions` }), expect: READERS },
+  listSopReviews: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/sop/reviews` }), expect: READERS },
+  recordSopReview: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const url = `/authorities/${ctx.authority(t)}/sop`;
+      const { version } = await ctx.asLead(t, 'GET', url);
+      return { method: 'POST', url: `${url}/reviews`, body: { reviewedOn: TODAY, reviewer: 'Chair', outcome: 'unchanged', minuteRef: `PSG ${ctx.unique()}`, version } };
+    },
+    expect: created(LEAD_ONLY),
+  },
+  listObligations: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/sop/obligations` }), expect: READERS },
+  createObligation: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/sop/obligations`, body: OBLIGATION }),
+    expect: created(LEAD_ONLY),
+  },
+  adoptObligationTemplate: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/sop/obligations/from-template` }),
+    expect: LEAD_ONLY,
+  },
+  getObligation: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const o = await ctx.asLead(t, 'POST', `/authorities/${ctx.authority(t)}/sop/obligations`, OBLIGATION);
+      return { method: 'GET', url: `/authorities/${ctx.authority(t)}/sop/obligations/${o.id}` };
+    },
+    expect: READERS,
+  },
+  updateObligation: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const o = await ctx.asLead(t, 'POST', `/authorities/${ctx.authority(t)}/sop/obligations`, OBLIGATION);
+      return { method: 'PUT', url: `/authorities/${ctx.authority(t)}/sop/obligations/${o.id}`, body: { ...OBLIGATION, cadence: 'annual', version: o.version } };
+    },
+    expect: LEAD_ONLY,
+  },
+  recordObligationEvidence: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const o = await ctx.asLead(t, 'POST', `/authorities/${ctx.authority(t)}/sop/obligations`, OBLIGATION);
+      return {
+        method: 'PUT',
+        url: `/authorities/${ctx.authority(t)}/sop/obligations/${o.id}/evidence`,
+        body: { status: 'developing', evidence: { notes: 'Minuted', links: ['https://example.org/minutes'] }, evidencedOn: TODAY, version: o.version },
+      };
+    },
+    expect: { ...all(403), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404) },
+  },
+  deleteObligation: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const o = await ctx.asLead(t, 'POST', `/authorities/${ctx.authority(t)}/sop/obligations`, OBLIGATION);
+      return { method: 'DELETE', url: `/authorities/${ctx.authority(t)}/sop/obligations/${o.id}?version=${o.version}` };
+    },
+    expect: LEAD_ONLY,
+  },
 };
+
+const TODAY = new Date().toISOString().slice(0, 10);
+const OBLIGATION = { section: 'training-programme', commitment: 'Keep a training plan', cadence: 'quarterly', ownerRole: 'Prevent lead' };
 
 const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Officer', audience: 'staff', attendees: 20, feedbackRespondents: 10, feedbackGoodOrExcellent: 9 };
 
@@ -211,6 +289,18 @@ beforeAll(async () => {
       if (res.status !== 200) throw new Error(`plan fixture: ${res.text}`);
     }
   }
+  // …and an SOP, written by each authority's lead.
+  for (const [p, side] of [[alpha, 'a'], [alpha, 'b'], [beta, 'a'], [beta, 'b']] as const) {
+    const res = await api.request('PUT', `/authorities/${p.authorities[side]}/sop`, {
+      token: p.tokens[`authority-lead@${side}`],
+      body: {
+        title: 'Prevent Standard Operating Model', ownerName: 'Chief Executive', ownerRole: 'Chief Executive', sopVersion: '1.0',
+        implementationDate: '2024-10-01', nextReviewDate: '2025-10-01', securityClassification: 'OFFICIAL', foiDisclosable: true,
+        riskRating: 'low', equalityAnalysis: 'Low', revisions: [], version: 0,
+      },
+    });
+    if (res.status !== 200) throw new Error(`SOP fixture: ${res.text}`);
+  }
   ctx = {
     alpha,
     beta,
@@ -218,6 +308,12 @@ beforeAll(async () => {
     setUp: async (t, method, url, body) => {
       const res = await api.request(method, url, { token: ctx.ownerToken(t), body });
       if (res.status >= 300) throw new Error(`set-up ${method} ${url}: ${res.status} ${res.text}`);
+      return res.body;
+    },
+    asLead: async (t, method, url, body) => {
+      const token = t === 'own' ? alpha.tokens['authority-lead@a'] : t === 'other' ? alpha.tokens['authority-lead@b'] : beta.tokens['authority-lead@a'];
+      const res = await api.request(method, url, { token, body });
+      if (res.status >= 300) throw new Error(`set-up as lead ${method} ${url}: ${res.status} ${res.text}`);
       return res.body;
     },
     authority: (t) => (t === 'own' ? alpha.authorities.a : t === 'other' ? alpha.authorities.b : beta.authorities.a),

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { addDays, toIsoDate } from '../shared/dates';
+import type { Authority } from '../authorities/authority';
+import { settingsOf, type Partnership, type PartnershipSettings } from '../partnerships/partnership';
+import type { Clock } from '../shared/ports';
+
+/**
+ * The reminder engine is generic: anything that falls due is described by a small
+ * descriptor (what, whose, due when, who to tell). SOP reviews and SOP obligations are the
+ * first kinds; IT-filter reviews, training refreshers and statement deadlines plug in by
+ * writing descriptors of their own kind.
+ */
+export const DUE_KINDS = ['sop-review', 'obligation'] as const;
+export const DueKind = z.enum(DUE_KINDS);
+export type DueKind = z.infer<typeof DueKind>;
+
+export interface DueItem {
+  tenantId: string;
+  kind: DueKind;
+  /** The record that falls due, unique within its kind and partnership. */
+  itemId: string;
+  authorityId: string;
+  authorityName: string;
+  /** What falls due, in words: "Annual review of the OPCC Prevent SOP". */
+  title: string;
+  dueOn: string;
+  /** Path of the record in the API, for the link in the message. */
+  path: string;
+  /** Who to tell: the authority's Prevent lead. */
+  to: { email: string; name?: string }[];
+  /** Copied when the item is overdue (the steering group), if the partnership wants it. */
+  ccWhenOverdue: string[];
+  /** Days before the due date at which to remind (from the partnership's settings). */
+  thresholds: number[];
+  /** The next date on which a reminder is due; null when nothing more is to be sent. */
+  nextRemindOn: string | null;
+}
+
+export const DEFAULT_THRESHOLDS = [60, 30, 7, 0];
+/** While overdue, a reminder goes every this many days. */
+export const OVERDUE_EVERY_DAYS = 7;
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * The first date on or after `today` on which a reminder is due: a threshold date before
+ * the due date, the due date itself, or — when the item is already overdue — today, then
+ * weekly from the due date.
+ */
+export function firstReminderOn(dueOn: string, thresholds: readonly number[], today: string): string {
+  if (dueOn < today) return today;
+  const candidates = [...thresholds, 0].map((t) => addDays(dueOn, -t)).filter((d) => d >= today);
+  return candidates.sort()[0] ?? dueOn;
+}
+
+/** The reminder date after `sentOn`: the next threshold date, or the next weekly overdue date. */
+export function nextReminderAfter(dueOn: string, thresholds: readonly number[], sentOn: string): string {
+  const before = [...thresholds, 0].map((t) => addDays(dueOn, -t)).filter((d) => d > sentOn).sort();
+  if (before.length) return before[0];
+  const overdueDays = daysBetween(dueOn, sentOn);
+  const weeks = Math.floor(overdueDays / OVERDUE_EVERY_DAYS) + 1;
+  return addDays(dueOn, weeks * OVERDUE_EVERY_DAYS);
+}
+
+export type ReminderStage = { kind: 'before'; days: number } | { kind: 'due-today' } | { kind: 'overdue'; days: number };
+
+export function stageOn(dueOn: string, date: string): ReminderStage {
+  const days = daysBetween(date, dueOn);
+  if (days > 0) return { kind: 'before', days };
+  if (days === 0) return { kind: 'due-today' };
+  return { kind: 'overdue', days: -days };
+}
+
+/** A stable name for the reminder of a stage: one message per item, due date and stage. */
+export function stageKey(stage: ReminderStage): string {
+  return stage.kind === 'before' ? `before-${stage.days}` : stage.kind === 'due-today' ? 'due-today' : `overdue-${stage.days}`;
+}
+
+export interface ReminderMessage {
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const ukDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** The message for one item at one stage, in plain text and HTML, with a link to the record. */
+export function renderReminder(item: DueItem, stage: ReminderStage, baseUrl: string): ReminderMessage {
+  const when =
+    stage.kind === 'before' ? `due in ${stage.days} day${stage.days === 1 ? '' : 's'}, on ${ukDate(item.dueOn)}` : stage.kind === 'due-today' ? `due today, ${ukDate(item.dueOn)}` : `overdue by ${stage.days} day${stage.days === 1 ? '' : 's'} (it was due on ${ukDate(item.dueOn)})`;
+  const link = `${baseUrl.replace(/\/$/, '')}${item.path}`;
+  const subject = `${stage.kind === 'overdue' ? 'Overdue: ' : 'Reminder: '}${item.title} — ${item.authorityName}`;
+  const greeting = item.to[0]?.name ? `Dear ${item.to[0].name},` : 'Hello,';
+  const lines = [
+    greeting,
+    '',
+    `${item.title} for ${item.authorityName} is ${when}.`,
+    '',
+    `Open the record: ${link}`,
+    '',
+    stage.kind === 'overdue' ? 'The Prevent Steering Group is copied because this is overdue.' : 'You will be reminded again before it falls due.',
+    '',
+    'Prevent duty compliance',
+  ];
+  const html = `<p>${escapeHtml(greeting)}</p><p><strong>${escapeHtml(item.title)}</strong> for ${escapeHtml(item.authorityName)} is ${escapeHtml(when)}.</p><p><a href="${escapeHtml(link)}">Open the record</a></p><p>${escapeHtml(lines[6])}</p><p>Prevent duty compliance</p>`;
+  return {
+    to: item.to.map((r) => r.email),
+    cc: stage.kind === 'overdue' ? item.ccWhenOverdue : [],
+    subject,
+    text: lines.join('\n'),
+    html,
+  };
+}
+
+/** Who to tell: the authority's Prevent lead (the steering group if it has none), and whom to copy once overdue. */
+export function recipientsFor(authority: Pick<Authority, 'preventLeadEmail' | 'preventLeadName'>, settings: PartnershipSettings) {
+  return {
+    to: authority.preventLeadEmail ? [{ email: authority.preventLeadEmail, name: authority.preventLeadName }] : settings.steeringGroupEmails.map((email) => ({ email })),
+    ccWhenOverdue: settings.copySteeringGroupOnOverdue ? settings.steeringGroupEmails : [],
+  };
+}
+
+/**
+ * Descriptors carry who to tell, so the daily job reads nothing but its buckets. When an
+ * authority's lead or the partnership's reminder settings change, its descriptors are
+ * re-derived here (a new threshold list reschedules them from today).
+ */
+export async function refreshDueItems(
+  deps: {
+    due: { list(tenantId: string): Promise<DueItem[]>; putMany(items: readonly DueItem[]): Promise<void> };
+    authorities: { list(tenantId: string): Promise<Authority[]> };
+    partnerships: { get(tenantId: string): Promise<Partnership | undefined> };
+    clock: Clock;
+  },
+  tenantId: string,
+  authorityId?: string,
+): Promise<number> {
+  const [items, authorities, partnership] = await Promise.all([deps.due.list(tenantId), deps.authorities.list(tenantId), deps.partnerships.get(tenantId)]);
+  const settings = settingsOf(partnership);
+  const byId = new Map(authorities.map((a) => [a.id, a]));
+  const today = toIsoDate(deps.clock.now());
+  const changed: DueItem[] = [];
+  for (const item of items) {
+    const authority = byId.get(item.authorityId);
+    if (!authority || (authorityId && item.authorityId !== authorityId)) continue;
+    const rescheduled = JSON.stringify(item.thresholds) !== JSON.stringify(settings.reminderThresholds);
+    const next: DueItem = {
+      ...item,
+      authorityName: authority.name,
+      ...recipientsFor(authority, settings),
+      thresholds: settings.reminderThresholds,
+      nextRemindOn: rescheduled ? firstReminderOn(item.dueOn, settings.reminderThresholds, today) : item.nextRemindOn,
+    };
+    if (JSON.stringify(next) !== JSON.stringify(item)) changed.push(next);
+  }
+  if (changed.length) await deps.due.putMany(changed);
+  return changed.length;
+}

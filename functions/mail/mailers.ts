@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Mailer, QueuedReminder } from '../../domain/reminders/job';
+
+/** Email through Amazon SES (v2), plain text and HTML, from the one verified sending identity. */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly from: string,
+    private readonly client: Pick<SESv2Client, 'send'> = new SESv2Client({}),
+  ) {}
+
+  async send(reminder: QueuedReminder): Promise<void> {
+    const m = reminder.message;
+    await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: m.to, CcAddresses: m.cc },
+        Content: {
+          Simple: {
+            Subject: { Data: m.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: m.text, Charset: 'UTF-8' }, Html: { Data: m.html, Charset: 'UTF-8' } },
+          },
+        },
+      }),
+    );
+  }
+}
+
+/**
+ * Locally, an outbox: one .eml file per message (plain text and HTML alternatives), in a
+ * git-ignored folder, so a message can be read or opened in any mail client.
+ */
+export class FileOutbox implements Mailer {
+  readonly written: string[] = [];
+  constructor(
+    private readonly folder: string,
+    private readonly from = 'prevent-reminders@localhost',
+  ) {}
+
+  async send(reminder: QueuedReminder): Promise<void> {
+    const m = reminder.message;
+    const dir = join(this.folder, reminder.runDate);
+    mkdirSync(dir, { recursive: true });
+    const boundary = `b-${reminder.id.replace(/[^A-Za-z0-9]/g, '')}`;
+    const eml = [
+      `From: ${this.from}`,
+      `To: ${m.to.join(', ')}`,
+      ...(m.cc.length ? [`Cc: ${m.cc.join(', ')}`] : []),
+      `Subject: ${m.subject}`,
+      `X-Prevent-Reminder: ${reminder.tenantId} ${reminder.id}`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/alternative; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      m.text,
+      `--${boundary}`,
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      m.html,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const file = join(dir, `${reminder.tenantId}__${reminder.id.replace(/[^A-Za-z0-9_-]/g, '_')}.eml`);
+    writeFileSync(file, eml);
+    this.written.push(file);
+  }
+}
