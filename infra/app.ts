@@ -7,7 +7,9 @@ import { PreventComplianceStack } from './stack';
  * account and region come from the deploying profile.
  *
  * Context: `-c allowedOrigins=https://a.example,https://b.example` (default `*`),
- *          `-c logLevel=DEBUG` (default INFO).
+ *          `-c logLevel=DEBUG` (default INFO),
+ *          `-c senderEmail=prevent@county.gov.uk` (the SES identity reminders come from),
+ *          `-c appBaseUrl=https://prevent.example.org` (where reminder links point).
  */
 const app = new App();
 
@@ -20,4 +22,6 @@ new PreventComplianceStack(app, 'PreventCompliance', {
   description: 'Prevent duty compliance records: HTTP API, Lambda, DynamoDB, Cognito',
   allowedOrigins: origins,
   logLevel: app.node.tryGetContext('logLevel') ?? 'INFO',
+  senderEmail: app.node.tryGetContext('senderEmail'),
+  appBaseUrl: app.node.tryGetContext('appBaseUrl'),
 });

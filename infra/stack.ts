@@ -4,7 +4,11 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +32,13 @@ export interface PreventComplianceStackProps extends StackProps {
   readonly allowedOrigins?: string[];
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * The SES identity reminders are sent from: an email address or a domain verified in SES.
+   * @default 'prevent-reminders@example.org'
+   */
+  readonly senderEmail?: string;
+  /** Where links in reminders point (the web app). @default the API URL */
+  readonly appBaseUrl?: string;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -43,6 +54,8 @@ export class PreventComplianceStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly api: apigw.HttpApi;
   readonly functions: Record<GroupName, ApiFunction>;
+  readonly reminderFunction: ApiFunction;
+  readonly reminderDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
     super(scope, id, props);
@@ -179,7 +192,42 @@ export class PreventComplianceStack extends Stack {
       });
     }
 
+    // ---- The daily reminder job --------------------------------------------------------
+    const sender = props.senderEmail ?? 'prevent-reminders@example.org';
+    const senderIdentity = sender.includes('@') ? sender.split('@')[1] : sender;
+    this.reminderDeadLetters = new sqs.Queue(this, 'ReminderDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.reminderFunction = new ApiFunction(this, 'RemindersFunction', {
+      entry: path.join(PROJECT_ROOT, 'functions/jobs/reminders.ts'),
+      projectRoot: PROJECT_ROOT,
+      description: 'Prevent compliance: daily reminders of what falls due',
+      logLevel: props.logLevel,
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.api.apiEndpoint },
+    });
+    // Reads the GSI3 buckets and writes the schedule and the outbox: the table and its indexes.
+    this.reminderFunction.bindTable(this.table, 'RW');
+    // Sends only as the one sending identity (address or domain), nothing else in SES.
+    this.reminderFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderIdentity })],
+      }),
+    );
+    // Lambda retries a failed run twice (the job is idempotent), then parks the event.
+    this.reminderFunction.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.reminderDeadLetters) });
+    new events.Rule(this, 'DailyReminders', {
+      description: 'Runs the reminder job every morning (06:00 UTC)',
+      schedule: events.Schedule.cron({ minute: '0', hour: '6' }),
+      targets: [new targets.LambdaFunction(this.reminderFunction, { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: this.reminderDeadLetters })],
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ReminderDeadLetterQueue', { value: this.reminderDeadLetters.queueUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

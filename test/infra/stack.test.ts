@@ -147,9 +147,9 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('one per group, all Node 22 on arm64 with a bounded log group', () => {
+  it('one per group plus the reminder job, all Node 22 on arm64 with a bounded log group', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(Object.keys(GROUPS).length);
+    expect(functions).toHaveLength(Object.keys(GROUPS).length + 1);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -254,7 +254,50 @@ describe('user pool', () => {
 });
 
 describe('outputs', () => {
-  it('exports the API URL, user pool, client and table', () => {
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+  it('exports the API URL, user pool, client, table and the reminders dead-letter queue', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'ReminderDeadLetterQueue', 'TableName', 'UserPoolClientId', 'UserPoolId']);
   });
 });
+
+describe('reminder job', () => {
+  const reminderFunctionId = () => {
+    const [id] = resources('AWS::Lambda::Function').find(([, fn]) => fn.Properties.Environment?.Variables?.SENDER_EMAIL) ?? [];
+    expect(id, 'the reminder function').toBeDefined();
+    return id!;
+  };
+
+  it('runs daily on an EventBridge schedule, with retries and a dead-letter queue', () => {
+    const [, rule] = only('AWS::Events::Rule');
+    expect(rule.Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
+    const target = rule.Properties.Targets[0];
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [reminderFunctionId(), 'Arn'] });
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    const [queueId] = only('AWS::SQS::Queue');
+    expect(target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const [, invokeConfig] = only('AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfig.Properties.MaximumRetryAttempts).toBe(2);
+    expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+  });
+
+  it('may send email only as the sending identity', () => {
+    const ses = statementsOf(reminderFunctionId()).filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(asArray(ses[0].Action)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(ses[0].Resource)).toContain(':identity/example.org');
+    expect(JSON.stringify(ses[0].Resource)).not.toContain('*');
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      expect(actionsOf(functionIdOfGroup(group)).some((a) => a.startsWith('ses:')), group).toBe(false);
+    }
+  });
+
+  it('may query the due-date index', () => {
+    const [tableId] = only('AWS::DynamoDB::Table');
+    const statements = statementsOf(reminderFunctionId()).filter((st) => asArray(st.Action).includes('dynamodb:Query'));
+    const resources = JSON.stringify(statements.flatMap((st) => asArray(st.Resource)));
+    expect(resources).toContain(tableId);
+    expect(resources).toContain('/index/*');
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toContain(TABLE.indexes.GSI3.name);
+  });
+});
+
