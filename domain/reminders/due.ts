@@ -101,7 +101,11 @@ export function renderReminder(item: DueItem, stage: ReminderStage, baseUrl: str
     '',
     `Open the record: ${link}`,
     '',
-    stage.kind === 'overdue' ? 'The Prevent Steering Group is copied because this is overdue.' : 'You will be reminded again before it falls due.',
+    stage.kind === 'overdue'
+      ? 'The Prevent Steering Group is copied because this is overdue.'
+      : stage.kind === 'due-today'
+        ? 'If it is not done today, reminders will follow weekly and the Prevent Steering Group will be copied.'
+        : 'You will be reminded again nearer the date.',
     '',
     'Prevent duty compliance',
   ];

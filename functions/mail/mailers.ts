@@ -27,6 +27,11 @@ export class SesMailer implements Mailer {
   }
 }
 
+/** RFC 2047: a header with non-ASCII characters travels base64-encoded as UTF-8. */
+function encodeHeader(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
 /**
  * Locally, an outbox: one .eml file per message (plain text and HTML alternatives), in a
  * git-ignored folder, so a message can be read or opened in any mail client.
@@ -47,7 +52,7 @@ export class FileOutbox implements Mailer {
       `From: ${this.from}`,
       `To: ${m.to.join(', ')}`,
       ...(m.cc.length ? [`Cc: ${m.cc.join(', ')}`] : []),
-      `Subject: ${m.subject}`,
+      `Subject: ${encodeHeader(m.subject)}`,
       `X-Prevent-Reminder: ${reminder.tenantId} ${reminder.id}`,
       'MIME-Version: 1.0',
       `Content-Type: multipart/alternative; boundary="${boundary}"`,

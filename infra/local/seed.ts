@@ -5,6 +5,7 @@ import { userService } from '../../domain/users/user';
 import { userDirectory } from '../../functions/identity/directory';
 import { deps } from '../../functions/shared/deps';
 import { seedDemoTraining } from './seed-training';
+import { seedDemoSops } from './seed-sops';
 
 /**
  * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
@@ -215,6 +216,7 @@ export async function seedDemo(): Promise<DemoSeed> {
   }
 
   await seedDemoTraining(DEMO_TENANT_ID, SEED_CALLER);
+  await seedDemoSops(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
 }
