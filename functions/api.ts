@@ -10,6 +10,9 @@ import { PutPlan, TrainingPlan } from '../domain/training/plan';
 import { Completion, CompletionInput, StaffRef } from '../domain/training/completions';
 import { CompletionQuery } from '../domain/training/service';
 import { Session, SessionFields } from '../domain/training/sessions';
+import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
+import { Framework } from '../domain/statements/frameworks';
+import { PutStatement, ReviewStatement, Statement, StatementVersion, SubmitStatement } from '../domain/statements/statement';
 import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
 /**
@@ -30,6 +33,7 @@ export const GROUPS = {
   // API Gateway's 30-second integration limit.
   training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
+  assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW' },
 } as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number }>;
 export type GroupName = keyof typeof GROUPS;
 
@@ -75,6 +79,8 @@ const pageOf = <T extends z.ZodType>(item: T) =>
 
 const AuthorityParam = z.object({ id: EntityId.describe('Authority id') });
 const ObligationParam = AuthorityParam.extend({ obligationId: EntityId });
+const YearParam = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).describe('UK financial year, e.g. 2024-25') });
+const AuthorityYearParam = AuthorityParam.extend(YearParam.shape);
 const YearQuery = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).optional().describe('UK financial year, e.g. 2024-25; default: the current one') });
 const DateRange = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
@@ -284,6 +290,52 @@ export const ROUTES = {
     method: 'DELETE', path: '/authorities/{id}/sop/obligations/{obligationId}', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
     summary: 'Remove an obligation', params: ObligationParam, query: z.object({ version: z.coerce.number().int().positive() }),
     response: z.object({ deleted: z.literal(true) }),
+  }),
+  listFrameworks: route({
+    method: 'GET', path: '/frameworks', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Benchmark frameworks available to the partnership (the 2018 toolkit built in)', response: z.object({ items: z.array(Framework) }),
+  }),
+  addFramework: route({
+    method: 'POST', path: '/frameworks', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Add a framework version (e.g. a restructured toolkit) as data', body: Framework, response: Framework, status: 201,
+  }),
+  listItFilterAssurances: route({
+    method: 'GET', path: '/authorities/{id}/it-filter-assurances', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'IT-filter assurances by year, and whether the authority is current, due within 60 days or overdue',
+    params: AuthorityParam,
+    response: z.object({ items: z.array(Assurance), status: z.enum(['current', 'due-soon', 'overdue', 'missing']), nextReviewDue: z.string().optional() }),
+  }),
+  putItFilterAssurance: route({
+    method: 'PUT', path: '/authorities/{id}/it-filter-assurances/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Record (version 0) or correct the year’s IT-filter assurance', params: AuthorityYearParam, body: PutAssurance, response: Assurance,
+  }),
+  getStatement: route({
+    method: 'GET', path: '/authorities/{id}/statements/{year}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The year’s annual assurance statement (working copy, status and reviews)', params: AuthorityYearParam,
+    response: Statement.extend({ applicableQuestions: z.array(z.string()), applicableBenchmarks: z.array(z.number()) }),
+  }),
+  putStatement: route({
+    method: 'PUT', path: '/authorities/{id}/statements/{year}', group: 'assurance', auth: 'jwt', roles: ['authority-lead', 'authority-editor'],
+    summary: 'Write the draft (or a returned statement): ratings, scores, narrative, sign-off', params: AuthorityYearParam, body: PutStatement, response: Statement,
+  }),
+  submitStatement: route({
+    method: 'POST', path: '/authorities/{id}/statements/{year}/submit', group: 'assurance', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Submit to the steering group: freezes a version with the authority’s figures', params: AuthorityYearParam, body: SubmitStatement,
+    response: z.object({ statement: Statement, version: StatementVersion }),
+  }),
+  reviewStatement: route({
+    method: 'POST', path: '/authorities/{id}/statements/{year}/review', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Accept a submitted statement, or return it with comments', params: AuthorityYearParam, body: ReviewStatement, response: Statement,
+  }),
+  getStatementVersion: route({
+    method: 'GET', path: '/authorities/{id}/statements/{year}/versions/{number}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: z.coerce.number().int().positive() }), response: StatementVersion,
+  }),
+  setStatementDeadline: route({
+    method: 'PUT', path: '/statement-deadlines/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Set the year’s deadline for statements; authorities yet to submit are reminded', params: YearParam,
+    body: z.object({ dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    response: z.object({ year: z.string(), dueOn: z.string(), authoritiesReminded: z.number() }),
   }),
 } satisfies Record<string, RouteContract>;
 

@@ -20,6 +20,8 @@ export const PartnershipSettings = z.object({
   reminderThresholds: z.array(z.number().int().min(0).max(365)).min(1).max(8).describe('Days before a due date at which reminders go out'),
   copySteeringGroupOnOverdue: z.boolean().describe('Copy the steering group on reminders of overdue items'),
   steeringGroupEmails: z.array(z.email()).max(10).describe('Where the steering group is copied (e.g. a shared mailbox)'),
+  frameworkByYear: z.record(z.string().regex(/^\d{4}-\d{2}$/), z.string().max(120)).describe('Benchmark framework (id@version) each reporting year uses; default the 2018 toolkit'),
+  benchmarksBySector: z.record(z.string(), z.array(z.number().int().min(1).max(50))).describe('Benchmark numbers that apply to each Schedule 6 sector'),
 });
 export type PartnershipSettings = z.infer<typeof PartnershipSettings>;
 export const DEFAULT_SETTINGS: PartnershipSettings = {
@@ -28,6 +30,17 @@ export const DEFAULT_SETTINGS: PartnershipSettings = {
   reminderThresholds: [60, 30, 7, 0],
   copySteeringGroupOnOverdue: true,
   steeringGroupEmails: [],
+  frameworkByYear: {},
+  // The toolkit was written for local authorities: all ten benchmarks apply to them. Other
+  // sectors answer for what they do themselves: risk assessment, the partnership, the plan,
+  // referrals, training, venue hire and IT; the police also for Channel and disruption.
+  benchmarksBySector: {
+    'local-government': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    police: [1, 2, 3, 4, 5, 6, 7, 8],
+    'criminal-justice': [1, 2, 3, 4, 7, 8],
+    'education-childcare': [1, 2, 3, 4, 7, 8],
+    'health-social-care': [1, 2, 3, 4, 7, 8],
+  },
 };
 
 export const Partnership = PartnershipFields.extend({ id: TenantId, settings: PartnershipSettings.partial().optional() }).extend(RecordMeta.shape);

@@ -14,6 +14,11 @@ function tenant(tenantId: string): string {
   return tenantId;
 }
 
+function reportingYear(value: string): string {
+  if (!/^\d{4}-\d{2}$/.test(value)) throw new Error('Invalid reporting year in key');
+  return value;
+}
+
 function id(value: string): string {
   if (!isEntityId(value)) throw new Error('Invalid id in key');
   return value;
@@ -172,5 +177,24 @@ export const keys = {
       [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${reminderId}`,
     }),
     pending: (runDate: string) => ({ index: TABLE.indexes.GSI3, PK: `OUTBOX#${runDate}` }),
+  },
+
+  itFilter: {
+    partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}ITFILTER#${id(authorityId)}`,
+    year: (tenantId: string, authorityId: string, year: string): Key => ({ PK: keys.itFilter.partition(tenantId, authorityId), SK: `YEAR#${reportingYear(year)}` }),
+  },
+
+  statements: {
+    current: (tenantId: string, authorityId: string, year: string): Key => ({
+      PK: `${tenantKeyPrefix(tenantId)}STATEMENT#${id(authorityId)}`,
+      SK: `${reportingYear(year)}#CURRENT`,
+    }),
+    version: (tenantId: string, authorityId: string, year: string, n: number): Key => ({
+      PK: `${tenantKeyPrefix(tenantId)}STATEMENT#${id(authorityId)}`,
+      SK: `${reportingYear(year)}#V#${String(n).padStart(4, '0')}`,
+    }),
+    deadline: (tenantId: string, year: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}DEADLINE`, SK: reportingYear(year) }),
+    frameworks: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK` }),
+    framework: (tenantId: string, key: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK`, SK: enc(key) }),
   },
 };

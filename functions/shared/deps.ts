@@ -3,6 +3,7 @@ import { systemClock, type Clock, type IdGenerator } from '../../domain/shared/p
 import { dynamo } from '../data/client';
 import { auditRepository, authorityRepository, partnershipRepository, userRepository } from '../data/repositories';
 import { tableStore } from '../data/store';
+import { assuranceRepository, deadlineRepository, frameworkRepository, statementRepository } from '../data/statement-repositories';
 import { dueItemRepository, obligationRepository, sopRepository } from '../data/sop-repositories';
 import { completionRepository, courseRepository, importRepository, planRepository, sessionRepository } from '../data/training-repositories';
 
@@ -29,5 +30,9 @@ export function deps() {
     sops: sopRepository(table),
     obligations: obligationRepository(table),
     dueItems: dueItemRepository(table),
+    assurances: assuranceRepository(table),
+    statements: statementRepository(table),
+    frameworks: frameworkRepository(table),
+    deadlines: deadlineRepository(table),
   };
 }

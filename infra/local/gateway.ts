@@ -21,6 +21,7 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   partnership: () => import('../../functions/handlers/partnership') as never,
   training: () => import('../../functions/handlers/training') as never,
   sop: () => import('../../functions/handlers/sop') as never,
+  assurance: () => import('../../functions/handlers/assurance') as never,
 };
 
 export interface GatewayRequest {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId } from '../../functions/api';
+import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
 import { LocalIssuer } from '../../infra/local/issuer';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
@@ -253,6 +254,65 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     },
     expect: { ...all(403), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404) },
   },
+  listFrameworks: { request: async () => ({ method: 'GET', url: '/frameworks' }), expect: all(200) },
+  addFramework: {
+    request: async (ctx) => ({
+      method: 'POST',
+      url: '/frameworks',
+      body: { id: 'matrix-framework', version: ctx.unique(), name: 'Matrix', benchmarks: [{ number: 1, title: 'T', questions: [{ id: '1.1', text: 'Q', type: 'expectation' }] }] },
+    }),
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  listItFilterAssurances: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/it-filter-assurances` }), expect: READERS },
+  putItFilterAssurance: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const year = freshYear();
+      return { method: 'PUT', url: `/authorities/${ctx.authority(t)}/it-filter-assurances/${year}`, body: { ...ASSURANCE, version: 0 } };
+    },
+    expect: EDITORS,
+  },
+  getStatement: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url } = await statementIn(ctx, t, freshYear(), 'draft');
+      return { method: 'GET', url };
+    },
+    expect: READERS,
+  },
+  putStatement: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'PUT', url: `/authorities/${ctx.authority(t)}/statements/${freshYear()}`, body: { narrative: { leadership: 'x' }, version: 0 } }),
+    expect: { ...all(403), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404) },
+  },
+  submitStatement: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url, version } = await statementIn(ctx, t, freshYear(), 'ready');
+      return { method: 'POST', url: `${url}/submit`, body: { version } };
+    },
+    expect: LEAD_ONLY,
+  },
+  reviewStatement: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url, version } = await statementIn(ctx, t, freshYear(), 'submitted');
+      return { method: 'POST', url: `${url}/review`, body: { outcome: 'accept', version } };
+    },
+    expect: { ...all(403), 'steering-group': scoped(200, 200) },
+  },
+  getStatementVersion: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url } = await statementIn(ctx, t, freshYear(), 'submitted');
+      return { method: 'GET', url: `${url}/versions/1` };
+    },
+    expect: READERS,
+  },
+  setStatementDeadline: {
+    request: async () => ({ method: 'PUT', url: `/statement-deadlines/${YEAR}`, body: { dueOn: '2026-03-31' } }),
+    expect: { ...all(403), 'steering-group': 200 },
+  },
   deleteObligation: {
     targeted: true,
     request: async (ctx, t) => {
@@ -264,6 +324,27 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
 };
 
 const TODAY = new Date().toISOString().slice(0, 10);
+const YEAR = '2025-26';
+const ASSURANCE = { reviewedOn: '2025-06-01', assuredBy: { name: 'N', role: 'R', organisation: 'O' }, product: 'P', ctiruListApplied: true, ctiruListVersion: '2025-03', scope: ['corporate-network'], outcome: 'assured' };
+/** A statement in the state a row needs, written by the target authority's lead (and reviewed by its steering group). */
+async function statementIn(ctx: Ctx, t: Target, year: string, state: 'draft' | 'ready' | 'submitted') {
+  const url = `/authorities/${ctx.authority(t)}/statements/${year}`;
+  const questions = BUILT_IN_FRAMEWORKS[0].benchmarks.filter((b) => b.number <= (ctx.authority(t).endsWith('-opcc') ? 8 : 10)).flatMap((b) => b.questions.map((q) => q.id));
+  const body = {
+    ratings: Object.fromEntries(questions.map((q) => [q, { rating: 'developing' }])),
+    signOff: { name: 'Lead', role: 'Lead', date: '2025-06-01', declaration: 'True and accurate.' },
+  };
+  const draft = await ctx.asLead(t, 'PUT', url, { ...(state === 'draft' ? {} : body), version: 0 });
+  if (state !== 'submitted') return { url, version: draft.version };
+  const { statement } = await ctx.asLead(t, 'POST', `${url}/submit`, { version: draft.version });
+  return { url, version: statement.version };
+}
+let yearSeq = 0;
+/** A fresh reporting year per request, so each row starts from an empty statement. */
+function freshYear(): string {
+  const start = 2040 + yearSeq++;
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
 const OBLIGATION = { section: 'training-programme', commitment: 'Keep a training plan', cadence: 'quarterly', ownerRole: 'Prevent lead' };
 
 const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Officer', audience: 'staff', attendees: 20, feedbackRespondents: 10, feedbackGoodOrExcellent: 9 };

@@ -1,0 +1,36 @@
+import { assuranceService } from '../../domain/itfilter/assurance';
+import { figuresSource } from '../../domain/statements/figures';
+import { statementService } from '../../domain/statements/statement';
+import { createHandler } from '../shared/http';
+import { deps } from '../shared/deps';
+
+/** Benchmark frameworks, IT-filter assurances and annual assurance statements. */
+const services = () => {
+  const d = deps();
+  return {
+    assurances: assuranceService({ store: d.assurances, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids }),
+    statements: statementService({
+      statements: d.statements,
+      frameworks: d.frameworks,
+      figures: figuresSource({ completions: d.completions, sessions: d.sessions, courses: d.courses, plans: d.plans, assurances: d.assurances, sops: d.sops }),
+      authorities: d.authorities,
+      partnerships: d.partnerships,
+      deadlines: d.deadlines,
+      clock: d.clock,
+      ids: d.ids,
+    }),
+  };
+};
+
+export const handler = createHandler('assurance', {
+  listFrameworks: async ({ caller }) => ({ items: await services().statements.listFrameworks(caller) }),
+  addFramework: ({ caller, body }) => services().statements.addFramework(caller, body),
+  listItFilterAssurances: ({ caller, params }) => services().assurances.list(caller, params.id),
+  putItFilterAssurance: ({ caller, params, body }) => services().assurances.put(caller, params.id, params.year, body),
+  getStatement: ({ caller, params }) => services().statements.get(caller, params.id, params.year),
+  putStatement: ({ caller, params, body }) => services().statements.put(caller, params.id, params.year, body),
+  submitStatement: ({ caller, params, body }) => services().statements.submit(caller, params.id, params.year, body),
+  reviewStatement: ({ caller, params, body }) => services().statements.review(caller, params.id, params.year, body),
+  getStatementVersion: ({ caller, params }) => services().statements.version(caller, params.id, params.year, params.number),
+  setStatementDeadline: ({ caller, params, body }) => services().statements.setDeadline(caller, params.year, body.dueOn),
+});

@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
+import { reportingYearOf, toIsoDate, addDays } from '../../domain/shared/dates';
+import { TestApi } from '../support/api';
+import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
+import { useFreshTable } from '../support/table';
+
+useFreshTable();
+
+let api: TestApi;
+let p: PartnershipFixture;
+const TODAY = toIsoDate(new Date());
+const YEAR = reportingYearOf(TODAY);
+let opcc: string;
+let base: string;
+let lead: string;
+let editor: string;
+let sg: string;
+
+/** Every question of the 2018 toolkit's benchmarks that apply to the police sector by default. */
+const POLICE_BENCHMARKS = [1, 2, 3, 4, 5, 6, 7, 8];
+const policeQuestions = BUILT_IN_FRAMEWORKS[0].benchmarks.filter((b) => POLICE_BENCHMARKS.includes(b.number)).flatMap((b) => b.questions.map((q) => q.id));
+
+const ratingsFor = (ids: string[], rating = 'developing') => Object.fromEntries(ids.map((id) => [id, { rating, details: `Evidence for ${id}` }]));
+const SIGN_OFF = { name: 'Alex Lead', role: 'Head of Policy and Partnerships', date: TODAY, declaration: 'I confirm this statement is accurate.' };
+
+beforeAll(async () => {
+  api = await TestApi.create();
+  p = await seedPartnership(api, 'journey');
+  opcc = p.authorities.b; // the OPCC of the fixture partnership (police sector)
+  base = `/authorities/${opcc}/statements/${YEAR}`;
+  lead = p.tokens['authority-lead@b'];
+  editor = p.tokens['authority-editor@b'];
+  sg = p.tokens['steering-group'];
+  // Figures that the snapshot will freeze: a training plan and one completion, an IT-filter assurance.
+  await api.request('PUT', `/authorities/${opcc}/training-plan`, { token: lead, body: { version: 0, roles: [{ id: 'staff', name: 'All staff', headcount: 4, requiredCourses: ['home-office-elearning'] }] } });
+  expect((await api.request('POST', `/authorities/${opcc}/completions`, { token: editor, body: { staffRef: 'S1', courseId: 'home-office-elearning', completedOn: TODAY, role: 'staff' } })).status).toBe(201);
+  const itf = await api.request('PUT', `/authorities/${opcc}/it-filter-assurances/${YEAR}`, {
+    token: editor,
+    body: {
+      reviewedOn: TODAY, itProvidedBy: p.authorities.a, assuredBy: { name: 'Jo IT', role: 'Head of ICT', organisation: 'Shire Police' },
+      product: 'Web filter X', ctiruListApplied: true, ctiruListVersion: '2025-03', scope: ['corporate-network', 'guest-wifi'], outcome: 'assured', evidence: 'ICT assurance letter', version: 0,
+    },
+  });
+  expect(itf.status, itf.text).toBe(200);
+});
+
+describe('the OPCC statement journey', () => {
+  let v1Figures: any;
+
+  it('drafts and rates; submitting too early lists the unrated questions and the missing sign-off', async () => {
+    const draft = await api.request('PUT', base, { token: editor, body: { ratings: ratingsFor(policeQuestions.slice(0, 5)), scores: { '1': 3 }, narrative: { leadership: 'Head of Policy leads.' }, version: 0 } });
+    expect(draft.status, draft.text).toBe(200);
+    expect(draft.body).toMatchObject({ status: 'draft', framework: 'home-office-toolkit-2018@2018', submissions: 0 });
+
+    const early = await api.request('POST', `${base}/submit`, { token: lead, body: { version: draft.body.version } });
+    expect(early.status).toBe(400);
+    const paths = early.body.error.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual([...policeQuestions.slice(5).map((q) => `ratings.${q}`), 'signOff']);
+
+    const notApplicable = await api.request('PUT', base, { token: editor, body: { ratings: ratingsFor(['9.1']), version: draft.body.version } });
+    expect(notApplicable.status).toBe(400);
+    expect(notApplicable.body.error.errors[0].path).toBe('ratings.9.1');
+
+    const read = await api.request('GET', base, { token: p.tokens['viewer@b'] });
+    expect(read.body.applicableBenchmarks).toEqual(POLICE_BENCHMARKS);
+  });
+
+  it('an editor cannot submit; the lead submits and version 1 freezes the figures', async () => {
+    const current = (await api.request('GET', base, { token: lead })).body;
+    const full = await api.request('PUT', base, { token: lead, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 3, '7': 4 }, narrative: { training: 'One in four trained.' }, signOff: SIGN_OFF, version: current.version } });
+    expect(full.status).toBe(200);
+    expect((await api.request('POST', `${base}/submit`, { token: editor, body: { version: full.body.version } })).status).toBe(403);
+    const submitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: full.body.version } });
+    expect(submitted.status, submitted.text).toBe(200);
+    expect(submitted.body.statement).toMatchObject({ status: 'submitted', submissions: 1 });
+    v1Figures = submitted.body.version.figures;
+    expect(v1Figures.training).toMatchObject({ headcount: 4, covered: 1, coverage: 0.25, completionsInYear: 1, peopleTrainedInYear: 1 });
+    expect(v1Figures.itFilter).toMatchObject({ status: 'current', lastReviewedOn: TODAY, outcomeThisYear: 'assured' });
+    expect(v1Figures.sop).toEqual({ present: false });
+  });
+
+  it('a submitted statement cannot be edited (409)', async () => {
+    const current = (await api.request('GET', base, { token: lead })).body;
+    const edit = await api.request('PUT', base, { token: editor, body: { ratings: ratingsFor(policeQuestions), version: current.version } });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.code).toBe('immutable');
+  });
+
+  it('the steering group returns it with a comment; the lead edits and resubmits; the steering group accepts', async () => {
+    let current = (await api.request('GET', base, { token: sg })).body;
+    expect((await api.request('POST', `${base}/review`, { token: lead, body: { outcome: 'accept', version: current.version } })).status).toBe(403);
+    const noComment = await api.request('POST', `${base}/review`, { token: sg, body: { outcome: 'return', version: current.version } });
+    expect(noComment.status).toBe(400);
+    const returned = await api.request('POST', `${base}/review`, { token: sg, body: { outcome: 'return', comment: 'Please evidence benchmark 7 with the training plan.', version: current.version } });
+    expect(returned.status).toBe(200);
+    expect(returned.body).toMatchObject({ status: 'returned', reviews: [{ version: 1, outcome: 'returned', comment: 'Please evidence benchmark 7 with the training plan.' }] });
+
+    // Meanwhile the figures change: two more people trained.
+    for (const staffRef of ['S2', 'S3']) {
+      expect((await api.request('POST', `/authorities/${opcc}/completions`, { token: editor, body: { staffRef, courseId: 'home-office-elearning', completedOn: TODAY, role: 'staff' } })).status).toBe(201);
+    }
+    const edited = await api.request('PUT', base, {
+      token: lead,
+      body: { ratings: ratingsFor(policeQuestions, 'achieving'), scores: { '1': 3, '7': 4 }, narrative: { training: 'Three in four trained; plan attached.' }, signOff: SIGN_OFF, version: returned.body.version },
+    });
+    expect(edited.status).toBe(200);
+    const resubmitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: edited.body.version } });
+    expect(resubmitted.status).toBe(200);
+    expect(resubmitted.body.version.number).toBe(2);
+    expect(resubmitted.body.version.figures.training).toMatchObject({ covered: 3, coverage: 0.75 });
+
+    current = (await api.request('GET', base, { token: sg })).body;
+    const accepted = await api.request('POST', `${base}/review`, { token: sg, body: { outcome: 'accept', version: current.version } });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.status).toBe('accepted');
+    const afterAccept = await api.request('PUT', base, { token: lead, body: { ratings: {}, version: accepted.body.version } });
+    expect(afterAccept.status).toBe(409);
+  });
+
+  it('reads back version 1 and version 2 unchanged, each with the figures of its own submission', async () => {
+    const v1 = await api.request('GET', `${base}/versions/1`, { token: sg });
+    const v2 = await api.request('GET', `${base}/versions/2`, { token: p.tokens['viewer@b'] });
+    expect(v1.status).toBe(200);
+    expect(v1.body.figures).toEqual(v1Figures);
+    expect(v1.body.figures.training.covered).toBe(1);
+    expect(v1.body.ratings['1.1'].rating).toBe('developing');
+    expect(v1.body.narrative.training).toBe('One in four trained.');
+    expect(v2.body.figures.training.covered).toBe(3);
+    expect(v2.body.ratings['1.1'].rating).toBe('achieving');
+    expect((await api.request('GET', `${base}/versions/3`, { token: sg })).status).toBe(404);
+  });
+
+  it('another authority cannot read the draft; another partnership cannot either (404)', async () => {
+    expect((await api.request('GET', base, { token: p.tokens['authority-editor@a'] })).status).toBe(404);
+    const other = await seedPartnership(api, 'elsewhere');
+    expect((await api.request('GET', base, { token: other.tokens['steering-group'] })).status).toBe(404);
+  });
+});
+
+describe('IT-filter status and frameworks', () => {
+  it('derives current, due within 60 days and overdue from the last review', async () => {
+    const a = p.authorities.a;
+    const put = (year: string, reviewedOn: string, version = 0) =>
+      api.request('PUT', `/authorities/${a}/it-filter-assurances/${year}`, {
+        token: p.tokens['authority-editor@a'],
+        body: { reviewedOn, assuredBy: { name: 'N', role: 'R', organisation: 'O' }, product: 'P', ctiruListApplied: false, scope: ['corporate-network'], outcome: 'partially-assured', actions: 'Apply the CTIRU list.', version },
+      });
+    expect((await put('2023-24', addDays(TODAY, -400))).status).toBe(200);
+    expect((await api.request('GET', `/authorities/${a}/it-filter-assurances`, { token: sg })).body.status).toBe('overdue');
+    const dueSoon = await put('2024-25', addDays(TODAY, -330));
+    expect(dueSoon.status).toBe(200);
+    expect((await api.request('GET', `/authorities/${a}/it-filter-assurances`, { token: sg })).body.status).toBe('due-soon');
+    const missingActions = await api.request('PUT', `/authorities/${a}/it-filter-assurances/2025-26`, { token: p.tokens['authority-editor@a'], body: { reviewedOn: TODAY, assuredBy: { name: 'N', role: 'R', organisation: 'O' }, product: 'P', ctiruListApplied: true, scope: ['libraries'], outcome: 'not-assured', version: 0 } });
+    expect(missingActions.status).toBe(400);
+    expect(missingActions.body.error.errors.map((e: any) => e.path).sort()).toEqual(['actions', 'ctiruListVersion']);
+  });
+
+  it('takes a new framework version as data, and a year can use it', async () => {
+    const framework = { id: 'prevent-toolkit', version: '2024', name: 'Restructured toolkit (eight sections)', benchmarks: [{ number: 1, title: 'Leadership', questions: [{ id: '1.1', text: 'Is there a named lead?', type: 'expectation' }] }] };
+    const res = await api.request('POST', '/frameworks', { token: sg, body: framework });
+    expect(res.status).toBe(201);
+    expect((await api.request('POST', '/frameworks', { token: sg, body: framework })).status).toBe(409);
+    const list = await api.request('GET', '/frameworks', { token: p.tokens['viewer@a'] });
+    expect(list.body.items.map((f: any) => `${f.id}@${f.version}`)).toEqual(['home-office-toolkit-2018@2018', 'prevent-toolkit@2024']);
+    const settings = (await api.request('GET', '/settings', { token: sg })).body;
+    expect((await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2030-31': 'prevent-toolkit@2024' }, version: settings.version } })).status).toBe(200);
+    const draft = await api.request('PUT', `/authorities/${p.authorities.a}/statements/2030-31`, { token: p.tokens['authority-lead@a'], body: { ratings: { '1.1': { rating: 'achieving' } }, version: 0 } });
+    expect(draft.status, draft.text).toBe(200);
+    expect(draft.body.framework).toBe('prevent-toolkit@2024');
+  });
+
+  it('ships the 2018 toolkit: 10 benchmarks, 38 questions, each an expectation or good practice', () => {
+    const f = BUILT_IN_FRAMEWORKS[0];
+    expect(f.benchmarks.map((b) => b.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const questions = f.benchmarks.flatMap((b) => b.questions);
+    expect(questions).toHaveLength(38);
+    expect(questions[0]).toMatchObject({ id: '1.1', type: 'expectation' });
+    expect(questions.find((q) => q.id === '8.2')!.text).toMatch(/IT policy/);
+    expect(questions.at(-1)).toMatchObject({ id: '10.2', type: 'good-practice' });
+  });
+});
