@@ -12,6 +12,7 @@ import { CompletionQuery } from '../domain/training/service';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
+import { AttachDocument, RequestUpload, StatementDocument } from '../domain/statements/document';
 import { PutStatement, ReviewStatement, Statement, StatementVersion, SubmitStatement } from '../domain/statements/statement';
 import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
@@ -33,8 +34,8 @@ export const GROUPS = {
   // API Gateway's 30-second integration limit.
   training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
-  assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW' },
-} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number }>;
+  assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
+} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean }>;
 export type GroupName = keyof typeof GROUPS;
 
 /** A group's Lambda size and time limit, with the defaults every group gets. */
@@ -330,6 +331,22 @@ export const ROUTES = {
   getStatementVersion: route({
     method: 'GET', path: '/authorities/{id}/statements/{year}/versions/{number}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
     summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: z.coerce.number().int().positive() }), response: StatementVersion,
+  }),
+  requestStatementUpload: route({
+    method: 'POST', path: '/authorities/{id}/statements/{year}/document/upload-url', group: 'assurance', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'A presigned URL to upload the signed statement (PDF, DOCX or ODT, at most 20 MB; type and length are signed in)',
+    params: AuthorityYearParam, body: RequestUpload,
+    response: z.object({ key: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresIn: z.number() }),
+  }),
+  attachStatementDocument: route({
+    method: 'POST', path: '/authorities/{id}/statements/{year}/document', group: 'assurance', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Attach the uploaded document: its type and content are checked and its SHA-256 recorded', params: AuthorityYearParam, body: AttachDocument, response: StatementDocument,
+  }),
+  statementDownloadUrl: route({
+    method: 'GET', path: '/authorities/{id}/statements/{year}/document/download-url', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'A short-lived link to the signed document (of the working copy, or of a submitted version with ?version=)',
+    params: AuthorityYearParam, query: z.object({ version: z.coerce.number().int().positive().optional() }),
+    response: z.object({ url: z.string(), expiresIn: z.number(), fileName: z.string(), sha256: z.string() }),
   }),
   setStatementDeadline: route({
     method: 'PUT', path: '/statement-deadlines/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group'],

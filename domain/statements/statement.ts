@@ -26,6 +26,10 @@ export const NARRATIVE_SECTIONS = [
   'holdingToAccount',
 ] as const;
 
+const StatementDocumentRef = z.object({
+  key: z.string(), fileName: z.string(), contentType: z.string(), size: z.number(), sha256: z.string(), uploadedAt: z.string(), uploadedBy: z.string(),
+});
+
 export const StatementContent = z.object({
   ratings: z
     .record(z.string().regex(/^\d+\.\d+$/), z.object({ rating: Rating, details: z.string().trim().max(4000).optional() }))
@@ -72,13 +76,14 @@ export const Statement = z
     status: z.enum(STATUSES),
     submissions: z.number().int().describe('How many versions have been submitted'),
     reviews: z.array(z.object({ version: z.number(), outcome: z.enum(['accepted', 'returned']), comment: z.string().optional(), at: z.string(), by: z.string() })),
+    document: StatementDocumentRef.optional().describe('The signed statement as a document'),
   })
   .extend(StatementContent.shape)
   .extend(RecordMeta.shape);
 export type Statement = z.infer<typeof Statement>;
 
 export const StatementVersion = z
-  .object({ authorityId: EntityId, year: z.string(), number: z.number().int(), framework: z.string(), figures: FiguresSnapshot, submittedAt: z.string(), submittedBy: z.string() })
+  .object({ authorityId: EntityId, year: z.string(), number: z.number().int(), framework: z.string(), figures: FiguresSnapshot, submittedAt: z.string(), submittedBy: z.string(), document: StatementDocumentRef.optional() })
   .extend(StatementContent.shape);
 export type StatementVersion = z.infer<typeof StatementVersion>;
 
@@ -228,6 +233,7 @@ export function statementService(deps: {
         status: current?.status ?? 'draft',
         submissions: current?.submissions ?? 0,
         reviews: current?.reviews ?? [],
+        ...(current?.document ? { document: current.document } : {}),
         ...content,
         ...(current ? nextMeta(current, caller, now) : newMeta(caller, now)),
       };
@@ -261,6 +267,7 @@ export function statementService(deps: {
         scores: current.scores,
         narrative: current.narrative,
         signOff: current.signOff,
+        ...(current.document ? { document: current.document } : {}),
         figures,
         submittedAt: now.toISOString(),
         submittedBy: caller.userId,

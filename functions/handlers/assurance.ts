@@ -1,6 +1,8 @@
 import { assuranceService } from '../../domain/itfilter/assurance';
 import { figuresSource } from '../../domain/statements/figures';
 import { statementService } from '../../domain/statements/statement';
+import { documentService } from '../../domain/statements/document';
+import { s3Documents } from '../storage/documents';
 import { createHandler } from '../shared/http';
 import { deps } from '../shared/deps';
 
@@ -19,6 +21,7 @@ const services = () => {
       clock: d.clock,
       ids: d.ids,
     }),
+    documents: documentService({ statements: d.statements, storage: s3Documents, authorities: d.authorities, clock: d.clock, ids: d.ids }),
   };
 };
 
@@ -32,5 +35,8 @@ export const handler = createHandler('assurance', {
   submitStatement: ({ caller, params, body }) => services().statements.submit(caller, params.id, params.year, body),
   reviewStatement: ({ caller, params, body }) => services().statements.review(caller, params.id, params.year, body),
   getStatementVersion: ({ caller, params }) => services().statements.version(caller, params.id, params.year, params.number),
+  requestStatementUpload: ({ caller, params, body }) => services().documents.requestUpload(caller, params.id, params.year, body),
+  attachStatementDocument: ({ caller, params, body }) => services().documents.attach(caller, params.id, params.year, body),
+  statementDownloadUrl: ({ caller, params, query }) => services().documents.downloadUrl(caller, params.id, params.year, query.version),
   setStatementDeadline: ({ caller, params, body }) => services().statements.setDeadline(caller, params.year, body.dueOn),
 });

@@ -309,6 +309,31 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     },
     expect: READERS,
   },
+  requestStatementUpload: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url } = await statementIn(ctx, t, freshYear(), 'draft');
+      return { method: 'POST', url: `${url}/document/upload-url`, body: { fileName: 's.pdf', contentType: 'application/pdf', contentLength: PDF.length } };
+    },
+    expect: LEAD_ONLY,
+  },
+  attachStatementDocument: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url, version, key } = await uploaded(ctx, t);
+      return { method: 'POST', url: `${url}/document`, body: { key, fileName: 's.pdf', version } };
+    },
+    expect: LEAD_ONLY,
+  },
+  statementDownloadUrl: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { url, version, key } = await uploaded(ctx, t);
+      await ctx.asLead(t, 'POST', `${url}/document`, { key, fileName: 's.pdf', version });
+      return { method: 'GET', url: `${url}/document/download-url` };
+    },
+    expect: READERS,
+  },
   setStatementDeadline: {
     request: async () => ({ method: 'PUT', url: `/statement-deadlines/${YEAR}`, body: { dueOn: '2026-03-31' } }),
     expect: { ...all(403), 'steering-group': 200 },
@@ -338,6 +363,15 @@ async function statementIn(ctx: Ctx, t: Target, year: string, state: 'draft' | '
   if (state !== 'submitted') return { url, version: draft.version };
   const { statement } = await ctx.asLead(t, 'POST', `${url}/submit`, { version: draft.version });
   return { url, version: statement.version };
+}
+const PDF = Buffer.from('%PDF-1.7 matrix fixture\n%%EOF\n');
+/** A draft statement whose lead has uploaded a PDF through the presigned URL. */
+async function uploaded(ctx: Ctx, t: Target) {
+  const { url, version } = await statementIn(ctx, t, freshYear(), 'draft');
+  const grant = await ctx.asLead(t, 'POST', `${url}/document/upload-url`, { fileName: 's.pdf', contentType: 'application/pdf', contentLength: PDF.length });
+  const put = await fetch(grant.uploadUrl, { method: 'PUT', headers: grant.headers, body: PDF });
+  if (put.status !== 200) throw new Error(`upload fixture: ${put.status}`);
+  return { url, version, key: grant.key as string };
 }
 let yearSeq = 0;
 /** A fresh reporting year per request, so each row starts from an empty statement. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
 import { reportingYearOf, toIsoDate, addDays } from '../../domain/shared/dates';
@@ -178,5 +179,83 @@ describe('IT-filter status and frameworks', () => {
     expect(questions[0]).toMatchObject({ id: '1.1', type: 'expectation' });
     expect(questions.find((q) => q.id === '8.2')!.text).toMatch(/IT policy/);
     expect(questions.at(-1)).toMatchObject({ id: '10.2', type: 'good-practice' });
+  });
+});
+
+describe('the signed document', () => {
+  const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2048, 'x'), Buffer.from('\n%%EOF\n')]);
+  let year: string;
+  let url: string;
+
+  beforeAll(async () => {
+    year = '2031-32';
+    url = `/authorities/${opcc}/statements/${year}`;
+    expect((await api.request('PUT', url, { token: lead, body: { narrative: { leadership: 'x' }, version: 0 } })).status).toBe(200);
+  });
+
+  const ask = (contentType: string, contentLength: number) =>
+    api.request('POST', `${url}/document/upload-url`, { token: lead, body: { fileName: 'statement.pdf', contentType, contentLength } });
+
+  it('uploads through the presigned URL, records its SHA-256 and serves it back through a short-lived link', async () => {
+    const grant = await ask('application/pdf', PDF.length);
+    expect(grant.status, grant.text).toBe(200);
+    expect(grant.body.uploadUrl).toContain('X-Amz-Signature=');
+    expect(grant.body.uploadUrl).toContain('content-length%3Bcontent-type');
+    const put = await fetch(grant.body.uploadUrl, { method: 'PUT', headers: grant.body.headers, body: PDF });
+    expect(put.status).toBe(200);
+
+    const current = (await api.request('GET', url, { token: lead })).body;
+    const attached = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'OPCC statement 2031-32.pdf', version: current.version } });
+    expect(attached.status, attached.text).toBe(200);
+    expect(attached.body).toMatchObject({ size: PDF.length, contentType: 'application/pdf', sha256: createHash('sha256').update(PDF).digest('hex') });
+
+    const link = await api.request('GET', `${url}/document/download-url`, { token: sg });
+    expect(link.status).toBe(200);
+    const download = await fetch(link.body.url);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true);
+    expect(download.headers.get('content-disposition')).toContain('OPCC statement 2031-32.pdf');
+    // Another authority may not read the statement, so it gets no link either.
+    expect((await api.request('GET', `${url}/document/download-url`, { token: p.tokens['viewer@a'] })).status).toBe(404);
+  });
+
+  it('refuses the wrong type or more than 20 MB before signing anything', async () => {
+    const exe = await ask('application/x-msdownload', 1000);
+    expect(exe.status).toBe(400);
+    expect(exe.body.error.errors[0]).toMatchObject({ path: 'contentType', message: expect.stringMatching(/PDF, DOCX or ODT/) });
+    const huge = await ask('application/pdf', 20 * 1024 * 1024 + 1);
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.message).toMatch(/at most 20 MB/);
+  });
+
+  it('S3 refuses a body that does not match the signed length or type; nothing is stored and nothing can be attached', async () => {
+    const grant = await ask('application/pdf', PDF.length);
+    const longer = await fetch(grant.body.uploadUrl, { method: 'PUT', headers: { ...grant.body.headers, 'content-length': String(PDF.length + 10) }, body: Buffer.concat([PDF, Buffer.alloc(10)]) });
+    expect(longer.status).toBe(403);
+    const otherType = await fetch(grant.body.uploadUrl, { method: 'PUT', headers: { ...grant.body.headers, 'content-type': 'text/html' }, body: PDF });
+    expect(otherType.status).toBe(403);
+    const current = (await api.request('GET', url, { token: lead })).body;
+    const attach = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'x.pdf', version: current.version } });
+    expect(attach.status).toBe(400);
+    expect(attach.body.error.errors[0].message).toMatch(/Nothing was uploaded/);
+  });
+
+  it('a file that is not what it claims is deleted and not attached', async () => {
+    const fake = Buffer.from('MZ this is not a PDF at all');
+    const grant = await ask('application/pdf', fake.length);
+    expect((await fetch(grant.body.uploadUrl, { method: 'PUT', headers: grant.body.headers, body: fake })).status).toBe(200);
+    const current = (await api.request('GET', url, { token: lead })).body;
+    const attach = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'x.pdf', version: current.version } });
+    expect(attach.status).toBe(400);
+    expect(attach.body.error.errors[0].message).toMatch(/not a PDF document\. It has been removed/);
+    const again = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'x.pdf', version: current.version } });
+    expect(again.body.error.errors[0].message).toMatch(/Nothing was uploaded/);
+  });
+
+  it('an editor cannot upload; a key from another statement cannot be attached', async () => {
+    expect((await api.request('POST', `${url}/document/upload-url`, { token: editor, body: { fileName: 'a.pdf', contentType: 'application/pdf', contentLength: 10 } })).status).toBe(403);
+    const current = (await api.request('GET', url, { token: lead })).body;
+    const foreign = await api.request('POST', `${url}/document`, { token: lead, body: { key: `journey/${p.authorities.a}/${year}/x.pdf`, fileName: 'x.pdf', version: current.version } });
+    expect(foreign.status).toBe(400);
   });
 });

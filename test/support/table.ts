@@ -11,6 +11,8 @@ export function useFreshTable(): { tableName: string; endpoint: string } {
   const tableName = `test-${randomUUID()}`;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME = tableName;
+  process.env.S3_ENDPOINT = inject('s3Endpoint');
+  process.env.DOCUMENTS_BUCKET = `documents-${tableName}`;
   delete process.env.USER_POOL_ID;
   beforeAll(async () => {
     await ensureTable(endpoint, tableName);

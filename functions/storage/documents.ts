@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { DocumentStorage } from '../../domain/statements/document';
+
+/**
+ * Signed documents in S3: uploads and downloads go straight between the browser and S3
+ * through short-lived presigned URLs; the API only signs, then checks what arrived.
+ * S3_ENDPOINT points it at the local stand-in (path-style, local credentials).
+ */
+let client: S3Client | undefined;
+function s3(): S3Client {
+  // Checksums only where S3 requires them: otherwise the SDK signs a CRC32 of the empty
+  // body into presigned PUT URLs, and S3 refuses the real upload.
+  const checksums = { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
+  client ??= new S3Client(
+    process.env.S3_ENDPOINT
+      ? {
+          ...checksums,
+          endpoint: process.env.S3_ENDPOINT,
+          forcePathStyle: true,
+          region: process.env.AWS_REGION ?? 'eu-west-2',
+          credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID ?? 'local-s3', secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? 'local-s3-secret' },
+        }
+      : checksums,
+  );
+  return client;
+}
+
+const bucket = () => process.env.DOCUMENTS_BUCKET ?? 'prevent-documents';
+
+export const s3Documents: DocumentStorage = {
+  /** Content type and length are signed into the URL: S3 refuses anything else. */
+  presignUpload: (key, contentType, contentLength, expiresIn) =>
+    getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
+      expiresIn,
+      signableHeaders: new Set(['content-type', 'content-length']),
+    }),
+
+  presignDownload: (key, fileName, expiresIn) =>
+    getSignedUrl(
+      s3(),
+      new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"` }),
+      { expiresIn },
+    ),
+
+  async inspect(key) {
+    try {
+      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+      const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+      const bytes = Buffer.from(await object.Body!.transformToByteArray());
+      return {
+        contentType: head.ContentType ?? '',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        head: bytes.subarray(0, 8),
+      };
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  },
+
+  async remove(key) {
+    await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+  },
+};

@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { freePort } from './dynamodb';
+
+/**
+ * A small S3-compatible stand-in for `npm start` and the tests, so the product's real
+ * presigning code path (the AWS SDK's presigner) runs locally end to end. It holds objects
+ * in memory and checks presigned URLs the way S3 does: the SigV4 signature is recomputed
+ * with the SDK's own signer (`@smithy/signature-v4`) over the headers the URL was signed
+ * with — so a different Content-Type or Content-Length is refused — and expiry is enforced.
+ * Requests signed in the Authorization header (the API's own SDK calls) are accepted for the
+ * local access key. Path-style only: /<bucket>/<key>.
+ */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'local-s3', secretAccessKey: 'local-s3-secret' };
+export const LOCAL_S3_REGION = 'eu-west-2';
+
+interface StoredObject {
+  body: Buffer;
+  contentType: string;
+}
+
+export interface RunningS3 {
+  endpoint: string;
+  objects: Map<string, StoredObject>;
+  stop(): Promise<void>;
+}
+
+const signer = new SignatureV4({
+  credentials: LOCAL_S3_CREDENTIALS,
+  region: LOCAL_S3_REGION,
+  service: 's3',
+  sha256: Hash.bind(null, 'sha256'),
+  uriEscapePath: false,
+});
+
+const AUTH_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
+
+function parseAmzDate(value: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) throw new Error('bad date');
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+}
+
+/** Recomputes a presigned URL's signature from the request as received. */
+async function verifyPresigned(req: IncomingMessage, url: URL): Promise<string | undefined> {
+  const q = url.searchParams;
+  const credential = q.get('X-Amz-Credential') ?? '';
+  if (!credential.startsWith(`${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) return 'InvalidAccessKeyId';
+  const signedAt = parseAmzDate(q.get('X-Amz-Date') ?? '');
+  const expiresIn = Number(q.get('X-Amz-Expires'));
+  if (Date.now() > signedAt.getTime() + expiresIn * 1000) return 'AccessDenied: Request has expired';
+  const signedHeaders = (q.get('X-Amz-SignedHeaders') ?? '').split(';').filter(Boolean);
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = req.headers[name];
+    if (value === undefined) return `AccessDenied: signed header ${name} missing`;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of q.entries()) if (!AUTH_PARAMS.includes(k)) query[k] = v;
+  // The presigner puts the payload hash (UNSIGNED-PAYLOAD) in a header that it hoists into
+  // the query; give it back as a header so the signer hoists it the same way.
+  if (query['X-Amz-Content-Sha256']) {
+    headers['X-Amz-Content-Sha256'] = query['X-Amz-Content-Sha256'];
+    delete query['X-Amz-Content-Sha256'];
+  }
+  const recomputed = await signer.presign(
+    { method: req.method!, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers },
+    { signingDate: signedAt, expiresIn, signableHeaders: new Set(signedHeaders), unhoistableHeaders: new Set(signedHeaders) },
+  );
+  return recomputed.query?.['X-Amz-Signature'] === q.get('X-Amz-Signature') ? undefined : 'SignatureDoesNotMatch';
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new Error('EntityTooLarge'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+export async function startLocalS3(port?: number): Promise<RunningS3> {
+  const objects = new Map<string, StoredObject>();
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const key = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
+    const fail = (status: number, code: string, message = code) => {
+      res.writeHead(status, { 'content-type': 'application/xml' }).end(xmlError(code, message));
+    };
+    try {
+      if (url.searchParams.has('X-Amz-Signature')) {
+        const problem = await verifyPresigned(req, url);
+        if (problem) return fail(403, problem.split(':')[0], problem);
+      } else if (!String(req.headers.authorization ?? '').includes(`Credential=${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) {
+        return fail(403, 'AccessDenied', 'Unsigned request');
+      }
+      switch (req.method) {
+        case 'PUT': {
+          if (!key.includes('/')) return res.writeHead(200).end(); // CreateBucket
+          const declared = Number(req.headers['content-length']);
+          const body = await readBody(req, Number.isFinite(declared) ? declared : 50 * 1024 * 1024);
+          if (Number.isFinite(declared) && body.length !== declared) return fail(400, 'IncompleteBody');
+          objects.set(key, { body, contentType: String(req.headers['content-type'] ?? 'application/octet-stream') });
+          return res.writeHead(200, { etag: `"${body.length}"` }).end();
+        }
+        case 'GET':
+        case 'HEAD': {
+          const object = objects.get(key);
+          if (!object) return req.method === 'HEAD' ? res.writeHead(404).end() : fail(404, 'NoSuchKey');
+          const headers: Record<string, string | number> = { 'content-type': object.contentType, 'content-length': object.body.length };
+          const disposition = url.searchParams.get('response-content-disposition');
+          if (disposition) headers['content-disposition'] = disposition;
+          res.writeHead(200, headers);
+          return req.method === 'HEAD' ? res.end() : res.end(object.body);
+        }
+        case 'DELETE':
+          objects.delete(key);
+          return res.writeHead(204).end();
+        default:
+          return fail(405, 'MethodNotAllowed');
+      }
+    } catch (error) {
+      return fail(400, 'BadRequest', (error as Error).message);
+    }
+  });
+  const listenPort = port ?? (await freePort());
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${listenPort}`,
+    objects,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
