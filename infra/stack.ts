@@ -7,6 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -55,6 +56,7 @@ export class PreventComplianceStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly functions: Record<GroupName, ApiFunction>;
   readonly reminderFunction: ApiFunction;
+  readonly documents: s3.Bucket;
   readonly reminderDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
@@ -136,6 +138,19 @@ export class PreventComplianceStack extends Stack {
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
+    // ---- Signed statement documents ---------------------------------------------------
+    // Private, encrypted, versioned (an earlier signed document is never lost), TLS only.
+    // Browsers upload and download directly with presigned URLs, hence the CORS rule.
+    this.documents = new s3.Bucket(this, 'Documents', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: allowedOrigins, allowedHeaders: ['content-type', 'content-length'], maxAge: 3000 }],
+    });
+
     // ---- Functions: one per resource group ------------------------------------------
     const functions = {} as Record<GroupName, ApiFunction>;
     for (const [group, spec] of Object.entries(GROUPS) as [GroupName, (typeof GROUPS)[GroupName]][]) {
@@ -149,6 +164,12 @@ export class PreventComplianceStack extends Stack {
         timeout: Duration.seconds(groupLimits(group).timeoutSeconds),
       });
       if (spec.table !== 'none') fn.bindTable(this.table, spec.table);
+      if ('documents' in spec && spec.documents) {
+        // Signs upload and download URLs (their rights are this role's), reads what arrived, deletes rejects.
+        fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+        this.documents.grantReadWrite(fn);
+        this.documents.grantDelete(fn);
+      }
       functions[group] = fn;
     }
     this.functions = functions;
@@ -228,6 +249,7 @@ export class PreventComplianceStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'ReminderDeadLetterQueue', { value: this.reminderDeadLetters.queueUrl });
+    new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

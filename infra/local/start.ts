@@ -60,6 +60,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 let dynamo: RunningDynamo | undefined;
 let dynamoStarting: Promise<RunningDynamo> | undefined;
 let server: LocalServer | undefined;
+let s3: { endpoint: string; stop(): Promise<void> } | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Idempotent: closes the server and stops DynamoDB Local (even one still starting), then exits. */
@@ -76,6 +77,7 @@ function shutdown(code: number, why: string): Promise<void> {
     } catch (error) {
       console.error('Closing the HTTP server failed:', error);
     }
+    await s3?.stop().catch(() => undefined);
     try {
       const running = dynamo ?? (await dynamoStarting?.catch(() => undefined));
       await running?.stop();
@@ -125,6 +127,10 @@ async function main() {
   process.env.TABLE_NAME = tableName;
   delete process.env.USER_POOL_ID;
   await ensureTable(dynamo.endpoint, tableName);
+  // The S3 stand-in for signed statement documents (presigned uploads and downloads).
+  const { startLocalS3 } = await import('./s3');
+  s3 = await startLocalS3(portFrom('S3_PORT', undefined) || undefined);
+  process.env.S3_ENDPOINT = s3.endpoint;
 
   const t1 = performance.now();
   const { seedDemo, DEMO_PARTNERSHIP } = await import('./seed');
@@ -169,6 +175,7 @@ async function main() {
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
     `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
     `  Table      ${tableName}`,
+    `  S3         ${s3?.endpoint}   stand-in for signed statement documents (in memory; checks presigned URLs)`,
     `  Tenant     ${seed.tenantId}  "${DEMO_PARTNERSHIP.name}" (fictional; ${seeded})`,
     '',
     `Demo users (tokens valid ${TOKEN_LIFETIME}, signed with .local/issuer-key.json):`,

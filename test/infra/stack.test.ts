@@ -255,7 +255,7 @@ describe('user pool', () => {
 
 describe('outputs', () => {
   it('exports the API URL, user pool, client, table and the reminders dead-letter queue', () => {
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'ReminderDeadLetterQueue', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'DocumentsBucket', 'ReminderDeadLetterQueue', 'TableName', 'UserPoolClientId', 'UserPoolId']);
   });
 });
 
@@ -298,6 +298,29 @@ describe('reminder job', () => {
     expect(resources).toContain('/index/*');
     const [, table] = only('AWS::DynamoDB::Table');
     expect(table.Properties.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toContain(TABLE.indexes.GSI3.name);
+  });
+});
+
+describe('documents bucket', () => {
+  it('is private, encrypted, versioned, retained, and refuses requests without TLS', () => {
+    const [bucketId, bucket] = only('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    const [, policy] = only('AWS::S3::BucketPolicy');
+    const denyInsecure = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    expect(denyInsecure).toBeDefined();
+    expect(denyInsecure.Principal).toEqual({ AWS: '*' });
+    expect(JSON.stringify(denyInsecure.Resource)).toContain(bucketId);
+  });
+
+  it('only the assurance group may use it', () => {
+    const [bucketId] = only('AWS::S3::Bucket');
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const usesBucket = statementsOf(functionIdOfGroup(group)).some((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
+      expect(usesBucket, group).toBe(group === 'assurance');
+    }
   });
 });
 
