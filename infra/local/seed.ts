@@ -6,6 +6,7 @@ import { userDirectory } from '../../functions/identity/directory';
 import { deps } from '../../functions/shared/deps';
 import { seedDemoTraining } from './seed-training';
 import { seedDemoSops } from './seed-sops';
+import { seedDemoAssurance } from './seed-assurance';
 
 /**
  * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
@@ -217,6 +218,7 @@ export async function seedDemo(): Promise<DemoSeed> {
 
   await seedDemoTraining(DEMO_TENANT_ID, SEED_CALLER);
   await seedDemoSops(DEMO_TENANT_ID, SEED_CALLER);
+  await seedDemoAssurance(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
 }

@@ -1,0 +1,90 @@
+import { assuranceService, type AssuranceFields } from '../../domain/itfilter/assurance';
+import { settingsOf } from '../../domain/partnerships/partnership';
+import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
+import type { Caller } from '../../domain/shared/identity';
+import { figuresSource } from '../../domain/statements/figures';
+import { applicableQuestions, BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
+import { statementService } from '../../domain/statements/statement';
+import { deps } from '../../functions/shared/deps';
+
+/**
+ * Demo IT-filter assurances (current, due within 60 days, overdue) and annual assurance
+ * statements for this year and last (accepted, submitted, returned, draft, missing).
+ * Idempotent: only what is missing is written.
+ */
+const FILTER_REVIEWED_DAYS_AGO: Record<string, number> = {
+  police: 90, opcc: 90, 'county-council': 320, 'nhs-trust': 400, probation: 150, college: 340,
+  'north-demoshire': 200, fenbury: 380, kingsbrook: 60, 'south-demoshire': 250, oakminster: 30,
+};
+type State = 'accepted' | 'submitted' | 'returned' | 'draft' | 'missing';
+const THIS_YEAR: Record<string, State> = {
+  'county-council': 'accepted', opcc: 'submitted', police: 'returned', 'nhs-trust': 'draft', probation: 'draft',
+  college: 'missing', 'north-demoshire': 'accepted', fenbury: 'missing', kingsbrook: 'submitted', 'south-demoshire': 'missing', oakminster: 'draft',
+};
+const LAST_YEAR: Record<string, State> = Object.fromEntries(Object.keys(THIS_YEAR).map((id) => [id, id === 'college' ? 'missing' : 'accepted']));
+
+export async function seedDemoAssurance(tenantId: string, steering: Caller): Promise<void> {
+  const d = deps();
+  const today = toIsoDate(d.clock.now());
+  const assurances = assuranceService({ store: d.assurances, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids });
+  const statements = statementService({
+    statements: d.statements,
+    frameworks: d.frameworks,
+    figures: figuresSource({ completions: d.completions, sessions: d.sessions, courses: d.courses, plans: d.plans, assurances: d.assurances, sops: d.sops }),
+    authorities: d.authorities,
+    partnerships: d.partnerships,
+    deadlines: d.deadlines,
+    clock: d.clock,
+    ids: d.ids,
+  });
+  const settings = settingsOf(await d.partnerships.get(tenantId));
+  const lead = (authorityId: string): Caller => ({ tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId });
+
+  for (const [authorityId, daysAgo] of Object.entries(FILTER_REVIEWED_DAYS_AGO)) {
+    const authority = await d.authorities.get(tenantId, authorityId);
+    if (!authority) continue;
+    const reviewedOn = addDays(today, -daysAgo);
+    const year = reportingYearOf(reviewedOn);
+    if (await d.assurances.get(tenantId, authorityId, year)) continue;
+    const fields: AssuranceFields = {
+      reviewedOn,
+      ...(authority.itProvidedBy ? { itProvidedBy: authority.itProvidedBy } : {}),
+      assuredBy: { name: 'Head of ICT (fictional)', role: 'Head of ICT', organisation: authority.itProvidedBy ? 'Demoshire Police' : authority.name },
+      product: 'Corporate web filter',
+      ctiruListApplied: daysAgo < 365,
+      ...(daysAgo < 365 ? { ctiruListVersion: addDays(reviewedOn, -14) } : {}),
+      scope: authority.sector === 'local-government' ? ['corporate-network', 'public-wifi', 'libraries'] : ['corporate-network', 'guest-wifi'],
+      outcome: daysAgo < 365 ? 'assured' : 'partially-assured',
+      ...(daysAgo < 365 ? {} : { actions: 'Apply the current CTIRU list to guest WiFi.' }),
+      evidence: 'ICT assurance letter on file',
+    };
+    await assurances.put(lead(authorityId), authorityId, year, { ...fields, version: 0 });
+  }
+
+  const thisYear = reportingYearOf(today);
+  const lastYear = reportingYearOf(addDays(reportingYearRange(thisYear).from, -1));
+  for (const [year, states] of [[lastYear, LAST_YEAR], [thisYear, THIS_YEAR]] as const) {
+    for (const [authorityId, state] of Object.entries(states)) {
+      const authority = await d.authorities.get(tenantId, authorityId);
+      if (!authority || state === 'missing' || (await d.statements.get(tenantId, authorityId, year))) continue;
+      const questions = applicableQuestions(BUILT_IN_FRAMEWORKS[0], settings.benchmarksBySector[authority.sector]);
+      const complete = state !== 'draft';
+      const ratings = Object.fromEntries(
+        questions.questions.slice(0, complete ? undefined : 5).map((q, i) => [q, { rating: i % 4 === 0 ? ('developing' as const) : ('achieving' as const), details: 'See the evidence log.' }]),
+      );
+      const scores = Object.fromEntries(questions.benchmarks.map((b) => [String(b), b % 3 === 0 ? 4 : 3]));
+      const draft = await statements.put(lead(authorityId), authorityId, year, {
+        ratings,
+        scores,
+        narrative: { leadership: `The ${authority.name} Prevent lead chairs the internal Prevent group.`, training: 'Training plan in place; coverage reported quarterly.' },
+        ...(complete ? { signOff: { name: 'Chief Executive (fictional)', role: 'Chief Executive', date: today, declaration: 'I confirm this statement is a true account of our Prevent duty compliance.' } } : {}),
+        version: 0,
+      });
+      if (!complete) continue;
+      const { statement } = await statements.submit(lead(authorityId), authorityId, year, { version: draft.version });
+      if (state === 'accepted') await statements.review(steering, authorityId, year, { outcome: 'accept', version: statement.version });
+      if (state === 'returned') await statements.review(steering, authorityId, year, { outcome: 'return', comment: 'Please add the referral figures to benchmark 4.', version: statement.version });
+    }
+  }
+  if (!(await d.deadlines.get(tenantId, thisYear))) await statements.setDeadline(steering, thisYear, addDays(today, 45) < reportingYearRange(thisYear).to ? addDays(today, 45) : reportingYearRange(thisYear).to);
+}
