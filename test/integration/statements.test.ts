@@ -23,6 +23,7 @@ const POLICE_BENCHMARKS = [1, 2, 3, 4, 5, 6, 7, 8];
 const policeQuestions = BUILT_IN_FRAMEWORKS[0].benchmarks.filter((b) => POLICE_BENCHMARKS.includes(b.number)).flatMap((b) => b.questions.map((q) => q.id));
 
 const ratingsFor = (ids: string[], rating = 'developing') => Object.fromEntries(ids.map((id) => [id, { rating, details: `Evidence for ${id}` }]));
+const SIGNED_PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('signed statement'), Buffer.from('\n%%EOF\n')]);
 const SIGN_OFF = { name: 'Alex Lead', role: 'Head of Policy and Partnerships', date: TODAY, declaration: 'I confirm this statement is accurate.' };
 
 beforeAll(async () => {
@@ -71,11 +72,19 @@ describe('the OPCC statement journey', () => {
     const current = (await api.request('GET', base, { token: lead })).body;
     const full = await api.request('PUT', base, { token: lead, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 3, '7': 4 }, narrative: { training: 'One in four trained.' }, signOff: SIGN_OFF, version: current.version } });
     expect(full.status).toBe(200);
-    expect((await api.request('POST', `${base}/submit`, { token: editor, body: { version: full.body.version } })).status).toBe(403);
-    const submitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: full.body.version } });
+    // Attach the signed PDF through the presigned URL.
+    const grant = await api.request('POST', `${base}/document/upload-url`, { token: lead, body: { fileName: 'OPCC statement.pdf', contentType: 'application/pdf', contentLength: SIGNED_PDF.length } });
+    expect(grant.status, grant.text).toBe(200);
+    expect((await fetch(grant.body.uploadUrl, { method: 'PUT', headers: grant.body.headers, body: SIGNED_PDF })).status).toBe(200);
+    const attached = await api.request('POST', `${base}/document`, { token: lead, body: { key: grant.body.key, fileName: 'OPCC statement.pdf', version: full.body.version } });
+    expect(attached.status, attached.text).toBe(200);
+    const withDocument = (await api.request('GET', base, { token: lead })).body;
+    expect((await api.request('POST', `${base}/submit`, { token: editor, body: { version: withDocument.version } })).status).toBe(403);
+    const submitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: withDocument.version } });
     expect(submitted.status, submitted.text).toBe(200);
     expect(submitted.body.statement).toMatchObject({ status: 'submitted', submissions: 1 });
     v1Figures = submitted.body.version.figures;
+    expect(submitted.body.version.document).toMatchObject({ fileName: 'OPCC statement.pdf', sha256: createHash('sha256').update(SIGNED_PDF).digest('hex') });
     expect(v1Figures.training).toMatchObject({ headcount: 4, covered: 1, coverage: 0.25, completionsInYear: 1, peopleTrainedInYear: 1 });
     expect(v1Figures.itFilter).toMatchObject({ status: 'current', lastReviewedOn: TODAY, outcomeThisYear: 'assured' });
     expect(v1Figures.sop).toEqual({ present: false });
@@ -130,6 +139,11 @@ describe('the OPCC statement journey', () => {
     expect(v2.body.figures.training.covered).toBe(3);
     expect(v2.body.ratings['1.1'].rating).toBe('achieving');
     expect((await api.request('GET', `${base}/versions/3`, { token: sg })).status).toBe(404);
+    // Version 1's signed document is still there, byte for byte.
+    const link = await api.request('GET', `${base}/document/download-url?version=1`, { token: sg });
+    expect(link.status).toBe(200);
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(SIGNED_PDF)).toBe(true);
+    expect(v1.body.document.sha256).toBe(link.body.sha256);
   });
 
   it('another authority cannot read the draft; another partnership cannot either (404)', async () => {
