@@ -1,30 +1,7 @@
-import { assuranceService } from '../../domain/itfilter/assurance';
-import { figuresSource } from '../../domain/statements/figures';
-import { statementService } from '../../domain/statements/statement';
-import { documentService } from '../../domain/statements/document';
-import { s3Documents } from '../storage/documents';
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { assuranceServices as services } from '../wiring/assurance';
 
 /** Benchmark frameworks, IT-filter assurances and annual assurance statements. */
-const services = () => {
-  const d = deps();
-  return {
-    assurances: assuranceService({ store: d.assurances, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids }),
-    statements: statementService({
-      statements: d.statements,
-      frameworks: d.frameworks,
-      figures: figuresSource({ completions: d.completions, sessions: d.sessions, courses: d.courses, plans: d.plans, assurances: d.assurances, sops: d.sops }),
-      authorities: d.authorities,
-      partnerships: d.partnerships,
-      deadlines: d.deadlines,
-      clock: d.clock,
-      ids: d.ids,
-    }),
-    documents: documentService({ statements: d.statements, storage: s3Documents, authorities: d.authorities, clock: d.clock, ids: d.ids }),
-  };
-};
-
 export const handler = createHandler('assurance', {
   listFrameworks: async ({ caller }) => ({ items: await services().statements.listFrameworks(caller) }),
   addFramework: ({ caller, body }) => services().statements.addFramework(caller, body),

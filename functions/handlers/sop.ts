@@ -1,13 +1,7 @@
-import { sopService } from '../../domain/sop/sop';
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { sopServices as service } from '../wiring/sop';
 
 /** SOPs, their annual reviews and their obligations. Every write also rewrites its due item for reminders. */
-const service = () => {
-  const d = deps();
-  return sopService({ sops: d.sops, obligations: d.obligations, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids });
-};
-
 export const handler = createHandler('sop', {
   listSops: async ({ caller }) => ({ items: await service().listForPartnership(caller) }),
   getSop: ({ caller, params }) => service().get(caller, params.id),

@@ -1,29 +1,7 @@
-import { courseService } from '../../domain/training/courses';
-import { planService } from '../../domain/training/plan';
-import { trainingService } from '../../domain/training/service';
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { trainingServices as services } from '../wiring/training';
 
 /** Course catalogue, training plans, completions (one by one and by CSV), sessions, coverage. */
-const services = () => {
-  const d = deps();
-  return {
-    courses: courseService({ store: d.courses, clock: d.clock, ids: d.ids }),
-    plans: planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
-    training: trainingService({
-      completions: d.completions,
-      imports: d.imports,
-      sessions: d.sessions,
-      courses: d.courses,
-      plans: d.plans,
-      authorities: d.authorities,
-      partnerships: d.partnerships,
-      clock: d.clock,
-      ids: d.ids,
-    }),
-  };
-};
-
 export const handler = createHandler('training', {
   listCourses: async ({ caller }) => ({ items: await services().courses.list(caller) }),
   createCourse: ({ caller, body }) => services().courses.create(caller, body),

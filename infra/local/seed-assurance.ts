@@ -1,10 +1,9 @@
-import { assuranceService, type AssuranceFields } from '../../domain/itfilter/assurance';
+import type { AssuranceFields } from '../../domain/itfilter/assurance';
+import { assuranceServices } from '../../functions/wiring/assurance';
 import { settingsOf } from '../../domain/partnerships/partnership';
 import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
 import type { Caller } from '../../domain/shared/identity';
-import { figuresSource } from '../../domain/statements/figures';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
-import { statementService } from '../../domain/statements/statement';
 import { deps } from '../../functions/shared/deps';
 
 /**
@@ -26,17 +25,7 @@ const LAST_YEAR: Record<string, State> = Object.fromEntries(Object.keys(THIS_YEA
 export async function seedDemoAssurance(tenantId: string, steering: Caller): Promise<void> {
   const d = deps();
   const today = toIsoDate(d.clock.now());
-  const assurances = assuranceService({ store: d.assurances, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids });
-  const statements = statementService({
-    statements: d.statements,
-    frameworks: d.frameworks,
-    figures: figuresSource({ completions: d.completions, sessions: d.sessions, courses: d.courses, plans: d.plans, assurances: d.assurances, sops: d.sops }),
-    authorities: d.authorities,
-    partnerships: d.partnerships,
-    deadlines: d.deadlines,
-    clock: d.clock,
-    ids: d.ids,
-  });
+  const { assurances, statements } = assuranceServices();
   const settings = settingsOf(await d.partnerships.get(tenantId));
   const lead = (authorityId: string): Caller => ({ tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId });
 

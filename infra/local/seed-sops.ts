@@ -1,7 +1,7 @@
 import { settingsService } from '../../domain/partnerships/partnership';
 import type { Caller } from '../../domain/shared/identity';
 import { addDays, addMonths, toIsoDate } from '../../domain/shared/dates';
-import { sopService } from '../../domain/sop/sop';
+import { sopServices } from '../../functions/wiring/sop';
 import { deps } from '../../functions/shared/deps';
 
 /**
@@ -33,7 +33,7 @@ export async function seedDemoSops(tenantId: string, steering: Caller): Promise<
     await settings.put(steering, { steeringGroupEmails: ['prevent.partnership@demoshire.example.org'], version: current.version });
   }
 
-  const sops = sopService({ sops: d.sops, obligations: d.obligations, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids });
+  const sops = sopServices();
   for (const [authorityId, days] of Object.entries(REVIEW_IN_DAYS)) {
     const authority = await d.authorities.get(tenantId, authorityId);
     if (!authority || (await d.sops.get(tenantId, authorityId))) continue;

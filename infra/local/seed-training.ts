@@ -1,7 +1,6 @@
 import type { Caller } from '../../domain/shared/identity';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
-import { planService } from '../../domain/training/plan';
-import { trainingService } from '../../domain/training/service';
+import { trainingServices } from '../../functions/wiring/training';
 import { deps } from '../../functions/shared/deps';
 
 /**
@@ -48,8 +47,7 @@ function exportFor(authorityId: string, size: number, today: string): string {
 
 export async function seedDemoTraining(tenantId: string, caller: Caller): Promise<{ imported: number }> {
   const d = deps();
-  const plans = planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids });
-  const training = trainingService({ ...d, courses: d.courses, plans: d.plans });
+  const { plans, training } = trainingServices();
   const today = toIsoDate(d.clock.now());
   let imported = 0;
   for (const [authorityId, size] of Object.entries(WORKFORCE)) {

@@ -1,0 +1,14 @@
+import { courseService } from '../../domain/training/courses';
+import { planService } from '../../domain/training/plan';
+import { trainingService } from '../../domain/training/service';
+import { deps } from '../shared/deps';
+
+/** Training use cases wired to their adapters (the training handler and the local seed use them). */
+export function trainingServices() {
+  const d = deps();
+  return {
+    courses: courseService({ store: d.courses, clock: d.clock, ids: d.ids }),
+    plans: planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
+    training: trainingService({ ...d }),
+  };
+}
