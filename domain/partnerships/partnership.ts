@@ -3,7 +3,9 @@ import { TenantId } from '../shared/ids';
 import { RecordMeta } from '../shared/records';
 import { auditEvent, type Actor, type AuditEvent } from '../audit/audit';
 import type { Clock, IdGenerator } from '../shared/ports';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { isReportingYear } from '../shared/dates';
+import { SECTORS } from '../authorities/authority';
 import { requireRole, type Caller } from '../shared/identity';
 import { nextMeta } from '../shared/records';
 import { STANDARD_COURSES, type Course } from '../training/courses';
@@ -106,6 +108,11 @@ export function settingsService(deps: { store: PartnershipStore; clock: Clock; i
       const current = await load(caller.tenantId);
       const { version, ...changes } = input;
       const settings = { ...settingsOf(current), ...changes };
+      const errors = [
+        ...Object.keys(settings.frameworkByYear).filter((y) => !isReportingYear(y)).map((y) => ({ path: `frameworkByYear.${y}`, message: 'Not a UK financial year such as 2024-25.' })),
+        ...Object.keys(settings.benchmarksBySector).filter((k) => !(SECTORS as readonly string[]).includes(k)).map((k) => ({ path: `benchmarksBySector.${k}`, message: `Not a Schedule 6 sector (${SECTORS.join(', ')}).` })),
+      ];
+      if (errors.length) throw new ValidationError(errors);
       if (version !== current.version) {
         throw new ConflictError('The settings were changed by someone else; reload them and try again.', { reason: 'stale_version', currentVersion: current.version });
       }

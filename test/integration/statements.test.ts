@@ -179,6 +179,9 @@ describe('IT-filter status and frameworks', () => {
     const list = await api.request('GET', '/frameworks', { token: p.tokens['viewer@a'] });
     expect(list.body.items.map((f: any) => `${f.id}@${f.version}`)).toEqual(['home-office-toolkit-2018@2018', 'prevent-toolkit@2024']);
     const settings = (await api.request('GET', '/settings', { token: sg })).body;
+    const wrong = await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2030-32': 'x@1' }, benchmarksBySector: { space: [1] }, version: settings.version } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.errors.map((e: any) => e.path)).toEqual(['frameworkByYear.2030-32', 'benchmarksBySector.space']);
     expect((await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2030-31': 'prevent-toolkit@2024' }, version: settings.version } })).status).toBe(200);
     const draft = await api.request('PUT', `/authorities/${p.authorities.a}/statements/2030-31`, { token: p.tokens['authority-lead@a'], body: { ratings: { '1.1': { rating: 'achieving' } }, version: 0 } });
     expect(draft.status, draft.text).toBe(200);
