@@ -87,8 +87,10 @@ export function authorityRuleErrors(fields: AuthorityFields, selfId: string | un
 export function authorityService(deps: { store: AuthorityStore; clock: Clock; ids: IdGenerator }) {
   const { store, clock, ids } = deps;
 
-  async function knownIds(tenantId: string) {
-    return new Set((await store.list(tenantId)).map((a) => a.id));
+  /** The IT provider named, if it is an authority of the partnership: one read, only when one is named. */
+  async function knownIds(tenantId: string, fields: AuthorityFields): Promise<Set<string>> {
+    if (!fields.itProvidedBy) return new Set();
+    return (await store.get(tenantId, fields.itProvidedBy)) ? new Set([fields.itProvidedBy]) : new Set();
   }
 
   return {
@@ -109,7 +111,7 @@ export function authorityService(deps: { store: AuthorityStore; clock: Clock; id
       requireRole(caller, 'steering-group');
       const { id: requestedId, ...fields } = input;
       const id = requestedId ?? ids.next();
-      const errors = authorityRuleErrors(fields, id, await knownIds(caller.tenantId));
+      const errors = authorityRuleErrors(fields, id, await knownIds(caller.tenantId, fields));
       if (errors.length) throw new ValidationError(errors);
       const now = clock.now();
       const authority: Authority = { id, ...fields, ...newMeta(caller, now) };
@@ -141,7 +143,7 @@ export function authorityService(deps: { store: AuthorityStore; clock: Clock; id
           currentVersion: current.version,
         });
       }
-      const errors = authorityRuleErrors(fields, id, await knownIds(caller.tenantId));
+      const errors = authorityRuleErrors(fields, id, await knownIds(caller.tenantId, fields));
       if (errors.length) throw new ValidationError(errors);
       const now = clock.now();
       const updated: Authority = { id, ...fields, ...nextMeta(current, caller, now) };

@@ -40,6 +40,7 @@ export interface UserDirectory {
 export interface UserStore {
   list(tenantId: string): Promise<User[]>;
   get(tenantId: string, id: string): Promise<User | undefined>;
+  emailTaken(tenantId: string, email: string): Promise<boolean>;
   /** Fails with ConflictError if the email is already a user of the partnership. */
   create(tenantId: string, user: User, audit: AuditEvent): Promise<void>;
 }
@@ -77,8 +78,8 @@ export function userService(deps: {
       }
       if (errors.length) throw new ValidationError(errors);
 
-      const existing = (await store.list(caller.tenantId)).find((u) => u.email === input.email);
-      if (existing) throw new ConflictError('This person is already a user of the partnership.', { reason: 'already_exists' });
+      // Checked before the identity provider is asked, so no directory user is made for a duplicate.
+      if (await store.emailTaken(caller.tenantId, input.email)) throw new ConflictError('This person is already a user of the partnership.', { reason: 'already_exists' });
 
       const { userId } = await directory.createUser({
         tenantId: caller.tenantId,

@@ -51,6 +51,7 @@ export function userRepository(table: TableStore): UserStore {
       return table.all<User>({ pk: PK, skPrefix });
     },
     get: (tenantId, id) => table.get<User>(keys.user(tenantId, id)),
+    emailTaken: async (tenantId, email) => (await table.get(keys.userEmail(tenantId, email))) !== undefined,
     create: (tenantId, user, audit) =>
       table.write(
         tenantId,
