@@ -14,6 +14,7 @@ import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
 import { AttachDocument, RequestUpload, StatementDocument } from '../domain/statements/document';
 import { PutStatement, ReviewStatement, Statement, StatementVersion, SubmitStatement } from '../domain/statements/statement';
+import { ReportQuery } from '../domain/reports/service';
 import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
 /**
@@ -35,6 +36,7 @@ export const GROUPS = {
   training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
   assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
+  reports: { entry: 'functions/handlers/reports.ts', table: 'RO' },
 } as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean }>;
 export type GroupName = keyof typeof GROUPS;
 
@@ -58,6 +60,8 @@ export interface RouteContract {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Other representations the route can answer with (chosen by a `format` query parameter). */
+  produces?: readonly string[];
   /** `text/csv` bodies arrive as a string; everything else is JSON. */
   bodyContentType?: 'application/json' | 'text/csv';
   response: z.ZodType;
@@ -115,6 +119,26 @@ const ImportResult = z.object({
   imported: z.number().describe('New completions stored'),
   duplicates: z.number().describe('Rows already recorded (same staff reference, course and date)'),
   rejected: z.array(z.object({ line: z.number().describe('Line in the file; the header is line 1'), reasons: z.array(z.string()) })),
+});
+
+const ReportTotals = z.object({
+  authorities: z.number(), peopleTrained: z.number(), completions: z.number(), sessions: z.number(), attendees: z.number(), feedbackShare: z.number().nullable(),
+  statementsAccepted: z.number(), statementsExpected: z.number(), overdueItems: z.number(), coverage: z.number().nullable(),
+});
+const ConsolidatedReportSchema = z.object({
+  year: z.string(), previousYear: z.string(), asOf: z.string(), generatedAt: z.string(), coverageTarget: z.number(), partnershipName: z.string().optional(),
+  rows: z.array(z.object({
+    authorityId: z.string(), name: z.string(), sector: z.string(), type: z.string(),
+    statement: z.object({ status: z.enum(['missing', 'draft', 'submitted', 'returned', 'accepted']), date: z.string().optional(), version: z.number().optional(), scores: z.record(z.string(), z.number()), achievingShare: z.number().nullable() }),
+    training: z.object({ coverage: z.number().nullable(), covered: z.number(), headcount: z.number(), completions: z.number(), peopleTrained: z.number(), sessions: z.number(), attendees: z.number(), feedbackShare: z.number().nullable(), refreshersOverdue: z.number() }),
+    itFilter: z.object({ status: z.string(), lastReviewedOn: z.string().optional(), outcome: z.string().optional() }),
+    sop: z.object({ present: z.boolean(), sopVersion: z.string().optional(), nextReviewDate: z.string().optional(), reviewOverdue: z.boolean() }),
+    obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
+    evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
+  })),
+  totals: ReportTotals,
+  previousTotals: ReportTotals,
+  change: z.record(z.string(), z.number().nullable()).describe('This year minus last year, per total (null where either year has none)'),
 });
 
 function route<const R extends RouteContract>(r: R): R {
@@ -353,6 +377,11 @@ export const ROUTES = {
     summary: 'Set the year’s deadline for statements; authorities yet to submit are reminded', params: YearParam,
     body: z.object({ dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
     response: z.object({ year: z.string(), dueOn: z.string(), authoritiesReminded: z.number() }),
+  }),
+  consolidatedReport: route({
+    method: 'GET', path: '/reports/consolidated', group: 'reports', auth: 'jwt', roles: ['steering-group', 'viewer'],
+    summary: 'The consolidated compliance report of the partnership for a year: JSON, CSV (format=csv) or printable HTML (format=html)',
+    query: ReportQuery, response: ConsolidatedReportSchema, produces: ['text/csv', 'text/html'],
   }),
 } satisfies Record<string, RouteContract>;
 

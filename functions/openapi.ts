@@ -36,7 +36,13 @@ export function openApiDocument() {
         body: r.body ? { content: { [r.bodyContentType ?? 'application/json']: { schema: r.body } }, required: true } : undefined,
       },
       responses: {
-        [r.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: r.response } } },
+        [r.status ?? 200]: {
+          description: 'OK',
+          content: {
+            'application/json': { schema: r.response },
+            ...Object.fromEntries((r.produces ?? []).map((type) => [type, { schema: z.string() }])),
+          },
+        },
         ...Object.fromEntries(
           Object.entries(errors).map(([code, description]) => [code, { description, content: { 'application/json': { schema: ErrorBody } } }]),
         ),

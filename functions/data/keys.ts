@@ -197,4 +197,16 @@ export const keys = {
     frameworks: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK` }),
     framework: (tenantId: string, key: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK`, SK: enc(key) }),
   },
+
+  /**
+   * Report summaries, all in one partition per tenant: `Y#<year>#<a>` per authority and year,
+   * `Y#~CURRENT#<a>` for the current state ('~' sorts after digits), so one Query range
+   * [`Y#<previous year>#`, `Y#~`] reads two years and the current state of every authority.
+   */
+  reports: {
+    partition: (tenantId: string) => `${tenantKeyPrefix(tenantId)}REPORT`,
+    year: (tenantId: string, year: string, authorityId: string): Key => ({ PK: keys.reports.partition(tenantId), SK: `Y#${reportingYear(year)}#${id(authorityId)}` }),
+    current: (tenantId: string, authorityId: string): Key => ({ PK: keys.reports.partition(tenantId), SK: `Y#~CURRENT#${id(authorityId)}` }),
+    range: (tenantId: string, fromYear: string) => ({ pk: keys.reports.partition(tenantId), skBetween: [`Y#${reportingYear(fromYear)}#`, 'Y#~~'] as [string, string] }),
+  },
 };

@@ -215,6 +215,20 @@ export class TableStore {
     }
   }
 
+  /** Every item of a query, storage attributes included (for code that needs the keys), following pages. */
+  async raw(q: Omit<PageQuery, 'cursor' | 'limit'>): Promise<(Item & { entity?: string; SK?: string })[]> {
+    const pkAttr = q.index?.partitionKey ?? TABLE.partitionKey;
+    const skAttr = q.index?.sortKey ?? TABLE.sortKey;
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const res = await this.doc.send(new QueryCommand({ ...this.queryInput(q, pkAttr, skAttr), ExclusiveStartKey: start }));
+      out.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   /** Every record of a small, bounded partition (authorities, users): follows pages. */
   async all<T>(q: Omit<PageQuery, 'cursor' | 'limit'>): Promise<T[]> {
     const items: T[] = [];

@@ -9,7 +9,7 @@ import { callerFromClaims, requireRole, type Caller } from '../../domain/shared/
 import { ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';
 import { errorResponder } from './errors';
 import { logger } from './logger';
-import { json } from './responses';
+import { json, RawResponse } from './responses';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -21,7 +21,7 @@ export interface RouteInput<R extends RouteContract> {
   body: Infer<R['body']>;
 }
 
-export type RouteImpl<R extends RouteContract> = (input: RouteInput<R>) => Promise<z.input<R['response']>>;
+export type RouteImpl<R extends RouteContract> = (input: RouteInput<R>) => Promise<z.input<R['response']> | RawResponse>;
 
 export type GroupImpls<G extends GroupName> = { [K in RoutesOf<G>]: RouteImpl<(typeof ROUTES)[K]> };
 
@@ -77,6 +77,9 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
     };
     const impl = (impls as unknown as Record<string, (i: typeof input) => Promise<unknown>>)[id];
     const result = await impl(input);
+    if (result instanceof RawResponse) {
+      return { statusCode: contract.status ?? 200, headers: { 'content-type': result.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.body };
+    }
     return json(contract.status ?? 200, contract.response.parse(result));
   }
 

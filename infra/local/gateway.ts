@@ -22,6 +22,7 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   training: () => import('../../functions/handlers/training') as never,
   sop: () => import('../../functions/handlers/sop') as never,
   assurance: () => import('../../functions/handlers/assurance') as never,
+  reports: () => import('../../functions/handlers/reports') as never,
 };
 
 export interface GatewayRequest {

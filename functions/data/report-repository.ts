@@ -1,0 +1,96 @@
+import type { Authority } from '../../domain/authorities/authority';
+import type { Assurance } from '../../domain/itfilter/assurance';
+import { settingsOf, type Partnership } from '../../domain/partnerships/partnership';
+import { summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
+import type { Obligation, Sop } from '../../domain/sop/sop';
+import { applicableQuestions, BUILT_IN_FRAMEWORKS, DEFAULT_FRAMEWORK, frameworkKey, type Framework } from '../../domain/statements/frameworks';
+import type { Statement } from '../../domain/statements/statement';
+import type { Completion } from '../../domain/training/completions';
+import type { Course } from '../../domain/training/courses';
+import type { TrainingPlan } from '../../domain/training/plan';
+import type { Session } from '../../domain/training/sessions';
+import { keys } from './keys';
+import type { TableStore } from './store';
+
+type Raw = Record<string, unknown> & { entity?: string; SK?: string };
+
+/** Report summaries: read for a report in one Query; rebuilt for one authority from its raw records. */
+export function reportRepository(table: TableStore) {
+  /** Every raw record the summaries of one authority derive from (about ten requests, any data size per page). */
+  async function recordsOf(tenantId: string, authorityId: string): Promise<AuthorityRecords | undefined> {
+    const authority = await table.get<Authority>(keys.authority(tenantId, authorityId));
+    if (!authority) return undefined;
+    const [training, sessions, sop, sopPartition, assurances, statements, courses, partnership, frameworks] = await Promise.all([
+      table.raw({ pk: keys.training.partition(tenantId, authorityId) }),
+      table.all<Session>({ pk: keys.sessions.item(tenantId, authorityId, 'x').PK }),
+      table.get<Sop>(keys.sops.current(tenantId, authorityId)),
+      table.all<Obligation>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'OBL#' }),
+      table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId) }),
+      table.raw({ pk: keys.statements.current(tenantId, authorityId, '2000-01').PK }),
+      table.all<Course>({ pk: keys.courses(tenantId).PK, skPrefix: 'COURSE#' }),
+      table.get<Partnership>(keys.partnership(tenantId)),
+      table.all<Framework>({ pk: keys.statements.frameworks(tenantId).PK }),
+    ]);
+    const settings = settingsOf(partnership);
+    const strip = <T>(items: Raw[]) => items.map(({ PK: _p, SK: _s, entity: _e, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _f, GSI3SK: _g, expiresAt: _h, ...rest }) => rest as T);
+    const completions = training.filter((i) => i.entity === 'completion');
+    const all = [...BUILT_IN_FRAMEWORKS, ...frameworks];
+    return {
+      authority,
+      plan: strip<TrainingPlan>(training.filter((i) => i.SK === 'PLAN'))[0],
+      courses,
+      current: strip<Completion>(completions.filter((i) => String(i.SK).startsWith('CUR#'))),
+      all: strip<Completion>(completions),
+      sessions,
+      sop,
+      obligations: sopPartition,
+      assurances,
+      statements: strip<Statement>(statements.filter((i) => String(i.SK).endsWith('#CURRENT'))),
+      applicableQuestions: (year) => {
+        const framework = all.find((f) => frameworkKey(f) === (settings.frameworkByYear[year] ?? DEFAULT_FRAMEWORK));
+        return framework ? applicableQuestions(framework, settings.benchmarksBySector[authority.sector]).questions.length : 0;
+      },
+    };
+  }
+
+  return {
+    recordsOf,
+
+    /** Recomputes one authority's summaries from its records and replaces the stored ones. */
+    async refresh(tenantId: string, authorityId: string): Promise<void> {
+      const [records, stored] = await Promise.all([recordsOf(tenantId, authorityId), table.raw({ pk: keys.reports.partition(tenantId) })]);
+      const mine = stored.filter((i) => i.authorityId === authorityId).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
+      const writes: ({ put: Record<string, unknown> } | { delete: { PK: string; SK: string } })[] = [];
+      const keep = new Set<string>();
+      if (records) {
+        const { current, years } = summarize(records);
+        const currentKey = keys.reports.current(tenantId, authorityId);
+        keep.add(currentKey.SK);
+        writes.push({ put: { ...current, ...currentKey, entity: 'report-summary', kind: 'current' } });
+        for (const y of years) {
+          const k = keys.reports.year(tenantId, y.year, authorityId);
+          keep.add(k.SK);
+          writes.push({ put: { ...y, ...k, entity: 'report-summary', kind: 'year' } });
+        }
+      }
+      for (const k of mine) if (!keep.has(k.SK)) writes.push({ delete: k });
+      await table.batchWrite(writes);
+    },
+
+    /** Everything a report needs of the summaries: one Query (two years and the current state). */
+    async summaries(tenantId: string, previousYear: string) {
+      const items = await table.raw(keys.reports.range(tenantId, previousYear));
+      const current = new Map<string, CurrentSummary>();
+      const years = new Map<string, Map<string, YearSummary>>();
+      for (const item of items) {
+        if (item.kind === 'current') current.set(String(item.authorityId), item as unknown as CurrentSummary);
+        else if (item.kind === 'year') {
+          const y = String(item.year);
+          if (!years.has(y)) years.set(y, new Map());
+          years.get(y)!.set(String(item.authorityId), item as unknown as YearSummary);
+        }
+      }
+      return { current, years };
+    },
+  };
+}
