@@ -9,6 +9,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -57,6 +59,7 @@ export class PreventComplianceStack extends Stack {
   readonly functions: Record<GroupName, ApiFunction>;
   readonly reminderFunction: ApiFunction;
   readonly documents: s3.Bucket;
+  readonly summaryFunction: ApiFunction;
   readonly reminderDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
@@ -75,6 +78,8 @@ export class PreventComplianceStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       // Compliance records outlive any stack: never delete or replace the table with it.
       removalPolicy: RemovalPolicy.RETAIN,
+      // Every change feeds the report summaries (functions/jobs/report-summaries.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of Object.values(TABLE.indexes)) {
       this.table.addGlobalSecondaryIndex({
@@ -246,6 +251,30 @@ export class PreventComplianceStack extends Stack {
       schedule: events.Schedule.cron({ minute: '0', hour: '6' }),
       targets: [new targets.LambdaFunction(this.reminderFunction, { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: this.reminderDeadLetters })],
     });
+
+    // ---- Report summaries, kept current from the table's change stream ----------------
+    const summaryDeadLetters = new sqs.Queue(this, 'SummaryDeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    this.summaryFunction = new ApiFunction(this, 'ReportSummariesFunction', {
+      entry: path.join(PROJECT_ROOT, 'functions/jobs/report-summaries.ts'),
+      projectRoot: PROJECT_ROOT,
+      description: 'Prevent compliance: recomputes report summaries of the authorities a change touches',
+      logLevel: props.logLevel,
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    this.summaryFunction.bindTable(this.table, 'RW');
+    // Recomputing is idempotent: retries and replays are safe. A batch that keeps failing is
+    // split to isolate the bad record, then parked in the dead-letter queue.
+    this.summaryFunction.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 500,
+        maxBatchingWindow: Duration.seconds(2),
+        retryAttempts: 5,
+        bisectBatchOnError: true,
+        onFailure: new SqsDlq(summaryDeadLetters),
+      }),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'ReminderDeadLetterQueue', { value: this.reminderDeadLetters.queueUrl });

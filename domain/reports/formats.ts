@@ -87,7 +87,7 @@ export function reportHtml(report: ConsolidatedReport & { partnershipName?: stri
 </style></head><body>
 <h1>${esc(report.partnershipName ?? 'Prevent partnership')} — consolidated compliance report ${esc(report.year)}</h1>
 <div class="meta">Figures as of ${esc(report.asOf)}; changes against ${esc(report.previousYear)}. Generated ${esc(generated)}.</div>
-<div class="totals">${totals.map(([label, value, change]) => `<div class="total"><div>${esc(label)}</div><div class="v">${esc(value)}</div><div class="c">${esc(change)} on last year</div></div>`).join('')}</div>
+<div class="totals">${totals.map(([label, value, change]) => `<div class="total"><div>${esc(label)}</div><div class="v">${esc(value)}</div><div class="c">${change ? `${esc(change)} on last year` : 'no figure for last year'}</div></div>`).join('')}</div>
 <h2>Benchmarks (Home Office 1–5; 3 = duty met)</h2>
 <div class="legend">Score${[1, 2, 3, 4, 5].map((s) => `<span style="background:${SCORE_COLOURS[s - 1]}"></span>${s}`).join('')}</div>
 <table><thead><tr><th>Authority</th><th>Statement</th>${benchmarks.map((b) => `<th>${b}</th>`).join('')}<th>Achieving</th></tr></thead><tbody>

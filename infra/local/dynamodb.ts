@@ -71,10 +71,10 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
 }
 
 /** Creates the table from the shared definition unless it exists (a persistent local DB keeps it). */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+export async function ensureTable(endpoint: string, tableName: string, options: { stream?: boolean } = {}): Promise<void> {
   const client = localClient(endpoint);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(createTableInput(tableName, options)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   } finally {

@@ -61,6 +61,7 @@ let dynamo: RunningDynamo | undefined;
 let dynamoStarting: Promise<RunningDynamo> | undefined;
 let server: LocalServer | undefined;
 let s3: { endpoint: string; stop(): Promise<void> } | undefined;
+let poller: { settle(): Promise<void>; stop(): void } | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Idempotent: closes the server and stops DynamoDB Local (even one still starting), then exits. */
@@ -77,6 +78,7 @@ function shutdown(code: number, why: string): Promise<void> {
     } catch (error) {
       console.error('Closing the HTTP server failed:', error);
     }
+    poller?.stop();
     await s3?.stop().catch(() => undefined);
     try {
       const running = dynamo ?? (await dynamoStarting?.catch(() => undefined));
@@ -135,6 +137,12 @@ async function main() {
   const t1 = performance.now();
   const { seedDemo, DEMO_PARTNERSHIP } = await import('./seed');
   const seed = await seedDemo();
+  // The report summaries: the same consumer the table stream drives in AWS, polling DynamoDB
+  // Local's stream. Wait until it has caught up with the seed.
+  const { startStreamPoller } = await import('./stream-poller');
+  const { processRecords } = await import('../../functions/jobs/report-summaries');
+  poller = await startStreamPoller({ endpoint: dynamo.endpoint, tableName, consume: (records) => processRecords(records) });
+  await poller.settle();
   const seedMs = performance.now() - t1;
   if (stopping) return;
 
@@ -180,11 +188,23 @@ async function main() {
     '',
     `Demo users (tokens valid ${TOKEN_LIFETIME}, signed with .local/issuer-key.json):`,
   ];
+  let steeringToken: string | undefined;
   for (const user of seed.users) {
     const token = await issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, TOKEN_LIFETIME);
+    if (user.role === 'steering-group') steeringToken ??= token;
     const paths = pathsFor(user.role, user.authorityId);
     lines.push('', `  ${user.label}  [${user.role}${user.authorityId ? ` @ ${user.authorityId}` : ''}]  sub=${user.sub}`);
     for (const path of paths) lines.push(curl(token, path));
+  }
+  if (steeringToken) {
+    const auth = `-H "Authorization: Bearer ${steeringToken}"`;
+    lines.push(
+      '',
+      'The consolidated compliance report (steering group; viewers too):',
+      `    curl -s ${auth} "${base}/reports/consolidated"`,
+      `    curl -s ${auth} "${base}/reports/consolidated?format=csv" -o report.csv`,
+      `    curl -s ${auth} "${base}/reports/consolidated?format=html" -o report.html   # then open report.html and print`,
+    );
   }
   lines.push(
     '',

@@ -33,16 +33,21 @@ export async function startStreamPoller(options: {
         iterators.set(shard.ShardId!, it.ShardIterator);
       }
     }
-    let handled = 0;
-    for (const [shardId, iterator] of iterators) {
-      if (!iterator) continue;
-      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-      iterators.set(shardId, out.NextShardIterator);
-      if (out.Records?.length) {
-        await options.consume(out.Records as unknown as DynamoDBRecord[]);
-        handled += out.Records.length;
+    // Drain every shard first and hand everything on at once: the consumer then refreshes
+    // each touched authority once, however many of its records changed.
+    const records: unknown[] = [];
+    for (const [shardId, first] of iterators) {
+      let iterator = first;
+      while (iterator) {
+        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        iterator = out.NextShardIterator;
+        if (!out.Records?.length) break;
+        records.push(...out.Records);
       }
+      iterators.set(shardId, iterator);
     }
+    const handled = records.length;
+    if (handled) await options.consume(records as DynamoDBRecord[]);
     return handled;
   }
 

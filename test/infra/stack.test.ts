@@ -149,7 +149,7 @@ describe('HTTP API', () => {
 describe('functions', () => {
   it('one per group plus the reminder job, all Node 22 on arm64 with a bounded log group', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(Object.keys(GROUPS).length + 1);
+    expect(functions).toHaveLength(Object.keys(GROUPS).length + 2); // + reminder job, + report summaries
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -272,8 +272,8 @@ describe('reminder job', () => {
     const target = rule.Properties.Targets[0];
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [reminderFunctionId(), 'Arn'] });
     expect(target.RetryPolicy.MaximumRetryAttempts).toBe(2);
-    const [queueId] = only('AWS::SQS::Queue');
-    expect(target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const queueId = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[queueId].Type).toBe('AWS::SQS::Queue');
     const [, invokeConfig] = only('AWS::Lambda::EventInvokeConfig');
     expect(invokeConfig.Properties.MaximumRetryAttempts).toBe(2);
     expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
@@ -321,6 +321,20 @@ describe('documents bucket', () => {
       const usesBucket = statementsOf(functionIdOfGroup(group)).some((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
       expect(usesBucket, group).toBe(group === 'assurance');
     }
+  });
+});
+
+describe('report summaries', () => {
+  it('are fed by the table stream, with retries, batch bisection and a dead-letter queue', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const [, mapping] = only('AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [only('AWS::DynamoDB::Table')[0], 'StreamArn'] });
+    expect(mapping.Properties.StartingPosition).toBe('TRIM_HORIZON');
+    expect(mapping.Properties.BisectBatchOnFunctionError).toBe(true);
+    expect(mapping.Properties.MaximumRetryAttempts).toBe(5);
+    const dlq = mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[dlq].Type).toBe('AWS::SQS::Queue');
   });
 });
 

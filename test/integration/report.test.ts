@@ -14,7 +14,7 @@ import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useStreamConsumer } from '../support/stream';
 import { useFreshTable } from '../support/table';
 
-useFreshTable();
+useFreshTable({ stream: true });
 const stream = useStreamConsumer();
 
 const TODAY = toIsoDate(new Date());

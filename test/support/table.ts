@@ -6,7 +6,7 @@ import { ensureTable } from '../../infra/local/dynamodb';
  * Points this test file at a fresh table on the shared DynamoDB Local. Call at the top of
  * the file: handlers read the environment lazily, on their first request.
  */
-export function useFreshTable(): { tableName: string; endpoint: string } {
+export function useFreshTable(options: { stream?: boolean } = {}): { tableName: string; endpoint: string } {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   process.env.DYNAMODB_ENDPOINT = endpoint;
@@ -15,7 +15,8 @@ export function useFreshTable(): { tableName: string; endpoint: string } {
   process.env.DOCUMENTS_BUCKET = `documents-${tableName}`;
   delete process.env.USER_POOL_ID;
   beforeAll(async () => {
-    await ensureTable(endpoint, tableName);
+    // A change stream only where a test runs the report-summary consumer (useStreamConsumer).
+    await ensureTable(endpoint, tableName, { stream: options.stream ?? false });
   });
   return { tableName, endpoint };
 }
