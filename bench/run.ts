@@ -1,5 +1,6 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { benchTrainingImport } from './training-import';
+import { benchReport } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -26,6 +27,15 @@ async function main() {
     console.log(`  raw BatchWriteItem, same items     ${fmt(r.rawMs)} ms  ${fmt(r.rawRate)} rows/s   requests: ${requests(r.rawRequests)}`);
     console.log(`  ratio import / raw                 ${fmt(r.ratio, 2)}   (median of ${r.trials.length} trials, each an import and a raw write back to back: ${r.trials.map((t) => fmt(t, 2)).join(', ')})`);
     console.log(`  re-import of the same file         ${fmt(r.reimportMs)} ms  (0 stored)   requests: ${requests(r.reimportRequests)}`);
+
+    if (process.env.BENCH_ONLY !== 'import') {
+      const b = await benchReport(dynamo.endpoint);
+      console.log(`\nConsolidated report: ${b.authorities} authorities, ${fmt(b.completions)} completions over ${b.years} years (DynamoDB Local, same run)`);
+      console.log(`  seeded in ${fmt(b.seedMs / 1000, 1)} s; summaries recomputed for every authority in ${fmt(b.refreshMs / 1000, 1)} s (the stream consumer's work)`);
+      console.log(`  served report (summaries)     ${fmt(b.served.medianMs, 1)} ms median   ${b.served.requests} DynamoDB requests`);
+      console.log(`  naive recomputation (raw)     ${fmt(b.naive.medianMs, 1)} ms median   ${b.naive.requests} DynamoDB requests`);
+      console.log(`  ratios naive / served         ${fmt(b.naive.medianMs / b.served.medianMs, 0)}× the time, ${fmt(b.naive.requests / b.served.requests, 0)}× the requests; same figures: ${b.same ? 'yes' : 'NO'}`);
+    }
   } finally {
     await dynamo.stop();
   }
