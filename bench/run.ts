@@ -34,6 +34,7 @@ async function main() {
       console.log(`  seeded in ${fmt(b.seedMs / 1000, 1)} s; summaries recomputed for every authority in ${fmt(b.refreshMs / 1000, 1)} s (the stream consumer's work)`);
       console.log(`  served report (summaries)     ${fmt(b.served.medianMs, 1)} ms median   ${b.served.requests} DynamoDB requests`);
       console.log(`  naive recomputation (raw)     ${fmt(b.naive.medianMs, 1)} ms median   ${b.naive.requests} DynamoDB requests`);
+      console.log(`  report totals this year: ${fmt((b.served.result as { totals: { completions: number } }).totals.completions)} completions, ${fmt((b.served.result as { totals: { peopleTrained: number } }).totals.peopleTrained)} people trained`);
       console.log(`  ratios naive / served         ${fmt(b.naive.medianMs / b.served.medianMs, 0)}× the time, ${fmt(b.naive.requests / b.served.requests, 0)}× the requests; same figures: ${b.same ? 'yes' : 'NO'}`);
     }
   } finally {

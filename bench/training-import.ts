@@ -41,8 +41,8 @@ async function rawBatchWrite(doc: DynamoDBDocumentClient, tableName: string, ite
 export async function benchTrainingImport(endpoint: string) {
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME = 'bench-import';
-  await ensureTable(endpoint, 'bench-import');
-  await ensureTable(endpoint, 'bench-raw');
+  await ensureTable(endpoint, 'bench-import', { stream: false });
+  await ensureTable(endpoint, 'bench-raw', { stream: false });
   const counter = countRequests(dynamo().doc);
 
   const { partnership, audit, courses } = newPartnership({ id: 'bench', name: 'Bench partnership' }, systemClock, ulidIds);

@@ -161,6 +161,18 @@ describe('npm start', () => {
     expect(stdout).toContain(`sub=${me.userId}`);
   });
 
+  it('prints the report URLs, and the report covers every demo authority from the summaries', async () => {
+    const line = stdout.split('\n').find((l) => l.includes('/reports/consolidated?format=html'));
+    expect(line, stdout).toBeDefined();
+    const token = /Bearer ([^"]+)/.exec(line!)![1];
+    const res = await fetch(`${base}/reports/consolidated`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { rows: { authorityId: string; training: { headcount: number } }[] };
+    expect(report.rows.map((r) => r.authorityId).sort()).toEqual(DEMO_AUTHORITY_IDS);
+    expect(report.rows.every((r) => r.training.headcount > 0)).toBe(true);
+    expect(stdout).toContain('/reports/consolidated?format=csv');
+  });
+
   it('stops on SIGINT, leaving no DynamoDB Local java process behind', async () => {
     child.kill('SIGINT');
     const { code, signal } = await within(exited, 15_000, 'stopping after SIGINT');
