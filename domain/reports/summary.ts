@@ -6,6 +6,7 @@ import type { Statement } from '../statements/statement';
 import type { Completion } from '../training/completions';
 import { LEVELS, type Course, type Level } from '../training/courses';
 import type { TrainingPlan } from '../training/plan';
+import { peopleOf } from '../training/coverage';
 import type { Session } from '../training/sessions';
 
 /**
@@ -79,23 +80,14 @@ export function coveredUntil(role: TrainingPlan['roles'][number], expiryByCourse
 }
 
 export function summarize(r: AuthorityRecords): { current: CurrentSummary; years: YearSummary[] } {
-  // People: their role (from their most recent completion) and each course's refresher date.
-  const people = new Map<string, { role?: string; roleDate: string; expiry: Map<string, string> }>();
+  // People (role as coverage counts it) and each of their courses' refresher date.
+  const people = [...peopleOf(r.current).values()].map((p) => ({ role: p.role, expiry: new Map(p.completions.map((c) => [c.courseId, c.expiresOn ?? NEVER])) }));
   const refreshersDue: Record<string, number> = {};
-  for (const c of r.current) {
-    let p = people.get(c.staffRef);
-    if (!p) people.set(c.staffRef, (p = { roleDate: '', expiry: new Map() }));
-    if (c.role && c.completedOn >= p.roleDate) {
-      p.role = c.role;
-      p.roleDate = c.completedOn;
-    }
-    p.expiry.set(c.courseId, c.expiresOn ?? NEVER);
-    if (c.expiresOn) add(refreshersDue, c.expiresOn);
-  }
+  for (const c of r.current) if (c.expiresOn) add(refreshersDue, c.expiresOn);
   const levelOf = new Map(r.courses.map((c) => [c.id, c.level]));
   const coverage = (r.plan?.roles ?? []).map((role) => {
     const histogram: Record<string, number> = {};
-    for (const p of people.values()) {
+    for (const p of people) {
       if (p.role !== role.id) continue;
       const until = coveredUntil(role, p.expiry, levelOf);
       if (until) add(histogram, until);

@@ -4,6 +4,25 @@ import type { PlanRole } from './plan';
 
 const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
 
+/**
+ * The people behind current completions: each with their current completions and their role,
+ * which is the role on their most recent completion that names one. Coverage and the report
+ * summaries both count people this way.
+ */
+export function peopleOf(current: readonly Completion[]): Map<string, { role?: string; completions: Completion[] }> {
+  const people = new Map<string, { role?: string; roleDate: string; completions: Completion[] }>();
+  for (const c of current) {
+    let p = people.get(c.staffRef);
+    if (!p) people.set(c.staffRef, (p = { roleDate: '', completions: [] }));
+    p.completions.push(c);
+    if (c.role && c.completedOn >= p.roleDate) {
+      p.role = c.role;
+      p.roleDate = c.completedOn;
+    }
+  }
+  return people;
+}
+
 export interface RoleCoverage {
   roleId: string;
   name: string;
@@ -38,21 +57,15 @@ export function computeCoverage(input: {
   target: number;
 }): Coverage {
   const levelOf = new Map(input.courses.map((c) => [c.id, c.level]));
-  const people = new Map<string, { role?: string; roleDate: string; inDate: Set<string> }>();
-  for (const c of input.current) {
-    let p = people.get(c.staffRef);
-    if (!p) people.set(c.staffRef, (p = { roleDate: '', inDate: new Set() }));
-    if (c.role && c.completedOn >= p.roleDate) {
-      p.role = c.role;
-      p.roleDate = c.completedOn;
-    }
-    if (isInDate(c, input.asOf)) p.inDate.add(c.courseId);
-  }
+  const people = [...peopleOf(input.current).values()].map((p) => ({
+    role: p.role,
+    inDate: new Set(p.completions.filter((c) => isInDate(c, input.asOf)).map((c) => c.courseId)),
+  }));
 
   const roles: RoleCoverage[] = input.roles.map((role) => {
     let staffRecorded = 0;
     let covered = 0;
-    for (const p of people.values()) {
+    for (const p of people) {
       if (p.role !== role.id) continue;
       staffRecorded++;
       const coursesOk = role.requiredCourses.every((id) => p.inDate.has(id));
@@ -69,7 +82,7 @@ export function computeCoverage(input: {
   const covered = roles.reduce((n, r) => n + Math.min(r.covered, r.headcount), 0);
   const coverage = headcount > 0 ? covered / headcount : null;
   const planRoles = new Set(input.roles.map((r) => r.id));
-  const staffWithoutRole = [...people.values()].filter((p) => !p.role || !planRoles.has(p.role)).length;
+  const staffWithoutRole = people.filter((p) => !p.role || !planRoles.has(p.role)).length;
   return {
     asOf: input.asOf,
     target: input.target,
