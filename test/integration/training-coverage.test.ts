@@ -131,7 +131,8 @@ describe('coverage and counts for a fixture authority', () => {
     const audit = await api.request('GET', `/audit?entityType=staff-training&limit=10`, { token: p.tokens['steering-group'] });
     expect(audit.body.items).toHaveLength(1);
     expect(audit.body.items[0]).toMatchObject({ action: 'erase', authorityId: p.authorities.a, changes: [{ field: 'records', from: 2, to: 0 }] });
-    expect(audit.text).not.toMatch(/F2|Person/);
+    // The staff reference and name, as values (generated ids may contain the letters "F2").
+    expect(audit.text).not.toMatch(/"F2"|Person F2/);
     // The completion events recorded earlier never held the reference or the name either.
     const creations = await api.request('GET', `/audit?entityType=completion&limit=100`, { token: p.tokens['steering-group'] });
     expect(creations.body.items.length).toBeGreaterThan(0);
