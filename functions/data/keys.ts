@@ -168,6 +168,11 @@ export const keys = {
         ? { [TABLE.indexes.GSI3.partitionKey]: `REMIND#${nextRemindOn}`, [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${kind}#${id(itemId)}` }
         : {},
     bucket: (date: string) => ({ index: TABLE.indexes.GSI3, PK: `REMIND#${date}` }),
+    /** Every key attribute of a stored descriptor: its item key and, while scheduled, its GSI3 keys. */
+    stored: (due: { tenantId: string; kind: string; itemId: string; nextRemindOn: string | null }) => ({
+      ...keys.due.item(due.tenantId, due.kind, due.itemId),
+      ...keys.due.schedule(due.tenantId, due.kind, due.itemId, due.nextRemindOn),
+    }),
   },
   reminders: {
     item: (tenantId: string, reminderId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}REMINDER`, SK: reminderId }),

@@ -14,7 +14,7 @@ export function dueItemOp(due: DueItem): WriteOp {
   return {
     kind: 'put',
     entity: 'due-item',
-    key: { ...keys.due.item(due.tenantId, due.kind, due.itemId), ...keys.due.schedule(due.tenantId, due.kind, due.itemId, due.nextRemindOn) },
+    key: keys.due.stored(due),
     record: due as unknown as Item,
   };
 }
@@ -74,7 +74,7 @@ export function dueItemRepository(table: TableStore) {
     putMany: (items: readonly DueItem[]) =>
       table.batchWrite(
         items.map((due) => ({
-          put: { ...due, ...keys.due.item(due.tenantId, due.kind, due.itemId), ...keys.due.schedule(due.tenantId, due.kind, due.itemId, due.nextRemindOn), entity: 'due-item' },
+          put: { ...due, ...keys.due.stored(due), entity: 'due-item' },
         })),
       ),
   };
@@ -94,7 +94,7 @@ export function reminderRepository(table: TableStore): ReminderStore {
       const advance: WriteOp = {
         kind: 'put-if',
         entity: 'due-item',
-        key: { ...keys.due.item(item.tenantId, item.kind, item.itemId), ...keys.due.schedule(item.tenantId, item.kind, item.itemId, next) },
+        key: keys.due.stored(advanced),
         record: advanced as unknown as Item,
         condition: 'nextRemindOn = :seen AND dueOn = :due',
         values: { ':seen': item.nextRemindOn, ':due': item.dueOn },

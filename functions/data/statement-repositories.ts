@@ -5,7 +5,7 @@ import { frameworkKey } from '../../domain/statements/frameworks';
 import type { FrameworkStore, Statement, StatementStore, StatementVersion } from '../../domain/statements/statement';
 import type { AuditEvent } from '../../domain/audit/audit';
 import { keys } from './keys';
-import { dueItemOp } from './sop-repositories';
+import { dueItemOp, dueItemRepository } from './sop-repositories';
 import type { TableStore, WriteOp } from './store';
 
 type Item = Record<string, unknown>;
@@ -59,9 +59,7 @@ export function deadlineRepository(table: TableStore) {
       const first = dues.slice(0, 98);
       await table.write(tenantId, [{ kind: 'put', entity: 'statement deadline', key: keys.statements.deadline(tenantId, year), record: { year, dueOn } }, ...first.map(dueItemOp)], audit);
       const rest = dues.slice(98);
-      if (rest.length) {
-        await table.batchWrite(rest.map((due) => ({ put: { ...due, ...keys.due.item(due.tenantId, due.kind, due.itemId), ...keys.due.schedule(due.tenantId, due.kind, due.itemId, due.nextRemindOn), entity: 'due-item' } })));
-      }
+      if (rest.length) await dueItemRepository(table).putMany(rest);
     },
   };
 }
