@@ -58,22 +58,20 @@ export function reportRepository(table: TableStore) {
 
     /** Recomputes one authority's summaries from its records and replaces the stored ones. */
     async refresh(tenantId: string, authorityId: string): Promise<void> {
-      const [records, stored] = await Promise.all([recordsOf(tenantId, authorityId), table.raw({ pk: keys.reports.partition(tenantId) })]);
-      const mine = stored.filter((i) => i.authorityId === authorityId).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
+      // The current-state item lists the years written last time, so stale years (all their
+      // records erased or expired) are found with one GetItem, not a read of every summary.
+      const currentKey = keys.reports.current(tenantId, authorityId);
+      const [records, previous] = await Promise.all([recordsOf(tenantId, authorityId), table.get<{ years?: string[] }>(currentKey)]);
       const writes: ({ put: Record<string, unknown> } | { delete: { PK: string; SK: string } })[] = [];
-      const keep = new Set<string>();
-      if (records) {
-        const { current, years } = summarize(records);
-        const currentKey = keys.reports.current(tenantId, authorityId);
-        keep.add(currentKey.SK);
-        writes.push({ put: { ...current, ...currentKey, entity: 'report-summary', kind: 'current' } });
-        for (const y of years) {
-          const k = keys.reports.year(tenantId, y.year, authorityId);
-          keep.add(k.SK);
-          writes.push({ put: { ...y, ...k, entity: 'report-summary', kind: 'year' } });
-        }
+      const summary = records ? summarize(records) : undefined;
+      const written = new Set(summary?.years.map((y) => y.year) ?? []);
+      if (summary) {
+        writes.push({ put: { ...summary.current, years: [...written], ...currentKey, entity: 'report-summary', kind: 'current' } });
+        for (const y of summary.years) writes.push({ put: { ...y, ...keys.reports.year(tenantId, y.year, authorityId), entity: 'report-summary', kind: 'year' } });
+      } else if (previous) {
+        writes.push({ delete: currentKey });
       }
-      for (const k of mine) if (!keep.has(k.SK)) writes.push({ delete: k });
+      for (const year of previous?.years ?? []) if (!written.has(year)) writes.push({ delete: keys.reports.year(tenantId, year, authorityId) });
       await table.batchWrite(writes);
     },
 

@@ -141,6 +141,22 @@ describe('the consolidated report', () => {
     expect(requests).toBeLessThanOrEqual(3);
   });
 
+  it('drops a year whose every record was erased', async () => {
+    const solo = await seedPartnership(api, 'erased');
+    const lastYearDay = addDays(TODAY, -366);
+    const url = `/authorities/${solo.authorities.a}`;
+    expect((await api.request('POST', `${url}/completions`, { token: solo.tokens['authority-lead@a'], body: { staffRef: 'Z9', courseId: 'wrap', completedOn: lastYearDay } })).status).toBe(201);
+    await stream.settle();
+    const year = reportingYearOf(lastYearDay);
+    const before = (await api.request('GET', `/reports/consolidated?year=${year}`, { token: solo.tokens['steering-group'] })).body;
+    expect(before.totals.completions).toBe(1);
+    expect((await api.request('DELETE', `${url}/staff/Z9/completions`, { token: solo.tokens['authority-lead@a'] })).status).toBe(200);
+    await stream.settle();
+    const after = (await api.request('GET', `/reports/consolidated?year=${year}`, { token: solo.tokens['steering-group'] })).body;
+    expect(after.totals.completions).toBe(0);
+    expect(after.totals.peopleTrained).toBe(0);
+  });
+
   it('CSV parses back to the same figures as the JSON', async () => {
     const sg = p.tokens['steering-group'];
     const json = (await api.request('GET', `/reports/consolidated?year=${YEAR}`, { token: sg })).body;
