@@ -127,8 +127,9 @@ export const keys = {
   },
 
   sessions: {
+    partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}SESSION#${id(authorityId)}`,
     item: (tenantId: string, authorityId: string, sessionId: string): Key => ({
-      PK: `${tenantKeyPrefix(tenantId)}SESSION#${id(authorityId)}`,
+      PK: keys.sessions.partition(tenantId, authorityId),
       SK: `SESSION#${id(sessionId)}`,
     }),
     byDate: (tenantId: string, authorityId: string) => ({ index: TABLE.indexes.GSI1, PK: `${tenantKeyPrefix(tenantId)}SESSION#${id(authorityId)}#DATE` }),
@@ -190,12 +191,13 @@ export const keys = {
   },
 
   statements: {
+    partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}STATEMENT#${id(authorityId)}`,
     current: (tenantId: string, authorityId: string, year: string): Key => ({
-      PK: `${tenantKeyPrefix(tenantId)}STATEMENT#${id(authorityId)}`,
+      PK: keys.statements.partition(tenantId, authorityId),
       SK: `${reportingYear(year)}#CURRENT`,
     }),
     version: (tenantId: string, authorityId: string, year: string, n: number): Key => ({
-      PK: `${tenantKeyPrefix(tenantId)}STATEMENT#${id(authorityId)}`,
+      PK: keys.statements.partition(tenantId, authorityId),
       SK: `${reportingYear(year)}#V#${String(n).padStart(4, '0')}`,
     }),
     deadline: (tenantId: string, year: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}DEADLINE`, SK: reportingYear(year) }),

@@ -16,20 +16,30 @@ type Raw = Record<string, unknown> & { entity?: string; SK?: string };
 
 /** Report summaries: read for a report in one Query; rebuilt for one authority from its raw records. */
 export function reportRepository(table: TableStore) {
-  /** Every raw record the summaries of one authority derive from (about ten requests, any data size per page). */
-  async function recordsOf(tenantId: string, authorityId: string): Promise<AuthorityRecords | undefined> {
-    const authority = await table.get<Authority>(keys.authority(tenantId, authorityId));
-    if (!authority) return undefined;
-    const [training, sessions, sop, sopPartition, assurances, statements, courses, partnership, frameworks] = await Promise.all([
-      table.raw({ pk: keys.training.partition(tenantId, authorityId) }),
-      table.all<Session>({ pk: keys.sessions.item(tenantId, authorityId, 'x').PK }),
-      table.get<Sop>(keys.sops.current(tenantId, authorityId)),
-      table.all<Obligation>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'OBL#' }),
-      table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId) }),
-      table.raw({ pk: keys.statements.current(tenantId, authorityId, '2000-01').PK }),
+  /** What every authority of a partnership shares: read once per tenant and batch when a cache is given. */
+  type TenantData = { courses: Course[]; partnership: Partnership | undefined; frameworks: Framework[] };
+  const readTenant = async (tenantId: string): Promise<TenantData> => {
+    const [courses, partnership, frameworks] = await Promise.all([
       table.all<Course>({ pk: keys.courses(tenantId).PK, skPrefix: 'COURSE#' }),
       table.get<Partnership>(keys.partnership(tenantId)),
       table.all<Framework>({ pk: keys.statements.frameworks(tenantId).PK }),
+    ]);
+    return { courses, partnership, frameworks };
+  };
+
+  /** Every raw record the summaries of one authority derive from (about ten requests, any data size per page). */
+  async function recordsOf(tenantId: string, authorityId: string, cache?: Map<string, Promise<TenantData>>): Promise<AuthorityRecords | undefined> {
+    const authority = await table.get<Authority>(keys.authority(tenantId, authorityId));
+    if (!authority) return undefined;
+    if (cache && !cache.has(tenantId)) cache.set(tenantId, readTenant(tenantId));
+    const [training, sessions, sop, sopPartition, assurances, statements, { courses, partnership, frameworks }] = await Promise.all([
+      table.raw({ pk: keys.training.partition(tenantId, authorityId) }),
+      table.all<Session>({ pk: keys.sessions.partition(tenantId, authorityId) }),
+      table.get<Sop>(keys.sops.current(tenantId, authorityId)),
+      table.all<Obligation>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'OBL#' }),
+      table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId) }),
+      table.raw({ pk: keys.statements.partition(tenantId, authorityId) }),
+      cache ? cache.get(tenantId)! : readTenant(tenantId),
     ]);
     const settings = settingsOf(partnership);
     const strip = <T>(items: Raw[]) => items.map(({ PK: _p, SK: _s, entity: _e, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _f, GSI3SK: _g, expiresAt: _h, ...rest }) => rest as T);
@@ -56,12 +66,16 @@ export function reportRepository(table: TableStore) {
   return {
     recordsOf,
 
-    /** Recomputes one authority's summaries from its records and replaces the stored ones. */
-    async refresh(tenantId: string, authorityId: string): Promise<void> {
+    /**
+     * Recomputes one authority's summaries from its records and replaces the stored ones. A
+     * batch refreshing several authorities passes one cache, so partnership-wide data
+     * (courses, settings, frameworks) is read once per partnership, not once per authority.
+     */
+    async refresh(tenantId: string, authorityId: string, cache?: Map<string, Promise<TenantData>>): Promise<void> {
       // The current-state item lists the years written last time, so stale years (all their
       // records erased or expired) are found with one GetItem, not a read of every summary.
       const currentKey = keys.reports.current(tenantId, authorityId);
-      const [records, previous] = await Promise.all([recordsOf(tenantId, authorityId), table.get<{ years?: string[] }>(currentKey)]);
+      const [records, previous] = await Promise.all([recordsOf(tenantId, authorityId, cache), table.get<{ years?: string[] }>(currentKey)]);
       const writes: ({ put: Record<string, unknown> } | { delete: { PK: string; SK: string } })[] = [];
       const summary = records ? summarize(records) : undefined;
       const written = new Set(summary?.years.map((y) => y.year) ?? []);

@@ -53,12 +53,13 @@ export async function processRecords(records: readonly Pick<DynamoDBRecord, 'dyn
       jobs.push(...all.map((a) => ({ tenantId: t.tenantId, authorityId: a.id })));
     }
   }
+  const tenantData = new Map();
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(4, jobs.length) }, async () => {
       while (next < jobs.length) {
         const job = jobs[next++];
-        await reports.refresh(job.tenantId, job.authorityId);
+        await reports.refresh(job.tenantId, job.authorityId, tenantData);
       }
     }),
   );
