@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Role, type Caller, requireRole } from '../shared/identity';
 import { diffRecords, type FieldChange } from '../shared/records';
-import type { Clock, IdGenerator, Page } from '../shared/ports';
+import type { IdGenerator, Page } from '../shared/ports';
 import { EntityId } from '../shared/ids';
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'erase', 'submit', 'review', 'import', 'remind'] as const;
@@ -84,4 +84,3 @@ export function auditService(deps: { reader: AuditReader }) {
   };
 }
 
-export type { Clock };

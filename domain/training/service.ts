@@ -431,4 +431,3 @@ export function trainingService(deps: TrainingDeps) {
   };
 }
 
-export { SessionFields };
