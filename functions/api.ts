@@ -14,6 +14,7 @@ import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
 import { AttachDocument, RequestUpload, StatementDocument } from '../domain/statements/document';
 import { PutStatement, ReviewStatement, Statement, StatementVersion, SubmitStatement } from '../domain/statements/statement';
+import { ConsolidatedReport } from '../domain/reports/report';
 import { ReportQuery } from '../domain/reports/service';
 import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
@@ -119,26 +120,6 @@ const ImportResult = z.object({
   imported: z.number().describe('New completions stored'),
   duplicates: z.number().describe('Rows already recorded (same staff reference, course and date)'),
   rejected: z.array(z.object({ line: z.number().describe('Line in the file; the header is line 1'), reasons: z.array(z.string()) })),
-});
-
-const ReportTotals = z.object({
-  authorities: z.number(), peopleTrained: z.number(), completions: z.number(), sessions: z.number(), attendees: z.number(), feedbackShare: z.number().nullable(),
-  statementsAccepted: z.number(), statementsExpected: z.number(), overdueItems: z.number(), coverage: z.number().nullable(),
-});
-const ConsolidatedReportSchema = z.object({
-  year: z.string(), previousYear: z.string(), asOf: z.string(), generatedAt: z.string(), coverageTarget: z.number(), partnershipName: z.string().optional(),
-  rows: z.array(z.object({
-    authorityId: z.string(), name: z.string(), sector: z.string(), type: z.string(),
-    statement: z.object({ status: z.enum(['missing', 'draft', 'submitted', 'returned', 'accepted']), date: z.string().optional(), version: z.number().optional(), scores: z.record(z.string(), z.number()), achievingShare: z.number().nullable() }),
-    training: z.object({ coverage: z.number().nullable(), covered: z.number(), headcount: z.number(), completions: z.number(), peopleTrained: z.number(), sessions: z.number(), attendees: z.number(), feedbackShare: z.number().nullable(), refreshersOverdue: z.number() }),
-    itFilter: z.object({ status: z.string(), lastReviewedOn: z.string().optional(), outcome: z.string().optional() }),
-    sop: z.object({ present: z.boolean(), sopVersion: z.string().optional(), nextReviewDate: z.string().optional(), reviewOverdue: z.boolean() }),
-    obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
-    evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
-  })),
-  totals: ReportTotals,
-  previousTotals: ReportTotals,
-  change: z.record(z.string(), z.number().nullable()).describe('This year minus last year, per total (null where either year has none)'),
 });
 
 function route<const R extends RouteContract>(r: R): R {
@@ -381,7 +362,7 @@ export const ROUTES = {
   consolidatedReport: route({
     method: 'GET', path: '/reports/consolidated', group: 'reports', auth: 'jwt', roles: ['steering-group', 'viewer'],
     summary: 'The consolidated compliance report of the partnership for a year: JSON, CSV (format=csv) or printable HTML (format=html)',
-    query: ReportQuery, response: ConsolidatedReportSchema, produces: ['text/csv', 'text/html'],
+    query: ReportQuery, response: ConsolidatedReport, produces: ['text/csv', 'text/html'],
   }),
 } satisfies Record<string, RouteContract>;
 

@@ -1,47 +1,72 @@
+import { z } from 'zod';
 import type { Authority } from '../authorities/authority';
 import { filterStatus } from '../itfilter/assurance';
 import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';
 import type { CurrentSummary, YearSummary } from './summary';
 
-export interface ReportRow {
-  authorityId: string;
-  name: string;
-  sector: string;
-  type: string;
-  statement: { status: 'missing' | 'draft' | 'submitted' | 'returned' | 'accepted'; date?: string; version?: number; scores: Record<string, number>; achievingShare: number | null };
-  training: { coverage: number | null; covered: number; headcount: number; completions: number; peopleTrained: number; sessions: number; attendees: number; feedbackShare: number | null; refreshersOverdue: number };
-  itFilter: { status: string; lastReviewedOn?: string; outcome?: string };
-  sop: { present: boolean; sopVersion?: string; nextReviewDate?: string; reviewOverdue: boolean };
-  obligations: { notYetStarted: number; developing: number; achieving: number };
-  /** The oldest piece of evidence the row relies on. */
-  evidenceFreshness?: string;
-}
+/**
+ * The report's shape, defined once: the API contract (functions/api.ts) serves this schema
+ * and the types below are inferred from it, so a column added here reaches the JSON.
+ */
+export const STATEMENT_STATUSES = ['missing', 'draft', 'submitted', 'returned', 'accepted'] as const;
 
-export interface Totals {
-  authorities: number;
-  peopleTrained: number;
-  completions: number;
-  sessions: number;
-  attendees: number;
-  feedbackShare: number | null;
-  statementsAccepted: number;
-  statementsExpected: number;
-  overdueItems: number;
-  coverage: number | null;
-}
+export const ReportRow = z.object({
+  authorityId: z.string(),
+  name: z.string(),
+  sector: z.string(),
+  type: z.string(),
+  statement: z.object({
+    status: z.enum(STATEMENT_STATUSES),
+    date: z.string().optional(),
+    version: z.number().optional(),
+    scores: z.record(z.string(), z.number()),
+    achievingShare: z.number().nullable(),
+  }),
+  training: z.object({
+    coverage: z.number().nullable(),
+    covered: z.number(),
+    headcount: z.number(),
+    completions: z.number(),
+    peopleTrained: z.number(),
+    sessions: z.number(),
+    attendees: z.number(),
+    feedbackShare: z.number().nullable(),
+    refreshersOverdue: z.number(),
+  }),
+  itFilter: z.object({ status: z.string(), lastReviewedOn: z.string().optional(), outcome: z.string().optional() }),
+  sop: z.object({ present: z.boolean(), sopVersion: z.string().optional(), nextReviewDate: z.string().optional(), reviewOverdue: z.boolean() }),
+  obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
+  evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
+});
+export type ReportRow = z.infer<typeof ReportRow>;
 
-export interface ConsolidatedReport {
-  year: string;
-  previousYear: string;
-  asOf: string;
-  generatedAt: string;
-  coverageTarget: number;
-  rows: ReportRow[];
-  totals: Totals;
-  previousTotals: Totals;
-  /** This year minus last year, for every total that has one. */
-  change: Partial<Record<keyof Totals, number | null>>;
-}
+export const Totals = z.object({
+  authorities: z.number(),
+  peopleTrained: z.number(),
+  completions: z.number(),
+  sessions: z.number(),
+  attendees: z.number(),
+  feedbackShare: z.number().nullable(),
+  statementsAccepted: z.number(),
+  statementsExpected: z.number(),
+  overdueItems: z.number(),
+  coverage: z.number().nullable(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const ConsolidatedReport = z.object({
+  year: z.string(),
+  previousYear: z.string(),
+  asOf: z.string(),
+  generatedAt: z.string(),
+  coverageTarget: z.number(),
+  partnershipName: z.string().optional(),
+  rows: z.array(ReportRow),
+  totals: Totals,
+  previousTotals: Totals,
+  change: z.partialRecord(Totals.keyof(), z.number().nullable()).describe('This year minus last year, per total (null where either year has none)'),
+});
+export type ConsolidatedReport = z.infer<typeof ConsolidatedReport>;
 
 export function previousYearOf(year: string): string {
   return reportingYearOf(addDays(reportingYearRange(year).from, -1));
