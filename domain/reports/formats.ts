@@ -49,6 +49,8 @@ const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${Math.round(v * 100)}%`);
 const signed = (v: number | null | undefined, asPct = false) => (v === null || v === undefined ? '' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${asPct ? Math.round(Math.abs(v) * 100) + ' pts' : Math.abs(v).toLocaleString('en-GB')}`);
 const SCORE_COLOURS = ['#b71c1c', '#e57373', '#fff59d', '#81c784', '#2e7d32'];
+/** Only statements the steering group has received are scored on the heatmap: drafts and returned ones are still being written. */
+const SCORED = new Set(['submitted', 'accepted']);
 const STATUS_LABEL: Record<string, string> = { missing: 'Missing', draft: 'Draft', submitted: 'Submitted', returned: 'Returned', accepted: 'Accepted' };
 
 /** A printable page: totals, a heatmap of authorities × benchmarks, coverage bars, the details. */
@@ -81,16 +83,16 @@ export function reportHtml(report: ConsolidatedReport & { partnershipName?: stri
   .bar { position: relative; background: #eee; height: 12px; width: 160px; border-radius: 3px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .bar span { position: absolute; left: 0; top: 0; bottom: 0; background: #3b6ea5; border-radius: 3px; }
   .bar i { position: absolute; top: -2px; bottom: -2px; border-left: 2px solid #b71c1c; }
-  .status-accepted { color: #2e7d32; } .status-returned, .status-missing { color: #b71c1c; } .overdue { color: #b71c1c; font-weight: 600; }
+  .status-accepted { color: #2e7d32; } .status-returned, .status-missing { color: #b71c1c; } .overdue { color: #b71c1c; font-weight: 600; } .unscored { color: #555; font-style: italic; }
   .legend span { display: inline-block; width: 14px; height: 10px; margin: 0 2px 0 8px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 </style></head><body>
 <h1>${esc(report.partnershipName ?? 'Prevent partnership')} — consolidated compliance report ${esc(report.year)}</h1>
 <div class="meta">Figures as of ${esc(report.asOf)}; changes against ${esc(report.previousYear)}. Generated ${esc(generated)}.</div>
 <div class="totals">${totals.map(([label, value, change]) => `<div class="total"><div>${esc(label)}</div><div class="v">${esc(value)}</div><div class="c">${change ? `${esc(change)} on last year` : 'no figure for last year'}</div></div>`).join('')}</div>
 <h2>Benchmarks (Home Office 1–5; 3 = duty met)</h2>
-<div class="legend">Score${[1, 2, 3, 4, 5].map((s) => `<span style="background:${SCORE_COLOURS[s - 1]}"></span>${s}`).join('')}</div>
+<div class="legend">Score${[1, 2, 3, 4, 5].map((s) => `<span style="background:${SCORE_COLOURS[s - 1]}"></span>${s}`).join('')} · scores of submitted and accepted statements only (drafts and returned statements are still being written)</div>
 <table><thead><tr><th>Authority</th><th>Statement</th>${benchmarks.map((b) => `<th>${b}</th>`).join('')}<th>Achieving</th></tr></thead><tbody>
-${report.rows.map((r) => `<tr><td>${esc(r.name)}</td><td class="status-${r.statement.status}">${esc(STATUS_LABEL[r.statement.status])}${r.statement.version ? ` v${r.statement.version}` : ''}</td>${benchmarks.map((b) => { const s = r.statement.scores[b]; return s ? `<td class="score" style="background:${SCORE_COLOURS[s - 1]}">${s}</td>` : '<td class="score"></td>'; }).join('')}<td>${pct(r.statement.achievingShare)}</td></tr>`).join('\n')}
+${report.rows.map((r) => { const shown = SCORED.has(r.statement.status); return `<tr><td>${esc(r.name)}</td><td class="status-${r.statement.status}">${esc(STATUS_LABEL[r.statement.status])}${r.statement.version ? ` v${r.statement.version}` : ''}${!shown && Object.keys(r.statement.scores).length ? ' <span class="unscored">(scores not shown until submitted)</span>' : ''}</td>${benchmarks.map((b) => { const s = shown ? r.statement.scores[b] : undefined; return s ? `<td class="score" style="background:${SCORE_COLOURS[s - 1]}">${s}</td>` : '<td class="score"></td>'; }).join('')}<td>${shown ? pct(r.statement.achievingShare) : '–'}</td></tr>`; }).join('\n')}
 </tbody></table>
 <h2>Training coverage against each authority's plan (target ${pct(report.coverageTarget)})</h2>
 <table><thead><tr><th>Authority</th><th>Coverage</th><th></th><th>People trained</th><th>Sessions</th><th>Attendees</th><th>Good/excellent</th><th>Refreshers overdue</th></tr></thead><tbody>

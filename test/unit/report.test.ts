@@ -21,3 +21,22 @@ describe('CSV cells', () => {
     expect(toCsv(['a', 'b'], [['=1', -1]])).toBe('\uFEFFa,b\r\n\'=1,-1\r\n');
   });
 });
+
+describe('the HTML heatmap', () => {
+  it('scores submitted and accepted statements only; a draft row shows no scores and says why', async () => {
+    const { reportHtml } = await import('../../domain/reports/formats');
+    const { buildReport } = await import('../../domain/reports/report');
+    const authorities = [
+      { id: 'acc', name: 'Accepted Council', sector: 'local-government', type: 'district-council' },
+      { id: 'dra', name: 'Draft Council', sector: 'local-government', type: 'district-council' },
+    ] as never[];
+    const statement = (status: string, score: number) => ({ status, version: 1, date: '2025-12-01', scores: { '1': score, '2': score }, achieving: 1, applicable: 2 });
+    const year = (id: string, st: object) => ({ authorityId: id, year: '2025-26', completions: 0, peopleTrained: 0, sessions: 0, attendees: 0, feedbackRespondents: 0, feedbackGoodOrExcellent: 0, statement: st });
+    const years = new Map([['2025-26', new Map([['acc', year('acc', statement('accepted', 4))], ['dra', year('dra', statement('draft', 1))]])]]);
+    const html = reportHtml(buildReport({ year: '2025-26', today: '2025-12-31', now: new Date('2025-12-31T10:00:00Z'), coverageTarget: 0.85, authorities, current: new Map(), years: years as never }));
+    const row = (name: string) => html.split('\n').find((l) => l.startsWith(`<tr><td>${name}</td><td class="status-`))!;
+    expect(row('Accepted Council').match(/class="score" style/g)).toHaveLength(2);
+    expect(row('Draft Council')).not.toMatch(/class="score" style/);
+    expect(row('Draft Council')).toContain('scores not shown until submitted');
+  });
+});
