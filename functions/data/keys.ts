@@ -217,3 +217,42 @@ export const keys = {
     range: (tenantId: string, fromYear: string) => ({ pk: keys.reports.partition(tenantId), skBetween: [`Y#${reportingYear(fromYear)}#`, 'Y#~~'] as [string, string] }),
   },
 };
+
+// =====================================================================================
+// Sort-key prefixes and key parsing for code that reads whole partitions (report
+// summaries, SOP history, the stream consumer). Kept in one block of its own: the
+// repositories test a sort key or split a partition key only through these.
+// =====================================================================================
+const SOP_VERSION_PREFIX = 'VERSION#';
+const SOP_REVIEW_PREFIX = 'REVIEW#';
+const OBLIGATION_PREFIX = 'OBL#';
+const TRAINING_PLAN_SK = 'PLAN';
+const STATEMENT_CURRENT_SUFFIX = '#CURRENT';
+
+export const keyParts = {
+  /** The tenant a partition key belongs to, or undefined for a key that is not a tenant's. */
+  tenantOf(partitionKey: string | undefined): string | undefined {
+    const head = (partitionKey ?? '').split(KEY_DELIMITER)[0];
+    return isTenantId(head) ? head : undefined;
+  },
+  sops: {
+    /** Query of every immutable SOP snapshot of an authority, oldest first. */
+    versions: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: SOP_VERSION_PREFIX }),
+    /** Query of every recorded annual review of an authority. */
+    reviews: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: SOP_REVIEW_PREFIX }),
+    /** Query of every (current) obligation of an authority. */
+    obligations: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: OBLIGATION_PREFIX }),
+    isVersion: (sk: unknown) => String(sk).startsWith(SOP_VERSION_PREFIX),
+    isObligation: (sk: unknown) => String(sk).startsWith(OBLIGATION_PREFIX),
+  },
+  training: {
+    isPlan: (sk: unknown) => sk === TRAINING_PLAN_SK,
+    isCurrentCompletion: (sk: unknown) => String(sk).startsWith(keys.training.currentPrefix),
+  },
+  statements: {
+    /** The working copy of a year's statement, as opposed to its frozen versions. */
+    isCurrent: (sk: unknown) => String(sk).endsWith(STATEMENT_CURRENT_SUFFIX),
+  },
+  courses: (tenantId: string) => ({ pk: keys.courses(tenantId).PK, skPrefix: keys.courses(tenantId).skPrefix }),
+  authorities: (tenantId: string) => ({ pk: keys.authorities(tenantId).PK, skPrefix: keys.authorities(tenantId).skPrefix }),
+};

@@ -9,8 +9,8 @@ import type { Completion } from '../../domain/training/completions';
 import type { Course } from '../../domain/training/courses';
 import type { TrainingPlan } from '../../domain/training/plan';
 import type { Session } from '../../domain/training/sessions';
-import { keys } from './keys';
-import type { TableStore } from './store';
+import { keyParts, keys } from './keys';
+import { toRecord, type TableStore } from './store';
 
 type Raw = Record<string, unknown> & { entity?: string; SK?: string };
 
@@ -20,7 +20,7 @@ export function reportRepository(table: TableStore) {
   type TenantData = { courses: Course[]; partnership: Partnership | undefined; frameworks: Framework[] };
   const readTenant = async (tenantId: string): Promise<TenantData> => {
     const [courses, partnership, frameworks] = await Promise.all([
-      table.all<Course>({ pk: keys.courses(tenantId).PK, skPrefix: 'COURSE#' }),
+      table.all<Course>(keyParts.courses(tenantId)),
       table.get<Partnership>(keys.partnership(tenantId)),
       table.all<Framework>({ pk: keys.statements.frameworks(tenantId).PK }),
     ]);
@@ -36,26 +36,26 @@ export function reportRepository(table: TableStore) {
       table.raw({ pk: keys.training.partition(tenantId, authorityId) }),
       table.all<Session>({ pk: keys.sessions.partition(tenantId, authorityId) }),
       table.get<Sop>(keys.sops.current(tenantId, authorityId)),
-      table.all<Obligation>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'OBL#' }),
+      table.all<Obligation>(keyParts.sops.obligations(tenantId, authorityId)),
       table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId) }),
       table.raw({ pk: keys.statements.partition(tenantId, authorityId) }),
       cache ? cache.get(tenantId)! : readTenant(tenantId),
     ]);
     const settings = settingsOf(partnership);
-    const strip = <T>(items: Raw[]) => items.map(({ PK: _p, SK: _s, entity: _e, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _f, GSI3SK: _g, expiresAt: _h, ...rest }) => rest as T);
+    const strip = <T>(items: Raw[]) => items.map((i) => toRecord<T>(i)!);
     const completions = training.filter((i) => i.entity === 'completion');
     const all = [...BUILT_IN_FRAMEWORKS, ...frameworks];
     return {
       authority,
-      plan: strip<TrainingPlan>(training.filter((i) => i.SK === 'PLAN'))[0],
+      plan: strip<TrainingPlan>(training.filter((i) => keyParts.training.isPlan(i.SK)))[0],
       courses,
-      current: strip<Completion>(completions.filter((i) => String(i.SK).startsWith('CUR#'))),
+      current: strip<Completion>(completions.filter((i) => keyParts.training.isCurrentCompletion(i.SK))),
       all: strip<Completion>(completions),
       sessions,
       sop,
       obligations: sopPartition,
       assurances,
-      statements: strip<Statement>(statements.filter((i) => String(i.SK).endsWith('#CURRENT'))),
+      statements: strip<Statement>(statements.filter((i) => keyParts.statements.isCurrent(i.SK))),
       applicableQuestions: (year) => {
         const framework = all.find((f) => frameworkKey(f) === (settings.frameworkByYear[year] ?? DEFAULT_FRAMEWORK));
         return framework ? applicableQuestions(framework, settings.benchmarksBySector[authority.sector]).questions.length : 0;

@@ -2,7 +2,7 @@ import type { DueItem } from '../../domain/reminders/due';
 import type { QueuedReminder, ReminderStore } from '../../domain/reminders/job';
 import type { Obligation, ObligationStore, Sop, SopReview, SopStore } from '../../domain/sop/sop';
 import { ConflictError } from '../../domain/shared/errors';
-import { keys } from './keys';
+import { keyParts, keys } from './keys';
 import type { TableStore, WriteOp } from './store';
 
 /** DynamoDB adapters for SOPs, obligations, due items and reminders. Layout: docs/data-model.md. */
@@ -37,15 +37,15 @@ export function sopRepository(table: TableStore): SopStore {
       if (review) ops.push({ kind: 'create', entity: 'SOP review', key: keys.sops.review(tenantId, sop.authorityId, review.reviewedOn, review.id), record: review as unknown as Item });
       return table.write(tenantId, ops, audit);
     },
-    versions: (tenantId, authorityId) => table.all<Sop>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'VERSION#' }),
-    reviews: (tenantId, authorityId) => table.all<SopReview>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'REVIEW#' }),
+    versions: (tenantId, authorityId) => table.all<Sop>(keyParts.sops.versions(tenantId, authorityId)),
+    reviews: (tenantId, authorityId) => table.all<SopReview>(keyParts.sops.reviews(tenantId, authorityId)),
   };
 }
 
 export function obligationRepository(table: TableStore): ObligationStore {
   const op = (tenantId: string, o: Obligation) => ({ entity: 'obligation', key: keys.sops.obligation(tenantId, o.authorityId, o.id), record: o as unknown as Item & { version: number } });
   return {
-    list: (tenantId, authorityId) => table.all<Obligation>({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: 'OBL#' }),
+    list: (tenantId, authorityId) => table.all<Obligation>(keyParts.sops.obligations(tenantId, authorityId)),
     get: (tenantId, authorityId, id) => table.get<Obligation>(keys.sops.obligation(tenantId, authorityId, id)),
     create: (tenantId, items, audit) =>
       table.write(

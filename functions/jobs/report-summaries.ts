@@ -2,8 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Authority } from '../../domain/authorities/authority';
-import { isTenantId } from '../../domain/shared/ids';
-import { keys } from '../data/keys';
+import { keyParts } from '../data/keys';
 import { reportRepository } from '../data/report-repository';
 import { deps } from '../shared/deps';
 import { logger } from '../shared/logger';
@@ -31,8 +30,8 @@ export function touched(records: readonly Pick<DynamoDBRecord, 'dynamodb'>[]): {
     const text = (name: string) => image[name]?.S;
     const entity = text('entity') ?? '';
     if (IGNORED.has(entity)) continue;
-    const tenantId = (text('PK') ?? '').split('#')[0];
-    if (!isTenantId(tenantId)) continue;
+    const tenantId = keyParts.tenantOf(text('PK'));
+    if (!tenantId) continue;
     const authorityId = WHOLE_PARTNERSHIP.has(entity) ? undefined : entity === 'authority' ? text('id') : text('authorityId');
     if (!WHOLE_PARTNERSHIP.has(entity) && !authorityId) continue;
     out.set(`${tenantId}#${authorityId ?? '*'}`, { tenantId, authorityId });
@@ -49,7 +48,7 @@ export async function processRecords(records: readonly Pick<DynamoDBRecord, 'dyn
   for (const t of touched(records)) {
     if (t.authorityId) jobs.push({ tenantId: t.tenantId, authorityId: t.authorityId });
     else {
-      const all = await table.all<Authority>({ pk: keys.authorities(t.tenantId).PK, skPrefix: keys.authorities(t.tenantId).skPrefix });
+      const all = await table.all<Authority>(keyParts.authorities(t.tenantId));
       jobs.push(...all.map((a) => ({ tenantId: t.tenantId, authorityId: a.id })));
     }
   }
