@@ -103,7 +103,7 @@ const Coverage = z.object({
 const TrainingSummary = z.object({
   authorityId: z.string(),
   year: z.string(),
-  asOf: z.string(),
+  asAt: z.string().describe('The date the figures are taken at: the last day of a past year, today for the current one'),
   coverage: Coverage,
   completions: z.number(),
   peopleTrained: z.number(),
@@ -238,12 +238,12 @@ export const ROUTES = {
   partnershipCoverage: route({
     method: 'GET', path: '/training/coverage', group: 'training', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Training coverage of every authority you can see',
-    response: z.object({ items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage) })) }),
+    response: z.object({ asAt: z.string().describe('The date the figures are taken at (today)'), items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage) })) }),
   }),
   listSops: route({
     method: 'GET', path: '/sops', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
     summary: 'The SOPs you can see, with whether each review is overdue or due within 60 days',
-    response: z.object({ items: z.array(Sop.extend({ reviewOverdue: z.boolean(), reviewDueWithin60Days: z.boolean() })) }),
+    response: z.object({ asAt: z.string().describe('The date the figures are taken at (today)'), items: z.array(Sop.extend({ reviewOverdue: z.boolean(), reviewDueWithin60Days: z.boolean() })) }),
   }),
   getSop: route({
     method: 'GET', path: '/authorities/{id}/sop', group: 'sop', auth: 'jwt', roles: ALL_ROLES,
@@ -309,7 +309,7 @@ export const ROUTES = {
     method: 'GET', path: '/authorities/{id}/it-filter-assurances', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
     summary: 'IT-filter assurances by year, and whether the authority is current, due within 60 days or overdue',
     params: AuthorityParam,
-    response: z.object({ items: z.array(Assurance), status: z.enum(['current', 'due-soon', 'overdue', 'missing']), nextReviewDue: z.string().optional() }),
+    response: z.object({ asAt: z.string().describe('The date the figures are taken at (today)'), items: z.array(Assurance), status: z.enum(['current', 'due-soon', 'overdue', 'missing']), nextReviewDue: z.string().optional() }),
   }),
   putItFilterAssurance: route({
     method: 'PUT', path: '/authorities/{id}/it-filter-assurances/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],

@@ -103,7 +103,8 @@ export function assuranceService(deps: {
       await authorityInScope(caller, authorityId);
       const items = await deps.store.list(caller.tenantId, authorityId);
       const latest = items.map((a) => a.reviewedOn).sort().at(-1);
-      return { items, ...filterStatus(latest, toIsoDate(deps.clock.now())) };
+      const asAt = toIsoDate(deps.clock.now());
+      return { items, asAt, ...filterStatus(latest, asAt) };
     },
 
     /** Records (version 0) or corrects the assurance of a reporting year. */

@@ -36,12 +36,16 @@ export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => CsvValue }[] 
   { name: 'obligations_developing', value: (r) => r.obligations.developing },
   { name: 'obligations_achieving', value: (r) => r.obligations.achieving },
   { name: 'evidence_freshness', value: (r) => r.evidenceFreshness },
+  { name: 'sop_last_reviewed_on', value: (r) => r.sop.lastReviewedOn },
+  { name: 'it_filter_year_reviewed_on', value: (r) => r.itFilter.yearAssurance?.reviewedOn },
+  { name: 'it_filter_year_outcome', value: (r) => r.itFilter.yearAssurance?.outcome },
 ];
 
+/** The date the figures are taken at is on every row (`as_at`), since a CSV has nowhere else to say it. */
 export function reportCsv(report: ConsolidatedReport): string {
   return toCsv(
-    CSV_COLUMNS.map((c) => c.name),
-    report.rows.map((r) => CSV_COLUMNS.map((c) => c.value(r))),
+    [...CSV_COLUMNS.map((c) => c.name), 'year', 'as_at'],
+    report.rows.map((r) => [...CSV_COLUMNS.map((c) => c.value(r)), report.year, report.asAt]),
   );
 }
 
@@ -52,6 +56,15 @@ const SCORE_COLOURS = ['#b71c1c', '#e57373', '#fff59d', '#81c784', '#2e7d32'];
 /** Only statements the steering group has received are scored on the heatmap: drafts and returned ones are still being written. */
 const SCORED = new Set(['submitted', 'accepted']);
 const STATUS_LABEL: Record<string, string> = { missing: 'Missing', draft: 'Draft', submitted: 'Submitted', returned: 'Returned', accepted: 'Accepted' };
+
+const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** When the figures are taken, and what the change compares. */
+export function asAtLine(report: Pick<ConsolidatedReport, 'asAt' | 'previousAsAt' | 'partYear' | 'previousYear'>): string {
+  return report.partYear
+    ? `Figures as at ${longDate(report.asAt)}: a part year, compared with the whole of ${report.previousYear} (to ${longDate(report.previousAsAt)}).`
+    : `Figures as at ${longDate(report.asAt)}, the end of the year; compared with ${report.previousYear} as at ${longDate(report.previousAsAt)}.`;
+}
 
 /** A printable page: totals, a heatmap of authorities × benchmarks, coverage bars, the details. */
 export function reportHtml(report: ConsolidatedReport & { partnershipName?: string }): string {
@@ -87,8 +100,8 @@ export function reportHtml(report: ConsolidatedReport & { partnershipName?: stri
   .legend span { display: inline-block; width: 14px; height: 10px; margin: 0 2px 0 8px; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 </style></head><body>
 <h1>${esc(report.partnershipName ?? 'Prevent partnership')} — consolidated compliance report ${esc(report.year)}</h1>
-<div class="meta">Figures as of ${esc(report.asOf)}; changes against ${esc(report.previousYear)}. Generated ${esc(generated)}.</div>
-<div class="totals">${totals.map(([label, value, change]) => `<div class="total"><div>${esc(label)}</div><div class="v">${esc(value)}</div><div class="c">${change ? `${esc(change)} on last year` : 'no figure for last year'}</div></div>`).join('')}</div>
+<div class="meta">${esc(asAtLine(report))} Generated ${esc(generated)}.</div>
+<div class="totals">${totals.map(([label, value, change]) => `<div class="total"><div>${esc(label)}</div><div class="v">${esc(value)}</div><div class="c">${change ? `${esc(change)} ${report.partYear ? `on the whole of ${esc(report.previousYear)}` : 'on last year'}` : 'no figure for last year'}</div></div>`).join('')}</div>
 <h2>Benchmarks (Home Office 1–5; 3 = duty met)</h2>
 <div class="legend">Score${[1, 2, 3, 4, 5].map((s) => `<span style="background:${SCORE_COLOURS[s - 1]}"></span>${s}`).join('')} · scores of submitted and accepted statements only (drafts and returned statements are still being written)</div>
 <table><thead><tr><th>Authority</th><th>Statement</th>${benchmarks.map((b) => `<th>${b}</th>`).join('')}<th>Achieving</th></tr></thead><tbody>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Authority } from '../authorities/authority';
 import { filterStatus } from '../itfilter/assurance';
 import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';
-import type { CurrentSummary, YearSummary } from './summary';
+import { sopOn, valueOn, type CurrentSummary, type ObligationCounts, type YearSummary } from './summary';
 
 /**
  * The report's shape, defined once: the API contract (functions/api.ts) serves this schema
@@ -33,8 +33,19 @@ export const ReportRow = z.object({
     feedbackShare: z.number().nullable(),
     refreshersOverdue: z.number(),
   }),
-  itFilter: z.object({ status: z.string(), lastReviewedOn: z.string().optional(), outcome: z.string().optional() }),
-  sop: z.object({ present: z.boolean(), sopVersion: z.string().optional(), nextReviewDate: z.string().optional(), reviewOverdue: z.boolean() }),
+  itFilter: z.object({
+    status: z.string().describe('On the report’s asAt date, from the latest review on or before it'),
+    lastReviewedOn: z.string().optional().describe('That latest review'),
+    outcome: z.string().optional(),
+    yearAssurance: z.object({ reviewedOn: z.string(), outcome: z.string() }).optional().describe('The assurance recorded for the report’s year, if any'),
+  }),
+  sop: z.object({
+    present: z.boolean().describe('Whether a SOP version was in force on the asAt date'),
+    sopVersion: z.string().optional(),
+    lastReviewedOn: z.string().optional(),
+    nextReviewDate: z.string().optional(),
+    reviewOverdue: z.boolean(),
+  }),
   obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
   evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
 });
@@ -57,7 +68,9 @@ export type Totals = z.infer<typeof Totals>;
 export const ConsolidatedReport = z.object({
   year: z.string(),
   previousYear: z.string(),
-  asOf: z.string(),
+  asAt: z.string().describe('The date every figure is taken at: 31 March for a past year, today for the current one'),
+  previousAsAt: z.string().describe('The date last year’s figures are taken at (the end of that year)'),
+  partYear: z.boolean().describe('True while the year is in progress: the change compares this part year with the whole of last year'),
   generatedAt: z.string(),
   coverageTarget: z.number(),
   partnershipName: z.string().optional(),
@@ -72,32 +85,45 @@ export function previousYearOf(year: string): string {
   return reportingYearOf(addDays(reportingYearRange(year).from, -1));
 }
 
-/** Coverage on a date from the covered-until histograms: covered people capped at each role's headcount. */
-export function coverageOn(current: CurrentSummary | undefined, asOf: string) {
+/** Coverage on a date from the coverage changes: covered people capped at each role's headcount. */
+export function coverageOn(current: CurrentSummary | undefined, asAt: string) {
   let covered = 0;
   let headcount = 0;
   for (const role of current?.coverage ?? []) {
-    const people = Object.entries(role.coveredUntil).reduce((n, [until, count]) => (until > asOf ? n + count : n), 0);
-    covered += Math.min(people, role.headcount);
+    covered += Math.min(valueOn(role.coveredChanges, asAt), role.headcount);
     headcount += role.headcount;
   }
   return { covered, headcount, coverage: headcount > 0 ? covered / headcount : null };
 }
 
 const share = (num: number, den: number) => (den > 0 ? num / den : null);
+const EMPTY_OBLIGATIONS: ObligationCounts = { 'not-yet-started': 0, developing: 0, achieving: 0 };
 
-export function buildRows(authorities: readonly Authority[], current: ReadonlyMap<string, CurrentSummary>, years: ReadonlyMap<string, YearSummary>, asOf: string): ReportRow[] {
+/** How the obligations stood on a date: as now from the last change on, else at that year end. */
+function obligationsAt(c: CurrentSummary | undefined, date: string): ObligationCounts {
+  if (!c?.obligationsSettledOn) return EMPTY_OBLIGATIONS;
+  if (date >= c.obligationsSettledOn) return c.obligations;
+  return c.obligationsAtYearEnd[reportingYearOf(date)] ?? EMPTY_OBLIGATIONS;
+}
+
+/** One row per authority, every figure as it stood on `asAt` (a date in `year`). */
+export function buildRows(authorities: readonly Authority[], current: ReadonlyMap<string, CurrentSummary>, years: ReadonlyMap<string, YearSummary>, asAt: string, year: string): ReportRow[] {
   return [...authorities]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((a) => {
       const c = current.get(a.id);
       const y = years.get(a.id);
-      const cov = coverageOn(c, asOf);
-      const overdue = Object.entries(c?.refreshersDue ?? {}).reduce((n, [due, count]) => (due <= asOf ? n + count : n), 0);
-      const filter = filterStatus(c?.itFilter?.lastReviewedOn, asOf);
+      const cov = coverageOn(c, asAt);
+      const overdue = valueOn(c?.overdueChanges, asAt);
+      const lastFilter = (c?.itFilters ?? []).filter((f) => f.reviewedOn <= asAt).sort((p, q) => p.reviewedOn.localeCompare(q.reviewedOn)).at(-1);
+      const yearFilter = c?.itFilters.find((f) => f.year === year);
+      const filter = filterStatus(lastFilter?.reviewedOn, asAt);
+      const sop = sopOn(c?.sopVersions ?? [], asAt);
+      const obligations = obligationsAt(c, asAt);
+      const lastCompletionOn = Object.values(c?.lastCompletionByYear ?? {}).filter((d) => d <= asAt).sort().at(-1);
       const st = y?.statement;
-      const sopReviewDate = c?.sop ? c.sop.lastReviewedOn ?? c.sop.implementationDate : undefined;
-      const evidence = [c?.itFilter?.lastReviewedOn, sopReviewDate, st && st.status !== 'draft' ? st.date : undefined, c?.obligations.oldestEvidenceOn, c?.lastCompletionOn].filter((d): d is string => !!d).sort()[0];
+      const sopReviewDate = sop ? sop.lastReviewedOn ?? sop.implementationDate : undefined;
+      const evidence = [lastFilter?.reviewedOn, sopReviewDate, st && st.status !== 'draft' ? st.date : undefined, obligations.oldestEvidenceOn, lastCompletionOn].filter((d): d is string => !!d).sort()[0];
       return {
         authorityId: a.id,
         name: a.name,
@@ -115,9 +141,15 @@ export function buildRows(authorities: readonly Authority[], current: ReadonlyMa
           feedbackShare: share(y?.feedbackGoodOrExcellent ?? 0, y?.feedbackRespondents ?? 0),
           refreshersOverdue: overdue,
         },
-        itFilter: { status: filter.status, ...(c?.itFilter ? { lastReviewedOn: c.itFilter.lastReviewedOn, outcome: c.itFilter.outcome } : {}) },
-        sop: c?.sop ? { present: true, sopVersion: c.sop.sopVersion, nextReviewDate: c.sop.nextReviewDate, reviewOverdue: c.sop.nextReviewDate < asOf } : { present: false, reviewOverdue: false },
-        obligations: { notYetStarted: c?.obligations['not-yet-started'] ?? 0, developing: c?.obligations.developing ?? 0, achieving: c?.obligations.achieving ?? 0 },
+        itFilter: {
+          status: filter.status,
+          ...(lastFilter ? { lastReviewedOn: lastFilter.reviewedOn, outcome: lastFilter.outcome } : {}),
+          ...(yearFilter ? { yearAssurance: { reviewedOn: yearFilter.reviewedOn, outcome: yearFilter.outcome } } : {}),
+        },
+        sop: sop
+          ? { present: true, sopVersion: sop.sopVersion, ...(sop.lastReviewedOn ? { lastReviewedOn: sop.lastReviewedOn } : {}), nextReviewDate: sop.nextReviewDate, reviewOverdue: sop.nextReviewDate < asAt }
+          : { present: false, reviewOverdue: false },
+        obligations: { notYetStarted: obligations['not-yet-started'], developing: obligations.developing, achieving: obligations.achieving },
         ...(evidence ? { evidenceFreshness: evidence } : {}),
       };
     });
@@ -142,9 +174,16 @@ export function totalsOf(rows: readonly ReportRow[], years: ReadonlyMap<string, 
   };
 }
 
+/** The date a year's figures are taken at: its last day, or today while it is in progress. */
+export function asAtOf(year: string, today: string): string {
+  return [reportingYearRange(year).to, today].sort()[0];
+}
+
 /**
- * The consolidated report of a partnership for a year, from the summaries alone. Figures that
- * depend on the date are taken at the end of the year, or today for the current year.
+ * The consolidated report of a partnership for a year, from the summaries alone. Every figure
+ * is taken as at the end of the year, or today for the current year; last year's figures are
+ * taken at the end of last year. While the year is in progress the change therefore compares
+ * a part year with a whole one, and the report says so (`partYear`).
  */
 export function buildReport(input: {
   year: string;
@@ -156,17 +195,30 @@ export function buildReport(input: {
   years: ReadonlyMap<string, ReadonlyMap<string, YearSummary>>;
 }): ConsolidatedReport {
   const previousYear = previousYearOf(input.year);
-  const asOfFor = (y: string) => [reportingYearRange(y).to, input.today].sort()[0];
+  const asAt = asAtOf(input.year, input.today);
+  const previousAsAt = asAtOf(previousYear, input.today);
   const thisYear = input.years.get(input.year) ?? new Map();
   const lastYear = input.years.get(previousYear) ?? new Map();
-  const rows = buildRows(input.authorities, input.current, thisYear, asOfFor(input.year));
+  const rows = buildRows(input.authorities, input.current, thisYear, asAt, input.year);
   const totals = totalsOf(rows, thisYear);
-  const previousTotals = totalsOf(buildRows(input.authorities, input.current, lastYear, asOfFor(previousYear)), lastYear);
+  const previousTotals = totalsOf(buildRows(input.authorities, input.current, lastYear, previousAsAt, previousYear), lastYear);
   const change: ConsolidatedReport['change'] = {};
   for (const key of Object.keys(totals) as (keyof Totals)[]) {
     const a = totals[key];
     const b = previousTotals[key];
     change[key] = a === null || b === null ? null : a - b;
   }
-  return { year: input.year, previousYear, asOf: asOfFor(input.year), generatedAt: input.now.toISOString(), coverageTarget: input.coverageTarget, rows, totals, previousTotals, change };
+  return {
+    year: input.year,
+    previousYear,
+    asAt,
+    previousAsAt,
+    partYear: asAt < reportingYearRange(input.year).to,
+    generatedAt: input.now.toISOString(),
+    coverageTarget: input.coverageTarget,
+    rows,
+    totals,
+    previousTotals,
+    change,
+  };
 }

@@ -1,32 +1,64 @@
 import type { Authority } from '../authorities/authority';
 import type { Assurance } from '../itfilter/assurance';
-import { reportingYearOf } from '../shared/dates';
-import type { Obligation, Sop } from '../sop/sop';
+import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';
+import type { Obligation, ObligationVersion, Sop } from '../sop/sop';
 import type { Statement } from '../statements/statement';
 import type { Completion } from '../training/completions';
 import { LEVELS, type Course, type Level } from '../training/courses';
 import type { TrainingPlan } from '../training/plan';
-import { peopleOf } from '../training/coverage';
+import { completionsAsAt, peopleOf } from '../training/coverage';
 import type { Session } from '../training/sessions';
 
 /**
  * Report summaries: what the consolidated report needs of one authority, derived from its raw
  * records. Kept as items beside the records (refreshed from the table's change stream), so a
- * report reads a few small items instead of every completion. Time-dependent figures
- * (coverage, refreshers overdue) are stored as date histograms and evaluated on the report's date.
+ * report reads a few small items instead of every completion.
+ *
+ * A report is taken *as at* a date: today for the current year, 31 March for a past one. So
+ * everything that changes with time is stored so that it can be evaluated on any such date:
+ * coverage and overdue refreshers as dated changes (the count on a date is the sum of the
+ * changes up to it), the SOP as its versions with the date each took effect, the IT-filter
+ * assurance of every year, and the obligations' counts at each past year end.
  */
 export const NEVER = '9999-12-31';
 
+/** Dated changes of a count: its value on a date is the sum of the changes dated on or before it. */
+export type Changes = Record<string, number>;
+
+export interface ObligationCounts {
+  'not-yet-started': number;
+  developing: number;
+  achieving: number;
+  oldestEvidenceOn?: string;
+}
+
+export interface SopInForce {
+  /** The date this version took effect: its last review, or its implementation date. */
+  from: string;
+  version: number;
+  sopVersion: string;
+  nextReviewDate: string;
+  implementationDate: string;
+  lastReviewedOn?: string;
+}
+
 export interface CurrentSummary {
   authorityId: string;
-  /** Per plan role: headcount, and how many people are covered until which date. */
-  coverage: { roleId: string; headcount: number; coveredUntil: Record<string, number> }[];
-  /** Current completions by refresher due date (courses that never lapse are left out). */
-  refreshersDue: Record<string, number>;
-  lastCompletionOn?: string;
-  sop?: { sopVersion: string; nextReviewDate: string; lastReviewedOn?: string; implementationDate: string };
-  obligations: { 'not-yet-started': number; developing: number; achieving: number; oldestEvidenceOn?: string };
-  itFilter?: { lastReviewedOn: string; outcome: string };
+  /** Per plan role: headcount (today's plan), and changes in how many people meet the role's requirements. */
+  coverage: { roleId: string; headcount: number; coveredChanges: Changes }[];
+  /** Changes in how many (person, course) pairs have a refresher overdue. */
+  overdueChanges: Changes;
+  /** The last completion date of each reporting year. */
+  lastCompletionByYear: Record<string, string>;
+  /** Every version of the SOP record, oldest first. */
+  sopVersions: SopInForce[];
+  /** The obligations as they are now, which is how they stand on any date from `obligationsSettledOn` on … */
+  obligations: ObligationCounts;
+  obligationsSettledOn?: string;
+  /** … and as they stood at the end of each earlier reporting year (by year). */
+  obligationsAtYearEnd: Record<string, ObligationCounts>;
+  /** The IT-filter assurance of each reporting year that has one. */
+  itFilters: { year: string; reviewedOn: string; outcome: string }[];
 }
 
 export interface YearSummary {
@@ -50,8 +82,11 @@ export interface AuthorityRecords {
   /** … and every completion, current and superseded, for the yearly counts. */
   all: Completion[];
   sessions: Session[];
-  sop?: Sop;
+  /** Every version of the SOP record (immutable snapshots). */
+  sopVersions: Sop[];
   obligations: Obligation[];
+  /** The immutable copy of every version of every obligation, deleted ones included. */
+  obligationVersions: ObligationVersion[];
   assurances: Assurance[];
   statements: Statement[];
   /** How many questions apply to this authority in a year (framework and sector settings). */
@@ -59,7 +94,6 @@ export interface AuthorityRecords {
 }
 
 const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
-const add = (h: Record<string, number>, key: string) => (h[key] = (h[key] ?? 0) + 1);
 const minDate = (dates: (string | undefined)[]) => dates.filter((d): d is string => !!d).sort()[0];
 
 /** The date until which a person meets a role's requirements (exclusive), or undefined if they never do. */
@@ -79,33 +113,136 @@ export function coveredUntil(role: TrainingPlan['roles'][number], expiryByCourse
   return until;
 }
 
-export function summarize(r: AuthorityRecords): { current: CurrentSummary; years: YearSummary[] } {
-  // People (role as coverage counts it) and each of their courses' refresher date.
-  const people = [...peopleOf(r.current).values()].map((p) => ({ role: p.role, expiry: new Map(p.completions.map((c) => [c.courseId, c.expiresOn ?? NEVER])) }));
-  const refreshersDue: Record<string, number> = {};
-  for (const c of r.current) if (c.expiresOn) add(refreshersDue, c.expiresOn);
-  const levelOf = new Map(r.courses.map((c) => [c.id, c.level]));
-  const coverage = (r.plan?.roles ?? []).map((role) => {
-    const histogram: Record<string, number> = {};
-    for (const p of people) {
-      if (p.role !== role.id) continue;
-      const until = coveredUntil(role, p.expiry, levelOf);
-      if (until) add(histogram, until);
-    }
-    return { roleId: role.id, headcount: role.headcount, coveredUntil: histogram };
-  });
+const bump = (h: Changes, date: string, by: number) => {
+  const v = (h[date] ?? 0) + by;
+  if (v === 0) delete h[date];
+  else h[date] = v;
+};
 
-  const byStatus = { 'not-yet-started': 0, developing: 0, achieving: 0 };
-  for (const o of r.obligations) byStatus[o.status]++;
-  const latestFilter = [...r.assurances].sort((a, b) => a.reviewedOn.localeCompare(b.reviewedOn)).at(-1);
+/** The value of dated changes on a date. */
+export function valueOn(changes: Changes | undefined, date: string): number {
+  let n = 0;
+  for (const [d, v] of Object.entries(changes ?? {})) if (d <= date) n += v;
+  return n;
+}
+
+/**
+ * Coverage changes per plan role: each person is followed through the dates where their
+ * training changes (a completion, an expiry), and counts toward the role they held on a date
+ * if, on that date, the latest completion of each course they had done meets its requirements.
+ */
+function coverageChanges(r: AuthorityRecords, levelOf: Map<string, Level>): { roleId: string; headcount: number; coveredChanges: Changes }[] {
+  const roles = r.plan?.roles ?? [];
+  const changes = new Map(roles.map((role) => [role.id, {} as Changes]));
+  const byPerson = new Map<string, Completion[]>();
+  for (const c of r.all) {
+    const list = byPerson.get(c.staffRef);
+    if (list) list.push(c);
+    else byPerson.set(c.staffRef, [c]);
+  }
+  for (const completions of byPerson.values()) {
+    const dates = [...new Set(completions.flatMap((c) => (c.expiresOn ? [c.completedOn, c.expiresOn] : [c.completedOn])))].sort();
+    let was: string | undefined;
+    for (const t of dates) {
+      const state = completionsAsAt(completions, t);
+      const person = [...peopleOf(state).values()][0];
+      const role = roles.find((x) => x.id === person?.role);
+      let now: string | undefined;
+      if (role && person) {
+        const until = coveredUntil(role, new Map(person.completions.map((c) => [c.courseId, c.expiresOn ?? NEVER])), levelOf);
+        if (until && until > t) now = role.id;
+      }
+      if (now === was) continue;
+      if (was) bump(changes.get(was)!, t, -1);
+      if (now) bump(changes.get(now)!, t, +1);
+      was = now;
+    }
+  }
+  return roles.map((role) => ({ roleId: role.id, headcount: role.headcount, coveredChanges: changes.get(role.id)! }));
+}
+
+/** Overdue refreshers: a pair is overdue from its latest completion's refresher date until it is renewed. */
+function overdueChanges(all: readonly Completion[]): Changes {
+  const byPair = new Map<string, Completion[]>();
+  for (const c of all) {
+    const k = `${c.staffRef}\u0000${c.courseId}`;
+    const list = byPair.get(k);
+    if (list) list.push(c);
+    else byPair.set(k, [c]);
+  }
+  const out: Changes = {};
+  for (const list of byPair.values()) {
+    list.sort((a, b) => a.completedOn.localeCompare(b.completedOn));
+    list.forEach((c, i) => {
+      const next = list[i + 1];
+      if (!c.expiresOn || (next && next.completedOn <= c.expiresOn)) return;
+      bump(out, c.expiresOn, +1);
+      if (next) bump(out, next.completedOn, -1);
+    });
+  }
+  return out;
+}
+
+/** How the obligations stood on a date: of each, the latest version in effect by then (none if deleted or not yet made). */
+export function obligationsOn(versions: readonly ObligationVersion[], date: string): ObligationCounts {
+  const latest = new Map<string, ObligationVersion>();
+  for (const v of versions) {
+    if (v.effectiveOn > date) continue;
+    const seen = latest.get(v.id);
+    if (!seen || v.version > seen.version) latest.set(v.id, v);
+  }
+  const counts: ObligationCounts = { 'not-yet-started': 0, developing: 0, achieving: 0 };
+  const evidence: (string | undefined)[] = [];
+  for (const v of latest.values()) {
+    if (v.deleted) continue;
+    counts[v.status]++;
+    evidence.push(v.lastEvidencedOn ?? v.createdAt.slice(0, 10));
+  }
+  const oldest = minDate(evidence);
+  return oldest ? { ...counts, oldestEvidenceOn: oldest } : counts;
+}
+
+/** The SOP version in force on a date: the latest version that had taken effect by then. */
+export function sopOn(versions: readonly SopInForce[], date: string): SopInForce | undefined {
+  let best: SopInForce | undefined;
+  for (const v of versions) if (v.from <= date && (!best || v.version > best.version)) best = v;
+  return best;
+}
+
+export function summarize(r: AuthorityRecords): { current: CurrentSummary; years: YearSummary[] } {
+  const levelOf = new Map(r.courses.map((c) => [c.id, c.level]));
+
+  // Obligation versions: the copies, and (for obligations written before copies were kept) the record itself.
+  const copied = new Set(r.obligationVersions.map((v) => `${v.id}#${v.version}`));
+  const versions: ObligationVersion[] = [
+    ...r.obligationVersions,
+    ...r.obligations.filter((o) => !copied.has(`${o.id}#${o.version}`)).map((o) => ({ ...o, effectiveOn: (o.version === 1 ? o.createdAt : o.updatedAt).slice(0, 10) })),
+  ];
+  const settledOn = versions.map((v) => v.effectiveOn).sort().at(-1);
+  const obligationsAtYearEnd: Record<string, ObligationCounts> = {};
+  if (settledOn) {
+    for (let y = reportingYearOf(versions.map((v) => v.effectiveOn).sort()[0]); reportingYearRange(y).to < settledOn; y = reportingYearOf(addDays(reportingYearRange(y).to, 1))) {
+      obligationsAtYearEnd[y] = obligationsOn(versions, reportingYearRange(y).to);
+    }
+  }
+  const lastCompletionByYear: Record<string, string> = {};
+  for (const c of r.all) {
+    const y = reportingYearOf(c.completedOn);
+    if (!lastCompletionByYear[y] || c.completedOn > lastCompletionByYear[y]) lastCompletionByYear[y] = c.completedOn;
+  }
+
   const current: CurrentSummary = {
     authorityId: r.authority.id,
-    coverage,
-    refreshersDue,
-    ...(r.all.length ? { lastCompletionOn: r.all.map((c) => c.completedOn).sort().at(-1) } : {}),
-    ...(r.sop ? { sop: { sopVersion: r.sop.sopVersion, nextReviewDate: r.sop.nextReviewDate, implementationDate: r.sop.implementationDate, ...(r.sop.lastReviewedOn ? { lastReviewedOn: r.sop.lastReviewedOn } : {}) } } : {}),
-    obligations: { ...byStatus, ...(r.obligations.length ? { oldestEvidenceOn: minDate(r.obligations.map((o) => o.lastEvidencedOn ?? o.createdAt.slice(0, 10))) } : {}) },
-    ...(latestFilter ? { itFilter: { lastReviewedOn: latestFilter.reviewedOn, outcome: latestFilter.outcome } } : {}),
+    coverage: coverageChanges(r, levelOf),
+    overdueChanges: overdueChanges(r.all),
+    lastCompletionByYear,
+    sopVersions: [...r.sopVersions]
+      .sort((a, b) => a.version - b.version)
+      .map((s) => ({ from: s.lastReviewedOn ?? s.implementationDate, version: s.version, sopVersion: s.sopVersion, nextReviewDate: s.nextReviewDate, implementationDate: s.implementationDate, ...(s.lastReviewedOn ? { lastReviewedOn: s.lastReviewedOn } : {}) })),
+    obligations: obligationsOn(versions, NEVER),
+    ...(settledOn ? { obligationsSettledOn: settledOn } : {}),
+    obligationsAtYearEnd,
+    itFilters: [...r.assurances].sort((a, b) => a.year.localeCompare(b.year)).map((a) => ({ year: a.year, reviewedOn: a.reviewedOn, outcome: a.outcome })),
   };
 
   const years = new Map<string, YearSummary>();

@@ -118,6 +118,18 @@ export const Obligation = ObligationFields.extend({
 }).extend(RecordMeta.shape);
 export type Obligation = z.infer<typeof Obligation>;
 
+/**
+ * An immutable copy of one version of an obligation, written in the same transaction as the
+ * obligation itself, so that a past year's report shows the status and evidence as they were.
+ * `effectiveOn` is the date this state took effect: the evidence date when evidence was
+ * recorded, otherwise the day of the write. A deletion leaves a last copy marked `deleted`.
+ */
+export type ObligationVersion = Obligation & { effectiveOn: string; deleted?: true };
+
+export function obligationVersion(o: Obligation, effectiveOn: string, deleted = false): ObligationVersion {
+  return { ...o, effectiveOn, ...(deleted ? { deleted: true as const } : {}) };
+}
+
 export function nextDueOf(cadence: Obligation['cadence'], from: string): string {
   return addMonths(from, CADENCE_MONTHS[cadence]);
 }
@@ -138,10 +150,11 @@ export interface SopStore {
 export interface ObligationStore {
   list(tenantId: string, authorityId: string): Promise<Obligation[]>;
   get(tenantId: string, authorityId: string, id: string): Promise<Obligation | undefined>;
-  /** Creates obligations with their due items, in one transaction with the audit event. */
-  create(tenantId: string, items: { obligation: Obligation; due: DueItem }[], audit: AuditEvent): Promise<void>;
-  update(tenantId: string, obligation: Obligation, expectedVersion: number, due: DueItem, audit: AuditEvent): Promise<void>;
-  delete(tenantId: string, obligation: Obligation, expectedVersion: number, audit: AuditEvent): Promise<void>;
+  /** Creates obligations with their due items and first version copies, in one transaction with the audit event. */
+  create(tenantId: string, items: { obligation: Obligation; due: DueItem; history: ObligationVersion }[], audit: AuditEvent): Promise<void>;
+  /** Each write also stores the new version's immutable copy (`history`), in the same transaction. */
+  update(tenantId: string, obligation: Obligation, expectedVersion: number, due: DueItem, audit: AuditEvent, history: ObligationVersion): Promise<void>;
+  delete(tenantId: string, obligation: Obligation, expectedVersion: number, audit: AuditEvent, history: ObligationVersion): Promise<void>;
 }
 
 // --------------------------------------------------------------------------------------
@@ -308,14 +321,15 @@ export function sopService(deps: SopDeps) {
       return { sop, review };
     },
 
-    /** Every SOP the caller can see, with whether its review is overdue or due within 60 days. */
+    /** Every SOP the caller can see, with whether its review is overdue or due within 60 days (as at today). */
     async listForPartnership(caller: Caller) {
       const scope = authorityScope(caller);
       const all = await sops.list(caller.tenantId);
       const today = toIsoDate(clock.now());
-      return all
+      const items = all
         .filter((s) => scope.kind === 'partnership' || s.authorityId === scope.authorityId)
         .map((s) => ({ ...s, reviewOverdue: s.nextReviewDate < today, reviewDueWithin60Days: s.nextReviewDate >= today && s.nextReviewDate <= addDays(today, 60) }));
+      return { asAt: today, items };
     },
 
     async listObligations(caller: Caller, authorityId: string) {
@@ -336,7 +350,7 @@ export function sopService(deps: SopDeps) {
       await requireSop(caller, authorityId);
       const today = toIsoDate(now);
       const o: Obligation = { ...input, id: ids.next(), authorityId, nextDueOn: nextDueOf(input.cadence, today), ...newMeta(caller, now) };
-      await obligations.create(caller.tenantId, [{ obligation: o, due: obligationDue(caller.tenantId, o, authority, settings, today) }], auditEvent(caller, now, ids, { action: 'create', entityType: 'obligation', entityId: o.id, authorityId, after: o }));
+      await obligations.create(caller.tenantId, [{ obligation: o, due: obligationDue(caller.tenantId, o, authority, settings, today), history: obligationVersion(o, today) }], auditEvent(caller, now, ids, { action: 'create', entityType: 'obligation', entityId: o.id, authorityId, after: o }));
       return o;
     },
 
@@ -349,7 +363,7 @@ export function sopService(deps: SopDeps) {
       const today = toIsoDate(now);
       const created = OBLIGATION_TEMPLATES.filter((t) => !have.has(t.templateId)).map((t) => {
         const o: Obligation = { ...t, status: 'not-yet-started', evidence: { notes: '', links: [] }, id: ids.next(), authorityId, nextDueOn: nextDueOf(t.cadence, today), ...newMeta(caller, now) };
-        return { obligation: o, due: obligationDue(caller.tenantId, o, authority, settings, today) };
+        return { obligation: o, due: obligationDue(caller.tenantId, o, authority, settings, today), history: obligationVersion(o, today) };
       });
       if (created.length) {
         await obligations.create(
@@ -369,7 +383,8 @@ export function sopService(deps: SopDeps) {
       const { version, ...fields } = input;
       const from = current.lastEvidencedOn ?? current.createdAt.slice(0, 10);
       const o: Obligation = { ...current, ...fields, nextDueOn: nextDueOf(fields.cadence, from), ...nextMeta(current, caller, now) };
-      await obligations.update(caller.tenantId, o, version, obligationDue(caller.tenantId, o, authority, settings, toIsoDate(now)), auditEvent(caller, now, ids, { action: 'update', entityType: 'obligation', entityId: id, authorityId, before: current, after: o }));
+      const today = toIsoDate(now);
+      await obligations.update(caller.tenantId, o, version, obligationDue(caller.tenantId, o, authority, settings, today), auditEvent(caller, now, ids, { action: 'update', entityType: 'obligation', entityId: id, authorityId, before: current, after: o }), obligationVersion(o, today));
       return o;
     },
 
@@ -389,7 +404,7 @@ export function sopService(deps: SopDeps) {
         nextDueOn: nextDueOf(current.cadence, input.evidencedOn),
         ...nextMeta(current, caller, now),
       };
-      await obligations.update(caller.tenantId, o, input.version, obligationDue(caller.tenantId, o, authority, settings, today), auditEvent(caller, now, ids, { action: 'update', entityType: 'obligation', entityId: id, authorityId, before: current, after: o }));
+      await obligations.update(caller.tenantId, o, input.version, obligationDue(caller.tenantId, o, authority, settings, today), auditEvent(caller, now, ids, { action: 'update', entityType: 'obligation', entityId: id, authorityId, before: current, after: o }), obligationVersion(o, input.evidencedOn));
       return o;
     },
 
@@ -398,7 +413,8 @@ export function sopService(deps: SopDeps) {
       const { now } = await context(caller, authorityId);
       const current = await this.getObligation(caller, authorityId, id);
       staleCheck('obligation', version, current.version);
-      await obligations.delete(caller.tenantId, current, version, auditEvent(caller, now, ids, { action: 'delete', entityType: 'obligation', entityId: id, authorityId, before: current }));
+      const gone = obligationVersion({ ...current, ...nextMeta(current, caller, now) }, toIsoDate(now), true);
+      await obligations.delete(caller.tenantId, current, version, auditEvent(caller, now, ids, { action: 'delete', entityType: 'obligation', entityId: id, authorityId, before: current }), gone);
       return { deleted: true };
     },
   };

@@ -23,6 +23,23 @@ export function peopleOf(current: readonly Completion[]): Map<string, { role?: s
   return people;
 }
 
+/**
+ * The completions that were current on a date: of each (person, course), the latest completed
+ * on or before it. Ordered by person and course, as the table keeps current completions, so
+ * coverage on a past date counts people exactly as coverage today does.
+ */
+export function completionsAsAt<T extends Pick<Completion, 'staffRef' | 'courseId' | 'completedOn'>>(all: readonly T[], date: string): T[] {
+  const latest = new Map<string, T>();
+  for (const c of all) {
+    if (c.completedOn > date) continue;
+    const k = `${c.staffRef}\u0000${c.courseId}`;
+    const seen = latest.get(k);
+    if (!seen || c.completedOn > seen.completedOn) latest.set(k, c);
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...latest.values()].sort((a, b) => cmp(a.staffRef, b.staffRef) || cmp(a.courseId, b.courseId));
+}
+
 export interface RoleCoverage {
   roleId: string;
   name: string;

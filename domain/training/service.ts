@@ -22,7 +22,7 @@ import {
   type CurrentHead,
 } from './completions';
 import { parseCompletionsCsv, type RejectedRow } from './csv-import';
-import { computeCoverage, countByCourse, type Coverage } from './coverage';
+import { completionsAsAt, computeCoverage, countByCourse, type Coverage } from './coverage';
 import type { TrainingPlan } from './plan';
 import { feedbackShare, SessionFields, type Session } from './sessions';
 
@@ -59,7 +59,8 @@ export interface CompletionStore {
   allCurrent(tenantId: string, authorityId: string): Promise<Completion[]>;
   page(tenantId: string, authorityId: string, q: CompletionQuery & { from: string; to: string }): Promise<Page<Completion>>;
   expiring(tenantId: string, authorityId: string, q: CompletionQuery & { from: string; to: string }): Promise<Page<Completion>>;
-  inPeriod(tenantId: string, authorityId: string, from: string, to: string): Promise<Pick<Completion, 'courseId' | 'staffRef'>[]>;
+  /** Every completion (current and superseded) completed in a period, oldest first. */
+  inPeriod(tenantId: string, authorityId: string, from: string, to: string): Promise<Completion[]>;
   countExpiredBefore(tenantId: string, authorityId: string, date: string): Promise<number>;
   countExpiringBetween(tenantId: string, authorityId: string, from: string, to: string): Promise<number>;
   ofStaff(tenantId: string, authorityId: string, staffRef: string): Promise<Completion[]>;
@@ -361,28 +362,32 @@ export function trainingService(deps: TrainingDeps) {
           return { authorityId: a.id, name: a.name, sector: a.sector, ...c.total, target: c.target, roles: c.roles };
         }),
       );
-      return { items };
+      return { asAt: toIsoDate(clock.now()), items };
     },
 
+    /**
+     * A year's training figures, as at the end of the year (today while it is in progress),
+     * as the consolidated report takes them: coverage and refreshers of a past year count the
+     * completions that were current on its last day, not those current today.
+     */
     async summary(caller: Caller, authorityId: string, year?: string) {
       await authorityInScope(caller, authorityId);
       const today = toIsoDate(clock.now());
       const reportingYear = year ?? reportingYearOf(today);
       if (!isReportingYear(reportingYear)) throw new ValidationError([{ path: 'query.year', message: 'A UK financial year such as 2024-25.' }]);
       const { from, to } = reportingYearRange(reportingYear);
-      const [coverage, inYear, sessionList, overdue, expiringSoon] = await Promise.all([
-        this.coverage(caller, authorityId),
+      const asAt = to < today ? to : today;
+      const [figures, inYear, sessionList] = await Promise.all([
+        asAt === today ? this.trainingToday(caller, authorityId, today) : this.trainingOn(caller, authorityId, asAt),
         completions.inPeriod(caller.tenantId, authorityId, from, to),
         sessions.between(caller.tenantId, authorityId, from, to),
-        completions.countExpiredBefore(caller.tenantId, authorityId, addDays(today, 1)),
-        completions.countExpiringBetween(caller.tenantId, authorityId, addDays(today, 1), addDays(today, 60)),
       ]);
       const counts = countByCourse(inYear);
       return {
         authorityId,
         year: reportingYear,
-        asOf: today,
-        coverage,
+        asAt,
+        coverage: figures.coverage,
         completions: counts.completions,
         peopleTrained: counts.peopleTrained,
         courses: counts.courses,
@@ -393,8 +398,33 @@ export function trainingService(deps: TrainingDeps) {
           feedbackGoodOrExcellent: sessionList.reduce((n, s) => n + s.feedbackGoodOrExcellent, 0),
           feedbackShare: feedbackShare(sessionList),
         },
-        refreshersOverdue: overdue,
-        refreshersDueWithin60Days: expiringSoon,
+        refreshersOverdue: figures.overdue,
+        refreshersDueWithin60Days: figures.dueWithin60Days,
+      };
+    },
+
+    /** Coverage and refreshers today, from the current completions and the expiry index. */
+    async trainingToday(caller: Caller, authorityId: string, today: string) {
+      const [coverage, overdue, dueWithin60Days] = await Promise.all([
+        this.coverage(caller, authorityId),
+        completions.countExpiredBefore(caller.tenantId, authorityId, addDays(today, 1)),
+        completions.countExpiringBetween(caller.tenantId, authorityId, addDays(today, 1), addDays(today, 60)),
+      ]);
+      return { coverage, overdue, dueWithin60Days };
+    },
+
+    /** Coverage and refreshers on a past date, from the completions that were current then. */
+    async trainingOn(caller: Caller, authorityId: string, date: string) {
+      const [{ courses, plan, settings }, upTo] = await Promise.all([
+        context(caller, authorityId),
+        completions.inPeriod(caller.tenantId, authorityId, '0000-01-01', date),
+      ]);
+      const then = completionsAsAt(upTo, date);
+      const soon = addDays(date, 60);
+      return {
+        coverage: { authorityId, ...computeCoverage({ roles: plan?.roles ?? [], courses, current: then, asOf: date, target: settings.coverageTarget }) },
+        overdue: then.filter((c) => c.expiresOn !== null && c.expiresOn <= date).length,
+        dueWithin60Days: then.filter((c) => c.expiresOn !== null && c.expiresOn > date && c.expiresOn <= soon).length,
       };
     },
 

@@ -226,6 +226,8 @@ export const keys = {
 const SOP_VERSION_PREFIX = 'VERSION#';
 const SOP_REVIEW_PREFIX = 'REVIEW#';
 const OBLIGATION_PREFIX = 'OBL#';
+/** Immutable copies of each obligation version ('OBLVER#' does not begin with 'OBL#'). */
+const OBLIGATION_VERSION_PREFIX = 'OBLVER#';
 const TRAINING_PLAN_SK = 'PLAN';
 const STATEMENT_CURRENT_SUFFIX = '#CURRENT';
 
@@ -242,8 +244,16 @@ export const keyParts = {
     reviews: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: SOP_REVIEW_PREFIX }),
     /** Query of every (current) obligation of an authority. */
     obligations: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId), skPrefix: OBLIGATION_PREFIX }),
+    /** The immutable copy of one version of an obligation (a deletion leaves one too). */
+    obligationVersion: (tenantId: string, authorityId: string, obligationId: string, version: number): Key => ({
+      PK: keys.sops.partition(tenantId, authorityId),
+      SK: `${OBLIGATION_VERSION_PREFIX}${id(obligationId)}#${String(version).padStart(6, '0')}`,
+    }),
+    /** The whole SOP partition of an authority: snapshots, reviews, obligations and their versions. */
+    partition: (tenantId: string, authorityId: string) => ({ pk: keys.sops.partition(tenantId, authorityId) }),
     isVersion: (sk: unknown) => String(sk).startsWith(SOP_VERSION_PREFIX),
     isObligation: (sk: unknown) => String(sk).startsWith(OBLIGATION_PREFIX),
+    isObligationVersion: (sk: unknown) => String(sk).startsWith(OBLIGATION_VERSION_PREFIX),
   },
   training: {
     isPlan: (sk: unknown) => sk === TRAINING_PLAN_SK,

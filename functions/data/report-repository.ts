@@ -2,7 +2,7 @@ import type { Authority } from '../../domain/authorities/authority';
 import type { Assurance } from '../../domain/itfilter/assurance';
 import { settingsOf, type Partnership } from '../../domain/partnerships/partnership';
 import { summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
-import type { Obligation, Sop } from '../../domain/sop/sop';
+import type { Obligation, ObligationVersion, Sop } from '../../domain/sop/sop';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS, DEFAULT_FRAMEWORK, frameworkKey, type Framework } from '../../domain/statements/frameworks';
 import type { Statement } from '../../domain/statements/statement';
 import type { Completion } from '../../domain/training/completions';
@@ -27,16 +27,15 @@ export function reportRepository(table: TableStore) {
     return { courses, partnership, frameworks };
   };
 
-  /** Every raw record the summaries of one authority derive from (about ten requests, any data size per page). */
+  /** Every raw record the summaries of one authority derive from (a few requests, any data size per page). */
   async function recordsOf(tenantId: string, authorityId: string, cache?: Map<string, Promise<TenantData>>): Promise<AuthorityRecords | undefined> {
     const authority = await table.get<Authority>(keys.authority(tenantId, authorityId));
     if (!authority) return undefined;
     if (cache && !cache.has(tenantId)) cache.set(tenantId, readTenant(tenantId));
-    const [training, sessions, sop, sopPartition, assurances, statements, { courses, partnership, frameworks }] = await Promise.all([
+    const [training, sessions, sopPartition, assurances, statements, { courses, partnership, frameworks }] = await Promise.all([
       table.raw({ pk: keys.training.partition(tenantId, authorityId) }),
       table.all<Session>({ pk: keys.sessions.partition(tenantId, authorityId) }),
-      table.get<Sop>(keys.sops.current(tenantId, authorityId)),
-      table.all<Obligation>(keyParts.sops.obligations(tenantId, authorityId)),
+      table.raw(keyParts.sops.partition(tenantId, authorityId)),
       table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId) }),
       table.raw({ pk: keys.statements.partition(tenantId, authorityId) }),
       cache ? cache.get(tenantId)! : readTenant(tenantId),
@@ -52,8 +51,9 @@ export function reportRepository(table: TableStore) {
       current: strip<Completion>(completions.filter((i) => keyParts.training.isCurrentCompletion(i.SK))),
       all: strip<Completion>(completions),
       sessions,
-      sop,
-      obligations: sopPartition,
+      sopVersions: strip<Sop>(sopPartition.filter((i) => keyParts.sops.isVersion(i.SK))),
+      obligations: strip<Obligation>(sopPartition.filter((i) => keyParts.sops.isObligation(i.SK))),
+      obligationVersions: strip<ObligationVersion>(sopPartition.filter((i) => keyParts.sops.isObligationVersion(i.SK))),
       assurances,
       statements: strip<Statement>(statements.filter((i) => keyParts.statements.isCurrent(i.SK))),
       applicableQuestions: (year) => {

@@ -1,6 +1,6 @@
 import type { DueItem } from '../../domain/reminders/due';
 import type { QueuedReminder, ReminderStore } from '../../domain/reminders/job';
-import type { Obligation, ObligationStore, Sop, SopReview, SopStore } from '../../domain/sop/sop';
+import type { Obligation, ObligationStore, ObligationVersion, Sop, SopReview, SopStore } from '../../domain/sop/sop';
 import { ConflictError } from '../../domain/shared/errors';
 import { keyParts, keys } from './keys';
 import type { TableStore, WriteOp } from './store';
@@ -44,23 +44,31 @@ export function sopRepository(table: TableStore): SopStore {
 
 export function obligationRepository(table: TableStore): ObligationStore {
   const op = (tenantId: string, o: Obligation) => ({ entity: 'obligation', key: keys.sops.obligation(tenantId, o.authorityId, o.id), record: o as unknown as Item & { version: number } });
+  /** The immutable copy of a version, written in the same transaction as the obligation. */
+  const copy = (tenantId: string, h: ObligationVersion): WriteOp => ({
+    kind: 'create',
+    entity: 'obligation version',
+    key: keyParts.sops.obligationVersion(tenantId, h.authorityId, h.id, h.version),
+    record: h as unknown as Item,
+  });
   return {
     list: (tenantId, authorityId) => table.all<Obligation>(keyParts.sops.obligations(tenantId, authorityId)),
     get: (tenantId, authorityId, id) => table.get<Obligation>(keys.sops.obligation(tenantId, authorityId, id)),
     create: (tenantId, items, audit) =>
       table.write(
         tenantId,
-        items.flatMap(({ obligation, due }) => [{ kind: 'create' as const, ...op(tenantId, obligation) }, dueItemOp(due)]),
+        items.flatMap(({ obligation, due, history }) => [{ kind: 'create' as const, ...op(tenantId, obligation) }, dueItemOp(due), copy(tenantId, history)]),
         audit,
       ),
-    update: (tenantId, obligation, expectedVersion, due, audit) =>
-      table.write(tenantId, [{ kind: 'update', ...op(tenantId, obligation), expectedVersion }, dueItemOp(due)], audit),
-    delete: (tenantId, obligation, expectedVersion, audit) =>
+    update: (tenantId, obligation, expectedVersion, due, audit, history) =>
+      table.write(tenantId, [{ kind: 'update', ...op(tenantId, obligation), expectedVersion }, dueItemOp(due), copy(tenantId, history)], audit),
+    delete: (tenantId, obligation, expectedVersion, audit, history) =>
       table.write(
         tenantId,
         [
           { kind: 'delete', entity: 'obligation', key: keys.sops.obligation(tenantId, obligation.authorityId, obligation.id), expectedVersion },
           { kind: 'delete', entity: 'due-item', key: keys.due.item(tenantId, 'obligation', obligation.id) },
+          copy(tenantId, history),
         ],
         audit,
       ),

@@ -3,7 +3,7 @@ import { sopServices as service } from '../wiring/sop';
 
 /** SOPs, their annual reviews and their obligations. Every write also rewrites its due item for reminders. */
 export const handler = createHandler('sop', {
-  listSops: async ({ caller }) => ({ items: await service().listForPartnership(caller) }),
+  listSops: ({ caller }) => service().listForPartnership(caller),
   getSop: ({ caller, params }) => service().get(caller, params.id),
   putSop: ({ caller, params, body }) => service().put(caller, params.id, body),
   listSopVersions: async ({ caller, params }) => ({ items: await service().versions(caller, params.id) }),

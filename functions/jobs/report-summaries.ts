@@ -15,7 +15,7 @@ import { logger } from '../shared/logger';
  */
 
 /** Entities that no summary depends on (or that are the summaries themselves). */
-const IGNORED = new Set(['report-summary', 'audit-event', 'due-item', 'reminder', 'import lock', 'import', 'user', 'user email', 'SOP version', 'SOP review', 'statement version', 'statement deadline', 'framework']);
+const IGNORED = new Set(['report-summary', 'audit-event', 'due-item', 'reminder', 'import lock', 'import', 'user', 'user email', 'SOP version', 'SOP review', 'obligation version', 'statement version', 'statement deadline', 'framework']);
 /** Entities that change every authority of the partnership: settings (applicability, frameworks) and course levels. */
 const WHOLE_PARTNERSHIP = new Set(['partnership', 'course']);
 

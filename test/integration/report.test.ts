@@ -166,7 +166,8 @@ describe('the consolidated report', () => {
     expect(csv.text.startsWith('\uFEFF')).toBe(true);
     expect(csv.text).toContain('\r\n');
     const rows = parse(csv.text.slice(1), { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS.map((c) => c.name));
+    expect(Object.keys(rows[0])).toEqual([...CSV_COLUMNS.map((c) => c.name), 'year', 'as_at']);
+    for (const r of rows) expect([r.year, r.as_at]).toEqual([YEAR, json.asAt]);
     expect(rows).toHaveLength(json.rows.length);
     json.rows.forEach((row: any, i: number) => {
       for (const column of CSV_COLUMNS) {
