@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, reportingYearOf, toIsoDate } from '../../domain/shared/dates';
+import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
 import { buildReport, previousYearOf } from '../../domain/reports/report';
 import { summarize } from '../../domain/reports/summary';
 import { CSV_COLUMNS } from '../../domain/reports/formats';
@@ -44,6 +44,22 @@ async function naiveReport(tenantId: string, year: string) {
 }
 
 const withoutTime = ({ generatedAt: _g, partnershipName: _p, ...rest }: any) => rest;
+
+/** The training figures of a report row and of GET …/training-summary for the same year and date. */
+async function trainingAgrees(token: string, authorityId: string, year: string) {
+  const report = await api.request('GET', `/reports/consolidated?year=${year}`, { token });
+  const summary = await api.request('GET', `/authorities/${authorityId}/training-summary?year=${year}`, { token });
+  expect(report.status, report.text).toBe(200);
+  expect(summary.status, summary.text).toBe(200);
+  const row = report.body.rows.find((r: any) => r.authorityId === authorityId).training;
+  const s = summary.body;
+  expect(s.asAt, `${authorityId} ${year} asAt`).toBe(report.body.asAt);
+  expect(
+    { coverage: s.coverage.total.coverage, covered: s.coverage.total.covered, headcount: s.coverage.total.headcount, completions: s.completions, peopleTrained: s.peopleTrained, sessions: s.sessions.count, attendees: s.sessions.attendees, feedbackShare: s.sessions.feedbackShare, refreshersOverdue: s.refreshersOverdue },
+    `${authorityId} ${year}`,
+  ).toEqual(row);
+  return row;
+}
 
 /** A small deterministic random source, so a failing case can be replayed. */
 function rng(seed: number) {
@@ -118,10 +134,84 @@ describe('the consolidated report', () => {
       const served = await api.request('GET', `/reports/consolidated?year=${YEAR}`, { token: sg });
       expect(served.status, served.text).toBe(200);
       expect(withoutTime(served.body)).toEqual(withoutTime(await naiveReport('reported', YEAR)));
+      // Past years too, and the training summary says the same as the report for every year and authority.
+      for (const year of [previousYearOf(YEAR), previousYearOf(previousYearOf(YEAR))]) {
+        const past = await api.request('GET', `/reports/consolidated?year=${year}`, { token: sg });
+        expect(withoutTime(past.body)).toEqual(withoutTime(await naiveReport('reported', year)));
+      }
+      for (const year of [YEAR, previousYearOf(YEAR), previousYearOf(previousYearOf(YEAR))]) for (const a of ids) await trainingAgrees(sg, a, year);
     }
     const last = (await api.request('GET', `/reports/consolidated?year=${YEAR}`, { token: sg })).body;
     expect(last.totals.completions + last.previousTotals.completions).toBeGreaterThan(0);
     expect(last.rows).toHaveLength(2);
+  });
+
+  it('shows a past year as it stood on 31 March: SOP version and review, the year’s IT-filter assurance, obligations, coverage and refreshers', { timeout: 120_000 }, async () => {
+    const f = await seedPartnership(api, 'pastyear');
+    const sg = f.tokens['steering-group'];
+    const lead = f.tokens['authority-lead@a'];
+    const a = `/authorities/${f.authorities.a}`;
+    const PAST = previousYearOf(YEAR);
+    const END = reportingYearRange(PAST).to;
+    const ok = (res: { status: number; text: string }, status = 200) => expect(res.status, res.text).toBe(status);
+
+    // The SOP: version 1.0, due for review before the end of last year; revised to 2.0 today.
+    ok(await api.request('PUT', `${a}/sop`, { token: lead, body: { title: 'SOP', ownerName: 'O', ownerRole: 'R', sopVersion: '1.0', implementationDate: addDays(END, -400), nextReviewDate: addDays(END, -35), securityClassification: 'OFFICIAL', foiDisclosable: true, riskRating: 'low', equalityAnalysis: 'Low', version: 0 } }));
+    ok(await api.request('POST', `${a}/sop/reviews`, { token: lead, body: { reviewedOn: TODAY, reviewer: 'R', outcome: 'revised', minuteRef: 'SG 1', newSopVersion: '2.0', version: 1 } }), 201);
+
+    // IT filter: last year's assurance (partly assured), and this year's, reviewed today.
+    const filter = (reviewedOn: string, outcome: string) => ({ reviewedOn, assuredBy: { name: 'N', role: 'R', organisation: 'O' }, product: 'P', ctiruListApplied: false, scope: ['corporate-network'], outcome, actions: 'x', version: 0 });
+    ok(await api.request('PUT', `${a}/it-filter-assurances/${PAST}`, { token: lead, body: filter(addDays(END, -300), 'partially-assured') }));
+    ok(await api.request('PUT', `${a}/it-filter-assurances/${YEAR}`, { token: lead, body: filter(TODAY, 'assured') }));
+
+    // Obligations: one achieving by the end of last year and developing since; one achieving then and deleted since.
+    const evidence = (o: any, status: string, evidencedOn: string) => api.request('PUT', `${a}/sop/obligations/${o.id}/evidence`, { token: lead, body: { status, evidence: { notes: 'n', links: [] }, evidencedOn, version: o.version } });
+    const make = async () => (await api.request('POST', `${a}/sop/obligations`, { token: lead, body: { section: 'training-programme', commitment: 'c', cadence: 'annual', ownerRole: 'r' } })).body;
+    const kept = (await evidence(await make(), 'achieving', addDays(END, -10))).body;
+    ok(await evidence(kept, 'developing', TODAY));
+    const gone = (await evidence(await make(), 'achieving', addDays(END, -5))).body;
+    ok(await api.request('DELETE', `${a}/sop/obligations/${gone.id}?version=${gone.version}`, { token: lead }));
+
+    // Training: S1's e-learning (24-month refresher) had lapsed by the end of last year and was renewed today;
+    // S2 first trained the day after it ended.
+    ok(await api.request('PUT', `${a}/training-plan`, { token: lead, body: { version: 0, roles: [{ id: 'staff', name: 'Staff', headcount: 2, requiredCourses: ['home-office-elearning'] }] } }));
+    const complete = (staffRef: string, completedOn: string) => api.request('POST', `${a}/completions`, { token: lead, body: { staffRef, courseId: 'home-office-elearning', completedOn, role: 'staff' } });
+    ok(await complete('S1', addDays(END, -800)), 201);
+    ok(await complete('S1', TODAY), 201);
+    ok(await complete('S2', addDays(END, 1)), 201);
+    await stream.settle();
+
+    const past = (await api.request('GET', `/reports/consolidated?year=${PAST}`, { token: sg })).body;
+    const row = past.rows.find((r: any) => r.authorityId === f.authorities.a);
+    expect(past.asAt).toBe(END);
+    expect(past.partYear).toBe(false);
+    expect(row.sop).toEqual({ present: true, sopVersion: '1.0', nextReviewDate: addDays(END, -35), reviewOverdue: true });
+    expect(row.itFilter).toMatchObject({ lastReviewedOn: addDays(END, -300), outcome: 'partially-assured', yearAssurance: { reviewedOn: addDays(END, -300), outcome: 'partially-assured' } });
+    expect(row.itFilter.status).not.toBe('missing');
+    expect(row.obligations).toEqual({ notYetStarted: 0, developing: 0, achieving: 2 });
+    expect(row.training).toMatchObject({ covered: 0, headcount: 2, refreshersOverdue: 1, completions: 0 });
+
+    const now = (await api.request('GET', `/reports/consolidated?year=${YEAR}`, { token: sg })).body;
+    const today = now.rows.find((r: any) => r.authorityId === f.authorities.a);
+    expect([now.asAt, now.previousAsAt, now.partYear]).toEqual([TODAY, END, true]);
+    expect(today.sop).toMatchObject({ sopVersion: '2.0', lastReviewedOn: TODAY, reviewOverdue: false });
+    expect(today.itFilter).toMatchObject({ status: 'current', lastReviewedOn: TODAY, outcome: 'assured' });
+    expect(today.obligations).toEqual({ notYetStarted: 0, developing: 1, achieving: 0 });
+    expect(today.training).toMatchObject({ covered: 2, headcount: 2, refreshersOverdue: 0, completions: 2 });
+    // Last year in the current report is the same as last year's own report.
+    expect(now.previousTotals).toEqual(past.totals);
+
+    // The training summary agrees with the report, for both years.
+    await trainingAgrees(sg, f.authorities.a, PAST);
+    await trainingAgrees(sg, f.authorities.a, YEAR);
+
+    // asAt in every format.
+    const csv = parse((await api.request('GET', `/reports/consolidated?year=${PAST}&format=csv`, { token: sg })).text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(csv.every((r) => r.as_at === END)).toBe(true);
+    const html = (await api.request('GET', `/reports/consolidated?year=${PAST}&format=html`, { token: sg })).text;
+    expect(html).toContain(`Figures as at ${new Date(`${END}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}`);
+    const part = (await api.request('GET', `/reports/consolidated?format=html`, { token: sg })).text;
+    expect(part).toContain('a part year, compared with the whole of');
   });
 
   it('is served with at most 3 DynamoDB requests for a 60-authority partnership', { timeout: 120_000 }, async () => {
