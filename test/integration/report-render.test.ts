@@ -19,7 +19,7 @@ function fixture() {
     { id: 'council', name: 'Riverside <District> Council', sector: 'local-government', type: 'district-council' },
   ] as never[];
   const current = new Map([
-    ['opcc', { authorityId: 'opcc', coverage: [{ roleId: 'staff', headcount: 10, coveredUntil: { '2027-01-01': 8 } }], refreshersDue: { '2025-01-01': 2 }, obligations: { 'not-yet-started': 1, developing: 2, achieving: 3 }, sop: { sopVersion: '1.0', nextReviewDate: '2026-10-01', implementationDate: '2024-10-01' }, itFilter: { lastReviewedOn: '2025-09-01', outcome: 'assured' } }],
+    ['opcc', { authorityId: 'opcc', coverage: [{ roleId: 'staff', headcount: 10, coveredChanges: { '2025-05-01': 8 } }], overdueChanges: { '2025-01-01': 2 }, lastCompletionByYear: { '2025-26': '2025-11-01' }, obligations: { 'not-yet-started': 1, developing: 2, achieving: 3 }, obligationsSettledOn: '2025-06-01', obligationsAtYearEnd: {}, sopVersions: [{ from: '2024-10-01', version: 1, sopVersion: '1.0', nextReviewDate: '2026-10-01', implementationDate: '2024-10-01' }], itFilters: [{ year: '2025-26', reviewedOn: '2025-09-01', outcome: 'assured' }] }],
   ]);
   const years = new Map([['2025-26', new Map([['opcc', { authorityId: 'opcc', year: '2025-26', completions: 12, peopleTrained: 9, sessions: 2, attendees: 40, feedbackRespondents: 20, feedbackGoodOrExcellent: 19, statement: { status: 'accepted', version: 2, date: '2025-12-01', scores: { '1': 3, '7': 4 }, achieving: 20, applicable: 30 } }]])]]);
   return reportHtml({ ...buildReport({ year: '2025-26', today: '2025-12-31', now: new Date('2025-12-31T10:00:00Z'), coverageTarget: 0.85, authorities, current: current as never, years: years as never }), partnershipName: 'Test Partnership' });

@@ -214,6 +214,16 @@ describe('the consolidated report', () => {
     expect(part).toContain('a part year, compared with the whole of');
   });
 
+  it('every figure endpoint says the date its figures are taken at (asAt)', async () => {
+    const sg = p.tokens['steering-group'];
+    const a = p.authorities.a;
+    for (const url of ['/reports/consolidated', `/authorities/${a}/training-summary`, '/training/coverage', '/sops', `/authorities/${a}/it-filter-assurances`]) {
+      const res = await api.request('GET', url, { token: sg });
+      expect(res.status, `${url} ${res.text}`).toBe(200);
+      expect(res.body.asAt, url).toBe(TODAY);
+    }
+  });
+
   it('is served with at most 3 DynamoDB requests for a 60-authority partnership', { timeout: 120_000 }, async () => {
     const big = await seedPartnership(api, 'sixty');
     for (let i = 0; i < 58; i++) {
