@@ -33,7 +33,7 @@ export interface ObligationCounts {
 }
 
 export interface SopInForce {
-  /** The date this version took effect: its last review, or its implementation date. */
+  /** The date this version took effect (see sopTimeline). */
   from: string;
   version: number;
   sopVersion: string;
@@ -209,6 +209,20 @@ export function sopOn(versions: readonly SopInForce[], date: string): SopInForce
   return best;
 }
 
+/**
+ * When each SOP version took effect: the first on its implementation date, one written by a
+ * review on the review date, and any other edit (the record says no date of its own) on the
+ * day it was written, so a correction made today does not rewrite how an earlier year stood.
+ */
+export function sopTimeline(snapshots: readonly Sop[]): SopInForce[] {
+  const sorted = [...snapshots].sort((a, b) => a.version - b.version);
+  return sorted.map((s, i) => {
+    const reviewed = s.lastReviewedOn && s.lastReviewedOn !== sorted[i - 1]?.lastReviewedOn;
+    const from = i === 0 ? s.implementationDate : reviewed ? s.lastReviewedOn! : s.updatedAt.slice(0, 10);
+    return { from, version: s.version, sopVersion: s.sopVersion, nextReviewDate: s.nextReviewDate, implementationDate: s.implementationDate, ...(s.lastReviewedOn ? { lastReviewedOn: s.lastReviewedOn } : {}) };
+  });
+}
+
 export function summarize(r: AuthorityRecords): { current: CurrentSummary; years: YearSummary[] } {
   const levelOf = new Map(r.courses.map((c) => [c.id, c.level]));
 
@@ -236,9 +250,7 @@ export function summarize(r: AuthorityRecords): { current: CurrentSummary; years
     coverage: coverageChanges(r, levelOf),
     overdueChanges: overdueChanges(r.all),
     lastCompletionByYear,
-    sopVersions: [...r.sopVersions]
-      .sort((a, b) => a.version - b.version)
-      .map((s) => ({ from: s.lastReviewedOn ?? s.implementationDate, version: s.version, sopVersion: s.sopVersion, nextReviewDate: s.nextReviewDate, implementationDate: s.implementationDate, ...(s.lastReviewedOn ? { lastReviewedOn: s.lastReviewedOn } : {}) })),
+    sopVersions: sopTimeline(r.sopVersions),
     obligations: obligationsOn(versions, NEVER),
     ...(settledOn ? { obligationsSettledOn: settledOn } : {}),
     obligationsAtYearEnd,

@@ -40,3 +40,23 @@ describe('the HTML heatmap', () => {
     expect(row('Draft Council')).toContain('scores not shown until submitted');
   });
 });
+
+describe('the SOP in force on a date', () => {
+  it('takes effect on its implementation date, a review on the review date, a later edit on the day it was written', async () => {
+    const { sopOn, sopTimeline } = await import('../../domain/reports/summary');
+    const base = { implementationDate: '2023-05-01', nextReviewDate: '2024-05-01', sopVersion: '1.0' };
+    const snapshots = [
+      { ...base, version: 1, updatedAt: '2026-01-10T09:00:00Z' },
+      { ...base, version: 2, sopVersion: '1.0', lastReviewedOn: '2024-04-20', nextReviewDate: '2025-04-20', updatedAt: '2026-01-11T09:00:00Z' },
+      { ...base, version: 3, sopVersion: '1.1', lastReviewedOn: '2024-04-20', nextReviewDate: '2025-04-20', updatedAt: '2026-11-01T09:00:00Z' },
+      { ...base, version: 4, sopVersion: '2.0', lastReviewedOn: '2026-11-20', nextReviewDate: '2027-11-20', updatedAt: '2026-11-20T09:00:00Z' },
+    ] as never[];
+    const timeline = sopTimeline(snapshots);
+    expect(timeline.map((v) => v.from)).toEqual(['2023-05-01', '2024-04-20', '2026-11-01', '2026-11-20']);
+    expect(sopOn(timeline, '2023-03-31')).toBeUndefined();
+    expect(sopOn(timeline, '2024-03-31')?.version).toBe(1);
+    expect(sopOn(timeline, '2025-03-31')?.sopVersion).toBe('1.0');
+    expect(sopOn(timeline, '2026-03-31')?.version).toBe(2);
+    expect(sopOn(timeline, '2026-11-23')?.sopVersion).toBe('2.0');
+  });
+});
