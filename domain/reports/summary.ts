@@ -6,7 +6,7 @@ import type { Statement } from '../statements/statement';
 import type { Completion } from '../training/completions';
 import { LEVELS, type Course, type Level } from '../training/courses';
 import type { TrainingPlan } from '../training/plan';
-import { completionsAsAt, peopleOf } from '../training/coverage';
+
 import type { Session } from '../training/sessions';
 
 /**
@@ -140,17 +140,35 @@ function coverageChanges(r: AuthorityRecords, levelOf: Map<string, Level>): { ro
     if (list) list.push(c);
     else byPerson.set(c.staffRef, [c]);
   }
+  const byId = new Map(roles.map((role) => [role.id, role]));
   for (const completions of byPerson.values()) {
+    completions.sort((x, y) => (x.completedOn < y.completedOn ? -1 : x.completedOn > y.completedOn ? 1 : 0));
     const dates = [...new Set(completions.flatMap((c) => (c.expiresOn ? [c.completedOn, c.expiresOn] : [c.completedOn])))].sort();
+    // The person's latest completion of each course so far (as completionsAsAt keeps it), updated as the dates advance.
+    const latest = new Map<string, Completion>();
+    let next = 0;
     let was: string | undefined;
     for (const t of dates) {
-      const state = completionsAsAt(completions, t);
-      const person = [...peopleOf(state).values()][0];
-      const role = roles.find((x) => x.id === person?.role);
+      while (next < completions.length && completions[next].completedOn <= t) {
+        const c = completions[next++];
+        const seen = latest.get(c.courseId);
+        if (!seen || c.completedOn > seen.completedOn) latest.set(c.courseId, c);
+      }
+      // Their role, as peopleOf reads it: from the latest completion that names one (on a tie, the last course in key order).
+      let roleId: string | undefined;
+      let roleDate = '';
+      let roleCourse = '';
+      for (const c of latest.values()) {
+        if (c.role && (c.completedOn > roleDate || (c.completedOn === roleDate && c.courseId > roleCourse))) [roleId, roleDate, roleCourse] = [c.role, c.completedOn, c.courseId];
+      }
+      const role = roleId ? byId.get(roleId) : undefined;
+      // Covered on t: every required course, and one course at the required level, still in date (as computeCoverage).
+      const inDate = (c: Completion | undefined) => !!c && (c.expiresOn === null || c.expiresOn > t);
       let now: string | undefined;
-      if (role && person) {
-        const until = coveredUntil(role, new Map(person.completions.map((c) => [c.courseId, c.expiresOn ?? NEVER])), levelOf);
-        if (until && until > t) now = role.id;
+      if (role && role.requiredCourses.every((id) => inDate(latest.get(id)))) {
+        let levelOk = !role.requiredLevel;
+        if (!levelOk) for (const c of latest.values()) if (inDate(c) && levelOf.has(c.courseId) && RANK[levelOf.get(c.courseId)!] >= RANK[role.requiredLevel!]) levelOk = true;
+        if (levelOk) now = role.id;
       }
       if (now === was) continue;
       if (was) bump(changes.get(was)!, t, -1);
@@ -240,10 +258,6 @@ export function summarize(r: AuthorityRecords): { current: CurrentSummary; years
     }
   }
   const lastCompletionByYear: Record<string, string> = {};
-  for (const c of r.all) {
-    const y = reportingYearOf(c.completedOn);
-    if (!lastCompletionByYear[y] || c.completedOn > lastCompletionByYear[y]) lastCompletionByYear[y] = c.completedOn;
-  }
 
   const current: CurrentSummary = {
     authorityId: r.authority.id,
@@ -267,6 +281,7 @@ export function summarize(r: AuthorityRecords): { current: CurrentSummary; years
   for (const c of r.all) {
     const y = reportingYearOf(c.completedOn);
     year(y).completions++;
+    if (!lastCompletionByYear[y] || c.completedOn > lastCompletionByYear[y]) lastCompletionByYear[y] = c.completedOn;
     if (!trained.has(y)) trained.set(y, new Set());
     trained.get(y)!.add(c.staffRef);
   }
