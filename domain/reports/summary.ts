@@ -6,7 +6,6 @@ import type { Statement } from '../statements/statement';
 import type { Completion } from '../training/completions';
 import { LEVELS, type Course, type Level } from '../training/courses';
 import type { TrainingPlan } from '../training/plan';
-
 import type { Session } from '../training/sessions';
 
 /**
@@ -96,23 +95,6 @@ export interface AuthorityRecords {
 const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
 const minDate = (dates: (string | undefined)[]) => dates.filter((d): d is string => !!d).sort()[0];
 
-/** The date until which a person meets a role's requirements (exclusive), or undefined if they never do. */
-export function coveredUntil(role: TrainingPlan['roles'][number], expiryByCourse: Map<string, string>, levelOf: Map<string, Level>): string | undefined {
-  let until = NEVER;
-  for (const courseId of role.requiredCourses) {
-    const expiry = expiryByCourse.get(courseId);
-    if (!expiry) return undefined;
-    if (expiry < until) until = expiry;
-  }
-  if (role.requiredLevel) {
-    const atLevel = [...expiryByCourse.entries()].filter(([id]) => levelOf.has(id) && RANK[levelOf.get(id)!] >= RANK[role.requiredLevel!]).map(([, e]) => e).sort();
-    if (!atLevel.length) return undefined;
-    const best = atLevel[atLevel.length - 1];
-    if (best < until) until = best;
-  }
-  return until;
-}
-
 const bump = (h: Changes, date: string, by: number) => {
   const v = (h[date] ?? 0) + by;
   if (v === 0) delete h[date];
@@ -144,7 +126,8 @@ function coverageChanges(r: AuthorityRecords, levelOf: Map<string, Level>): { ro
   for (const completions of byPerson.values()) {
     completions.sort((x, y) => (x.completedOn < y.completedOn ? -1 : x.completedOn > y.completedOn ? 1 : 0));
     const dates = [...new Set(completions.flatMap((c) => (c.expiresOn ? [c.completedOn, c.expiresOn] : [c.completedOn])))].sort();
-    // The person's latest completion of each course so far (as completionsAsAt keeps it), updated as the dates advance.
+    // The person's latest completion of each course so far (as completionsAsAt keeps it, and so the
+    // training summary of a past year), updated as the dates advance.
     const latest = new Map<string, Completion>();
     let next = 0;
     let was: string | undefined;
