@@ -67,11 +67,16 @@ export interface CompletionStore {
   erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent): Promise<number>;
 }
 
+/**
+ * What is kept of an import: counts and the line numbers and reasons of rejected rows. No
+ * file name (it can name a person) and no cell values (reasons never echo them), so erasure
+ * has nothing to find here; kept as long as the completions it brought (`retainUntil`, TTL).
+ */
 export interface ImportRecord {
   id: string;
   authorityId: string;
   status: 'running' | 'completed' | 'failed';
-  fileName?: string;
+  retainUntil: string;
   rows: number;
   imported: number;
   duplicates: number;
@@ -159,6 +164,13 @@ export function chunkByPair(completions: readonly Completion[], pairsPerChunk: n
   return chunks;
 }
 
+/** The completions' retention, counted from the import: no completion in the file is newer than its day. */
+function retentionEnd(from: Date, years: number): Date {
+  const d = new Date(from);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d;
+}
+
 export function trainingService(deps: TrainingDeps) {
   const { completions, imports, sessions, clock, ids } = deps;
 
@@ -234,7 +246,7 @@ export function trainingService(deps: TrainingDeps) {
      * known are counted as duplicates, so a re-import adds nothing), rejected rows come back
      * with their line numbers and reasons.
      */
-    async importCsv(caller: Caller, authorityId: string, csv: string, fileName?: string) {
+    async importCsv(caller: Caller, authorityId: string, csv: string) {
       requireRole(caller, ...EDIT_ROLES);
       await authorityInScope(caller, authorityId);
       const { courses, plan, settings } = await context(caller, authorityId);
@@ -246,7 +258,7 @@ export function trainingService(deps: TrainingDeps) {
         id: importId,
         authorityId,
         status: 'running',
-        ...(fileName ? { fileName } : {}),
+        retainUntil: retentionEnd(now, settings.trainingRetentionYears).toISOString(),
         rows: parsed.rows,
         imported: 0,
         duplicates: 0,

@@ -153,7 +153,7 @@ export function importRepository(table: TableStore): ImportStore {
             now: new Date(record.startedAt),
             conflictMessage: 'Another import is running for this authority; try again when it has finished.',
           },
-          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown> },
+          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
         ],
         audit,
       ),
@@ -161,7 +161,7 @@ export function importRepository(table: TableStore): ImportStore {
       table.write(
         tenantId,
         [
-          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown> },
+          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
           { kind: 'delete', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId) },
         ],
         audit,
