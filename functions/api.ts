@@ -8,7 +8,7 @@ import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
 import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
-import { CompletionQuery } from '../domain/training/service';
+import { CompletionQuery, SearchCompletions } from '../domain/training/service';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
@@ -220,6 +220,11 @@ export const ROUTES = {
     method: 'GET', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Completions, filtered by course, role, date range or refreshers due within N days; paged',
     params: AuthorityParam, query: CompletionQuery, response: pageOf(Completion),
+  }),
+  searchCompletions: route({
+    method: 'POST', path: '/authorities/{id}/completions/search', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Every completion of one staff reference, current and superseded, newest first (the reference goes in the body, never in a URL)',
+    params: AuthorityParam, body: SearchCompletions, response: z.object({ items: z.array(Completion) }),
   }),
   recordCompletion: route({
     method: 'POST', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],

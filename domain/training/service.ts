@@ -38,8 +38,16 @@ export const CompletionQuery = z.object({
   expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Current completions whose refresher falls due within N days from today'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2048).optional(),
+  staffRef: z
+    .string()
+    .optional()
+    .describe('Refused (400): a staff reference in a URL lands in access and WAF logs. Search one person with POST /authorities/{id}/completions/search'),
 });
 export type CompletionQuery = z.infer<typeof CompletionQuery>;
+
+/** One person's completions: the reference travels in the body, so it never reaches a URL. */
+export const SearchCompletions = z.object({ staffRef: StaffRef });
+export type SearchCompletions = z.infer<typeof SearchCompletions>;
 
 export interface CompletionStore {
   /** The current completion of each (person, course) pair that has one. */
@@ -323,12 +331,28 @@ export function trainingService(deps: TrainingDeps) {
 
     async list(caller: Caller, authorityId: string, q: CompletionQuery): Promise<Page<Completion>> {
       await authorityInScope(caller, authorityId);
+      if (q.staffRef !== undefined) {
+        throw new ValidationError([
+          { path: 'query.staffRef', message: 'Staff references do not go in URLs (access logs keep them). Search one person with POST /authorities/{id}/completions/search and {"staffRef": "…"} in the body.' },
+        ]);
+      }
       if (q.expiringWithinDays !== undefined) {
         const today = toIsoDate(clock.now());
         return completions.expiring(caller.tenantId, authorityId, { ...q, from: today, to: addDays(today, q.expiringWithinDays) });
       }
       if (q.from && q.to && q.from > q.to) throw new ValidationError([{ path: 'query.from', message: 'from is after to.' }]);
       return completions.page(caller.tenantId, authorityId, { ...q, from: q.from ?? '0000-01-01', to: q.to ?? '9999-12-31' });
+    },
+
+    /**
+     * Every completion of one staff reference, current and superseded, newest first: two
+     * Queries on the person's own sort-key prefixes (CUR#<ref>#, HIST#<ref>#), bounded by how
+     * many courses one person has done, never a scan or a filter over the authority.
+     */
+    async search(caller: Caller, authorityId: string, input: SearchCompletions): Promise<{ items: Completion[] }> {
+      await authorityInScope(caller, authorityId);
+      const items = await completions.ofStaff(caller.tenantId, authorityId, input.staffRef);
+      return { items: items.sort((a, b) => b.completedOn.localeCompare(a.completedOn) || a.courseId.localeCompare(b.courseId)) };
     },
 
     /** Erases one staff reference's training records on request; the audit event keeps no personal data. */

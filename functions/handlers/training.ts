@@ -9,6 +9,7 @@ export const handler = createHandler('training', {
   getTrainingPlan: ({ caller, params }) => services().plans.get(caller, params.id),
   putTrainingPlan: ({ caller, params, body }) => services().plans.put(caller, params.id, body),
   listCompletions: ({ caller, params, query }) => services().training.list(caller, params.id, query),
+  searchCompletions: ({ caller, params, body }) => services().training.search(caller, params.id, body),
   recordCompletion: ({ caller, params, body }) => services().training.record(caller, params.id, body),
   importCompletions: ({ caller, params, body }) => services().training.importCsv(caller, params.id, body),
   eraseStaffTraining: ({ caller, params, body }) => services().training.eraseStaff(caller, params.id, body.staffRef),

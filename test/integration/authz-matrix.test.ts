@@ -154,6 +154,11 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     expect: EDITORS,
   },
   listCompletions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/completions` }), expect: READERS },
+  searchCompletions: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions/search`, body: { staffRef: `S${ctx.unique()}` } }),
+    expect: READERS,
+  },
   recordCompletion: {
     targeted: true,
     request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions`, body: completionBody(`M${ctx.unique()}`) }),

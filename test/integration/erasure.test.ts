@@ -79,6 +79,29 @@ beforeAll(async () => {
   expect(session.status, session.text).toBe(201);
 });
 
+describe("one person's completions", () => {
+  it('?staffRef= on the list is refused with 400 (it would put the reference in a URL), pointing to the body-based search', async () => {
+    const res = await api.request('GET', `${url}/completions?staffRef=${encodeURIComponent(PERSON.staffRef)}`, { token: p.tokens['viewer@a'] });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.errors[0]).toMatchObject({ path: 'query.staffRef', message: expect.stringMatching(/POST \/authorities\/\{id\}\/completions\/search/) });
+  });
+
+  it('POST …/completions/search with the reference in the body finds current and superseded completions, newest first, and nobody else', async () => {
+    const res = await api.request('POST', `${url}/completions/search`, { token: p.tokens['viewer@a'], body: { staffRef: PERSON.staffRef } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.items.map((c: { staffRef: string; courseId: string; completedOn: string }) => [c.staffRef, c.courseId, c.completedOn])).toEqual([
+      [PERSON.staffRef, 'home-office-elearning', addDays(TODAY, -10)],
+      [PERSON.staffRef, 'wrap', addDays(TODAY, -3)],
+      [PERSON.staffRef, 'home-office-elearning', addDays(TODAY, -500)],
+    ].sort((a, b) => b[2].localeCompare(a[2])));
+    // A reference that is a prefix of another finds only its own.
+    const prefix = await api.request('POST', `${url}/completions/search`, { token: p.tokens['viewer@a'], body: { staffRef: 'KEEP' } });
+    expect(prefix.body.items).toEqual([]);
+    // Another authority's viewer cannot search this authority.
+    expect((await api.request('POST', `${url}/completions/search`, { token: p.tokens['viewer@b'], body: { staffRef: PERSON.staffRef } })).status).toBe(404);
+  });
+});
+
 describe('erasure of one staff reference', () => {
   it('before: the person is held by completions (current and history) and by nothing else', async () => {
     const items = await scanTable();
