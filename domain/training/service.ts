@@ -72,7 +72,7 @@ export interface CompletionStore {
   countExpiringBetween(tenantId: string, authorityId: string, from: string, to: string): Promise<number>;
   ofStaff(tenantId: string, authorityId: string, staffRef: string): Promise<Completion[]>;
   /** Deletes every completion of one staff reference with the audit event; returns how many. */
-  erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent): Promise<number>;
+  erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent, scrubbedImports?: readonly ImportRecord[]): Promise<number>;
 }
 
 /**
@@ -95,7 +95,30 @@ export interface ImportRecord {
   finishedAt?: string;
 }
 
+/** An import record as an older version may have stored it: with the file name, reasons quoting cells, no retention. */
+export type StoredImport = Omit<ImportRecord, 'retainUntil'> & { retainUntil?: string; fileName?: string };
+
+/**
+ * An import record written before reasons stopped quoting cells: the same record without the
+ * file name and with every quoted value cut out of its reasons, kept as long as completions.
+ * Undefined for records written by this version (nothing to remove). Rejected rows name no staff reference, so which
+ * rows were the person's cannot be known: erasure cleans every such record of the authority.
+ */
+export function scrubbedImport(record: StoredImport, retentionYears: number): ImportRecord | undefined {
+  // Records written since reasons name columns carry retainUntil and never a file name.
+  if (record.fileName === undefined && record.retainUntil !== undefined) return undefined;
+  const quoted = /"[^"]*"?|\d{4}-\d{2}-\d{2}/g;
+  const { fileName: _dropped, ...rest } = record;
+  return {
+    ...rest,
+    rejected: record.rejected.map((r) => ({ line: r.line, reasons: r.reasons.map((x) => x.replace(quoted, '[value removed]')) })),
+    retainUntil: record.retainUntil ?? retentionEnd(new Date(record.startedAt), retentionYears).toISOString(),
+  };
+}
+
 export interface ImportStore {
+  /** Every import record of the authority (bounded: one per import). */
+  list(tenantId: string, authorityId: string): Promise<StoredImport[]>;
   /** Takes the authority's import lock (ConflictError if another import holds it). */
   begin(tenantId: string, record: ImportRecord, leaseUntil: Date, audit: AuditEvent): Promise<void>;
   finish(tenantId: string, record: ImportRecord, audit: AuditEvent): Promise<void>;
@@ -362,6 +385,8 @@ export function trainingService(deps: TrainingDeps) {
       const ref = StaffRef.parse(staffRef);
       const items = await completions.ofStaff(caller.tenantId, authorityId, ref);
       if (items.length === 0) throw new NotFoundError('Training records for this staff reference');
+      const { settings } = await context(caller, authorityId);
+      const scrubbed = (await imports.list(caller.tenantId, authorityId)).flatMap((r) => scrubbedImport(r, settings.trainingRetentionYears) ?? []);
       const erased = await completions.erase(
         caller.tenantId,
         authorityId,
@@ -373,8 +398,9 @@ export function trainingService(deps: TrainingDeps) {
           authorityId,
           before: { records: items.length },
           after: { records: 0 },
-          note: 'Training records of one staff reference erased on request (UK GDPR Art. 17).',
+          note: `Training records of one staff reference erased on request (UK GDPR Art. 17).${scrubbed.length ? ` ${scrubbed.length} older import record(s) cleaned of file names and quoted cell values.` : ''}`,
         }),
+        scrubbed,
       );
       return { erased };
     },

@@ -1,7 +1,8 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { dynamo } from '../../functions/data/client';
+import { keys } from '../../functions/data/keys';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -74,6 +75,19 @@ beforeAll(async () => {
   const imported = await api.request('POST', `${url}/completions/import?fileName=${encodeURIComponent(PERSON.fileName)}`, { token: editor, rawBody: csv, headers: { 'content-type': 'text/csv' } });
   expect(imported.status, imported.text).toBe(200);
   expect(imported.body).toMatchObject({ imported: 1, rejected: [{ line: 3 }] });
+  // An import record as the previous version stored it: file name kept, reasons quoting cells, no TTL.
+  const { doc, tableName } = dynamo();
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.training.importRecord('erasure', p.authorities.a, '01LEGACYIMPORT0000000000AA'),
+        entity: 'import', id: '01LEGACYIMPORT0000000000AA', authorityId: p.authorities.a, status: 'completed', fileName: PERSON.fileName,
+        rows: 1, imported: 0, duplicates: 0, rejectedCount: 1, startedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        rejected: [{ line: 2, reasons: [`unknown course "${PERSON.oddCourse}"`, 'impossible date "2024-02-30" (use YYYY-MM-DD or dd/mm/yyyy)', `role "${PERSON.team}`] }],
+      },
+    }),
+  );
   // A delivered session named after its trainer: its audit event keeps no name either.
   const session = await api.request('POST', `${url}/sessions`, { token: editor, body: { date: TODAY, courseId: 'wrap', provider: PERSON.provider, audience: 'staff', attendees: 12, notes: `Led by ${PERSON.provider}` } });
   expect(session.status, session.text).toBe(201);
@@ -107,9 +121,10 @@ describe('erasure of one staff reference', () => {
     const items = await scanTable();
     const kinds = holding(items).map((i) => `${i.entity}:${String(i.SK).split('#')[0]}`);
     // Completions of two courses, one of them renewed, plus the session (which is the trainer's record, not the person's).
-    expect(kinds.sort()).toEqual(['completion:CUR', 'completion:CUR', 'completion:HIST', 'session:SESSION']);
+    // (And the legacy import record, seeded as an older version wrote it.)
+    expect(kinds.sort()).toEqual(['completion:CUR', 'completion:CUR', 'completion:HIST', 'import:IMPORT', 'session:SESSION']);
     // The import record: counts, line numbers and reasons without cell values, no file name, and the completions' retention.
-    const record = items.find((i) => i.entity === 'import')!;
+    const record = items.find((i) => i.entity === 'import' && i.id !== '01LEGACYIMPORT0000000000AA')!;
     expect(record).toMatchObject({ rows: 2, imported: 1, rejectedCount: 1, rejected: [{ line: 3 }] });
     expect(record.fileName).toBeUndefined();
     expect(record.expiresAt).toEqual(expect.any(Number));
@@ -120,8 +135,14 @@ describe('erasure of one staff reference', () => {
     const res = await api.request('POST', `${url}/erasures`, { token: p.tokens['authority-lead@a'], body: { staffRef: PERSON.staffRef } });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ erased: 3 });
-    const left = holding(await scanTable()).filter((i) => i.entity !== 'session');
+    const after = await scanTable();
+    const left = holding(after).filter((i) => i.entity !== 'session');
     expect(left).toEqual([]);
+    // The older import record is kept, cleaned, and now expires with the completions.
+    const legacy = after.find((i) => i.id === '01LEGACYIMPORT0000000000AA')!;
+    expect(legacy).toMatchObject({ rows: 1, rejectedCount: 1, rejected: [{ line: 2, reasons: ['unknown course [value removed]', 'impossible date [value removed] (use YYYY-MM-DD or dd/mm/yyyy)', 'role [value removed]'] }] });
+    expect(legacy.fileName).toBeUndefined();
+    expect(legacy.expiresAt).toEqual(expect.any(Number));
     // The neighbour is untouched.
     const rest = await api.request('GET', `${url}/completions?limit=100`, { token: p.tokens['steering-group'] });
     expect(rest.body.items.map((c: { staffRef: string }) => c.staffRef)).toEqual([NEIGHBOUR.staffRef]);
