@@ -7,8 +7,8 @@ import { CreateUser, User } from '../domain/users/user';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
-import { Completion, CompletionInput, StaffRef } from '../domain/training/completions';
-import { CompletionQuery } from '../domain/training/service';
+import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
+import { CompletionQuery, SearchCompletions } from '../domain/training/service';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
@@ -202,6 +202,11 @@ export const ROUTES = {
     summary: 'Completions, filtered by course, role, date range or refreshers due within N days; paged',
     params: AuthorityParam, query: CompletionQuery, response: pageOf(Completion),
   }),
+  searchCompletions: route({
+    method: 'POST', path: '/authorities/{id}/completions/search', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Every completion of one staff reference, current and superseded, newest first (the reference goes in the body, never in a URL)',
+    params: AuthorityParam, body: SearchCompletions, response: z.object({ items: z.array(Completion) }),
+  }),
   recordCompletion: route({
     method: 'POST', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Record one completion', params: AuthorityParam, body: CompletionInput, response: Completion, status: 201,
@@ -209,13 +214,13 @@ export const ROUTES = {
   importCompletions: route({
     method: 'POST', path: '/authorities/{id}/completions/import', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Import completions from a learning system’s CSV export (columns in the README; at most 5 MB and 20,000 rows)',
-    params: AuthorityParam, query: z.object({ fileName: z.string().max(200).optional() }),
+    params: AuthorityParam, query: z.object({ fileName: z.string().max(200).optional().describe('Accepted for older clients and ignored: file names can name people, so none is kept') }),
     body: z.string().describe('The CSV file'), bodyContentType: 'text/csv', response: ImportResult,
   }),
   eraseStaffTraining: route({
-    method: 'DELETE', path: '/authorities/{id}/staff/{staffRef}/completions', group: 'training', auth: 'jwt', roles: ['authority-lead'],
-    summary: 'Erase every training record of one staff reference (data subject request)',
-    params: AuthorityParam.extend({ staffRef: StaffRef }), response: z.object({ erased: z.number() }),
+    method: 'POST', path: '/authorities/{id}/erasures', group: 'training', auth: 'jwt', roles: ['authority-lead'],
+    summary: 'Erase every training record of one staff reference (data subject request); the reference goes in the body, never in a URL',
+    params: AuthorityParam, body: EraseStaff, response: z.object({ erased: z.number() }),
   }),
   listSessions: route({
     method: 'GET', path: '/authorities/{id}/sessions', group: 'training', auth: 'jwt', roles: ALL_ROLES,

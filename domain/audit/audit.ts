@@ -39,9 +39,21 @@ export interface AuditInput {
 
 export type Actor = Pick<Caller, 'userId'> & { role: AuditEvent['actor']['role'] };
 
+/**
+ * Fields that hold personal data by the kind of record, redacted in every event of that kind
+ * whatever the use case passes: free text about a person (their name, team, the trainer who
+ * trained them) is as personal as their staff reference, and audit events outlive erasure.
+ */
+export const PERSONAL_FIELDS_BY_ENTITY: Readonly<Record<string, readonly string[]>> = {
+  completion: ['staffRef', 'name', 'team', 'provider'],
+  session: ['provider', 'notes'],
+  statement: ['signOff'],
+};
+
 /** Builds the immutable event that accompanies a write in the same transaction. */
 export function auditEvent(actor: Actor, at: Date, ids: IdGenerator, input: AuditInput): AuditEvent {
-  const changes: FieldChange[] = diffRecords(input.before, input.after, input.personalFields);
+  const personal = [...(PERSONAL_FIELDS_BY_ENTITY[input.entityType] ?? []), ...(input.personalFields ?? [])];
+  const changes: FieldChange[] = diffRecords(input.before, input.after, personal);
   return {
     id: ids.next(),
     at: at.toISOString(),

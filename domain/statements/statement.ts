@@ -83,11 +83,31 @@ export const Statement = z
 export type Statement = z.infer<typeof Statement>;
 
 export const StatementVersion = z
-  .object({ authorityId: EntityId, year: z.string(), number: z.number().int(), framework: z.string(), figures: FiguresSnapshot, submittedAt: z.string(), submittedBy: z.string(), document: StatementDocumentRef.optional() })
+  .object({
+    authorityId: EntityId,
+    year: z.string(),
+    number: z.number().int(),
+    framework: z.string(),
+    figures: FiguresSnapshot,
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+    document: StatementDocumentRef.optional(),
+    documentSha256: z.string().nullable().optional().describe('SHA-256 of the signed document this version was submitted with; null if none was attached'),
+    documentConfirmed: z
+      .object({ at: z.string(), by: z.string() })
+      .optional()
+      .describe('Set when the content changed since the previous version and the lead confirmed that its signed document still stands'),
+  })
   .extend(StatementContent.shape);
 export type StatementVersion = z.infer<typeof StatementVersion>;
 
-export const SubmitStatement = z.object({ version: z.number().int().positive() });
+export const SubmitStatement = z.object({
+  version: z.number().int().positive(),
+  confirmDocumentStands: z
+    .literal(true)
+    .optional()
+    .describe('On a resubmission whose content changed: the lead confirms that the signed document attached to the previous version still stands (audited)'),
+});
 export const ReviewStatement = z.object({
   outcome: z.enum(['accept', 'return']),
   comment: z.string().trim().min(1).max(4000).optional().describe('Required when returning'),
@@ -118,6 +138,26 @@ export interface FiguresSource {
 }
 
 export const statementItemId = (authorityId: string, year: string) => `${authorityId}-${year}`;
+
+/** JSON with object keys sorted, so two stored copies compare equal whatever order the store gives back. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What a signature vouches for: the ratings, scores and narrative. */
+export function sameContent(a: Pick<StatementContent, 'ratings' | 'scores' | 'narrative'>, b: Pick<StatementContent, 'ratings' | 'scores' | 'narrative'>): boolean {
+  return canonical({ r: a.ratings, s: a.scores, n: a.narrative }) === canonical({ r: b.ratings, s: b.scores, n: b.narrative });
+}
+
+export const sameSignOff = (a: StatementContent['signOff'], b: StatementContent['signOff']) => canonical(a ?? null) === canonical(b ?? null);
 
 export function statementDue(tenantId: string, authority: Authority, year: string, dueOn: string, settings: PartnershipSettings, today: string): DueItem {
   return {
@@ -179,6 +219,25 @@ export function statementService(deps: {
     return s;
   }
 
+  /** A statement is for a year that has started: nothing can be signed for a year still to come. */
+  function yearErrors(year: string, today: string): FieldError[] {
+    const { from } = reportingYearRange(year);
+    return from > today ? [{ path: 'path.year', message: `The ${year} reporting year has not started yet (it starts on ${from}).` }] : [];
+  }
+
+  function signOffErrors(signOff: StatementContent['signOff'], today: string, notBefore?: string): FieldError[] {
+    if (!signOff) return [];
+    if (signOff.date > today) return [{ path: 'signOff.date', message: `A sign-off cannot be dated in the future (today is ${today}).` }];
+    if (notBefore && signOff.date < notBefore) return [{ path: 'signOff.date', message: `The statement was returned on ${notBefore}; sign it off again on or after that date.` }];
+    return [];
+  }
+
+  /** The date of the last return, if the statement was returned: a sign-off for the changed statement cannot predate it. */
+  const returnedOn = (s: Statement | undefined) => {
+    const last = s?.reviews.at(-1);
+    return last?.outcome === 'returned' ? last.at.slice(0, 10) : undefined;
+  };
+
   function checkVersion(given: number, current: number) {
     if (given !== current) throw new ConflictError('This statement was changed by someone else; reload it and try again.', { reason: 'stale_version', currentVersion: current });
   }
@@ -224,8 +283,13 @@ export function statementService(deps: {
         throw new ConflictError(`This statement is ${current.status}; it can no longer be changed.`, { reason: 'immutable' });
       }
       const { version, ...content } = input;
-      const errors = contentErrors(content, applicable);
+      const today = toIsoDate(now);
+      const errors = [...yearErrors(year, today), ...contentErrors(content, applicable), ...signOffErrors(content.signOff, today, returnedOn(current))];
       if (errors.length) throw new ValidationError(errors);
+      // A sign-off vouches for the content it was given with: an edit of the ratings, scores
+      // or narrative that carries the stored sign-off back unchanged drops it. Signing again
+      // (a different sign-off in the same request, or after the change) restores it.
+      if (current?.signOff && content.signOff && !sameContent(current, content) && sameSignOff(current.signOff, content.signOff)) delete content.signOff;
       const statement: Statement = {
         authorityId,
         year,
@@ -251,10 +315,26 @@ export function statementService(deps: {
       const current = await requireStatement(caller, authorityId, year);
       checkVersion(input.version, current.version);
       if (current.status === 'submitted' || current.status === 'accepted') throw new ConflictError(`This statement is already ${current.status}.`, { reason: 'immutable' });
-      const errors: FieldError[] = applicable.questions.filter((q) => !current.ratings[q]).map((q) => ({ path: `ratings.${q}`, message: 'Rate this question before submitting.' }));
-      if (!current.signOff) errors.push({ path: 'signOff', message: 'The statement must be signed off before it is submitted.' });
-      if (errors.length) throw new ValidationError(errors, 'The statement is not ready to submit.');
       const today = toIsoDate(now);
+      const errors: FieldError[] = [
+        ...yearErrors(year, today),
+        ...applicable.questions.filter((q) => !current.ratings[q]).map((q) => ({ path: `ratings.${q}`, message: 'Rate this question before submitting.' })),
+      ];
+      if (!current.signOff) errors.push({ path: 'signOff', message: current.submissions ? 'The statement was returned: it must be signed off again before it is resubmitted.' : 'The statement must be signed off before it is submitted.' });
+      else errors.push(...signOffErrors(current.signOff, today, returnedOn(current)));
+      // A resubmission whose content changed needs a new signed document, or the lead's
+      // explicit confirmation that the document signed for the previous version still stands.
+      const previous = current.submissions ? await statements.version(caller.tenantId, authorityId, year, current.submissions) : undefined;
+      const changed = previous ? !sameContent(previous, current) : false;
+      const sameDocument = !!previous?.document && previous.document.sha256 === current.document?.sha256;
+      const needsConfirmation = changed && sameDocument;
+      if (needsConfirmation && !input.confirmDocumentStands) {
+        errors.push({
+          path: 'document',
+          message: `The content changed since version ${previous!.number}, but the signed document is the one submitted with it. Attach a newly signed document, or confirm that the signed document still stands (confirmDocumentStands: true).`,
+        });
+      }
+      if (errors.length) throw new ValidationError(errors, 'The statement is not ready to submit.');
       const figures = { takenAt: now.toISOString(), ...(await deps.figures.snapshot(caller.tenantId, authority, year, settings, today)) };
       const number = current.submissions + 1;
       const statement: Statement = { ...current, status: 'submitted', submissions: number, ...nextMeta(current, caller, now) };
@@ -268,11 +348,21 @@ export function statementService(deps: {
         narrative: current.narrative,
         signOff: current.signOff,
         ...(current.document ? { document: current.document } : {}),
+        documentSha256: current.document?.sha256 ?? null,
+        ...(needsConfirmation ? { documentConfirmed: { at: now.toISOString(), by: caller.userId } } : {}),
         figures,
         submittedAt: now.toISOString(),
         submittedBy: caller.userId,
       };
-      await statements.put(caller.tenantId, statement, current.version, auditEvent(caller, now, ids, { action: 'submit', entityType: 'statement', entityId: statementItemId(authorityId, year), authorityId, before: { status: current.status }, after: { status: 'submitted', submission: number } }), {
+      await statements.put(caller.tenantId, statement, current.version, auditEvent(caller, now, ids, {
+        action: 'submit',
+        entityType: 'statement',
+        entityId: statementItemId(authorityId, year),
+        authorityId,
+        before: { status: current.status },
+        after: { status: 'submitted', submission: number, documentSha256: version.documentSha256 },
+        ...(needsConfirmation ? { note: `The lead confirmed that the signed document of version ${previous!.number} (SHA-256 ${previous!.document!.sha256}) still stands for the changed content.` } : {}),
+      }), {
         version,
         dropDue: { kind: 'statement', itemId: statementItemId(authorityId, year) },
       });
@@ -288,8 +378,11 @@ export function statementService(deps: {
       if (current.status !== 'submitted') throw new ConflictError(`Only a submitted statement can be reviewed; this one is ${current.status}.`, { reason: 'immutable' });
       if (input.outcome === 'return' && !input.comment) throw new ValidationError([{ path: 'comment', message: 'Say what needs changing when returning a statement.' }]);
       const outcome = input.outcome === 'accept' ? 'accepted' : 'returned';
+      // A returned statement will change: its sign-off no longer vouches for it, and the
+      // resubmission must be signed again (the version keeps the sign-off it was submitted with).
+      const { signOff: _dropped, ...kept } = current;
       const statement: Statement = {
-        ...current,
+        ...(outcome === 'returned' ? kept : current),
         status: outcome,
         reviews: [...current.reviews, { version: current.submissions, outcome, ...(input.comment ? { comment: input.comment } : {}), at: now.toISOString(), by: caller.userId }],
         ...nextMeta(current, caller, now),
@@ -300,7 +393,16 @@ export function statementService(deps: {
         caller.tenantId,
         statement,
         current.version,
-        auditEvent(caller, now, ids, { action: 'review', entityType: 'statement', entityId: statementItemId(authorityId, year), authorityId, before: { status: current.status }, after: { status: outcome }, note: input.comment }),
+        auditEvent(caller, now, ids, {
+          action: 'review',
+          entityType: 'statement',
+          entityId: statementItemId(authorityId, year),
+          authorityId,
+          before: { status: current.status, ...(outcome === 'returned' && current.signOff ? { signOff: current.signOff } : {}) },
+          after: { status: outcome },
+          personalFields: ['signOff'],
+          note: input.comment,
+        }),
         deadline ? { due: statementDue(caller.tenantId, authority, year, deadline, settings, toIsoDate(now)) } : undefined,
       );
       return statement;

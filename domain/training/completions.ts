@@ -43,7 +43,11 @@ export const Completion = CompletionInput.extend({
 }).extend(RecordMeta.shape);
 export type Completion = z.infer<typeof Completion>;
 
-export const COMPLETION_PERSONAL_FIELDS = ['name', 'staffRef'] as const;
+/** Everything about the person: redacted in audit events (see PERSONAL_FIELDS_BY_ENTITY). */
+export const COMPLETION_PERSONAL_FIELDS = ['staffRef', 'name', 'team', 'provider'] as const;
+
+/** An erasure request: the staff reference travels in the body, never in a URL. */
+export const EraseStaff = z.object({ staffRef: StaffRef });
 
 export function expiryOf(completedOn: string, course: Pick<Course, 'refresherMonths'>): string | null {
   return course.refresherMonths ? addMonths(completedOn, course.refresherMonths) : null;

@@ -27,6 +27,10 @@ export const CSV_COLUMNS = {
 } as const;
 export type CsvField = keyof typeof CSV_COLUMNS;
 
+/**
+ * A rejected row: its line and what is wrong, naming the column and the problem but never
+ * echoing a cell (the stored import record must hold nothing of the people in the file).
+ */
 export interface RejectedRow {
   line: number;
   reasons: string[];
@@ -93,7 +97,8 @@ export function parseCompletionsCsv(
   if (data.length > MAX_IMPORT_ROWS) {
     throw new PayloadTooLargeError(`An import may have at most ${MAX_IMPORT_ROWS} rows; this one has ${data.length}. Split the file.`);
   }
-  const col = mapHeaders(header.record);
+  const header0 = header.record;
+  const col = mapHeaders(header0);
   const findCourse = courseMatcher(context.courses);
   const roleIds = new Map<string, string>();
   for (const r of context.roles) {
@@ -103,30 +108,35 @@ export function parseCompletionsCsv(
 
   const valid: ParsedImport['valid'] = [];
   const rejected: RejectedRow[] = [];
+  /** `Course Title (course)`: the file's own header and the documented field, never the cell. */
+  const column = (f: CsvField) => {
+    const header = col[f] === undefined ? f : (header0[col[f]!] ?? f).trim().slice(0, 60);
+    return normalizeLabel(header) === normalizeLabel(f) ? `column ${f}` : `column "${header}" (${f})`;
+  };
   for (const { record, info } of data) {
     const line = info.lines;
     const cell = (f: CsvField) => (col[f] === undefined ? '' : (record[col[f]!] ?? '').trim());
     const reasons: string[] = [];
 
     const staffRef = cell('staffRef');
-    if (!staffRef) reasons.push('missing staff reference');
+    if (!staffRef) reasons.push(`${column('staffRef')}: missing staff reference`);
 
     const courseLabel = cell('course');
     const course = courseLabel ? findCourse(courseLabel) : undefined;
-    if (!courseLabel) reasons.push('missing course');
-    else if (!course) reasons.push(`unknown course "${courseLabel.slice(0, 80)}"`);
+    if (!courseLabel) reasons.push(`${column('course')}: missing course`);
+    else if (!course) reasons.push(`${column('course')}: unknown course (not a course id, name or alias of the catalogue)`);
 
     const dateText = cell('completedOn');
     const completedOn = dateText ? parseDate(dateText) : undefined;
-    if (!dateText) reasons.push('missing completion date');
-    else if (!completedOn) reasons.push(`impossible date "${dateText.slice(0, 20)}" (use YYYY-MM-DD or dd/mm/yyyy)`);
-    else if (completedOn > context.today) reasons.push(`completion date ${completedOn} is in the future`);
+    if (!dateText) reasons.push(`${column('completedOn')}: missing completion date`);
+    else if (!completedOn) reasons.push(`${column('completedOn')}: impossible date (use YYYY-MM-DD or dd/mm/yyyy)`);
+    else if (completedOn > context.today) reasons.push(`${column('completedOn')}: completion date is in the future`);
 
     let role: string | undefined;
     const roleText = cell('role');
     if (roleText) {
       role = roleIds.get(normalizeLabel(roleText));
-      if (!role) reasons.push(`role "${roleText.slice(0, 80)}" is not in the authority's training plan`);
+      if (!role) reasons.push(`${column('role')}: role is not in the authority's training plan`);
     }
 
     let deliveryMode: DeliveryMode | undefined;
@@ -134,7 +144,7 @@ export function parseCompletionsCsv(
     if (modeText) {
       const key = normalizeLabel(modeText);
       deliveryMode = (DELIVERY_MODES as readonly string[]).includes(modeText.toLowerCase()) ? (modeText.toLowerCase() as DeliveryMode) : MODE_ALIASES[key];
-      if (!deliveryMode) reasons.push(`unknown delivery mode "${modeText.slice(0, 40)}"`);
+      if (!deliveryMode) reasons.push(`${column('deliveryMode')}: unknown delivery mode (${DELIVERY_MODES.join(', ')})`);
     }
 
     let certificateIssued: boolean | undefined;
@@ -142,7 +152,7 @@ export function parseCompletionsCsv(
     if (col.certificateIssued !== undefined) {
       if (YES.has(certText)) certificateIssued = true;
       else if (NO.has(certText)) certificateIssued = certText === '' ? undefined : false;
-      else reasons.push(`certificate issued should be yes or no, not "${certText.slice(0, 20)}"`);
+      else reasons.push(`${column('certificateIssued')}: certificate issued should be yes or no`);
     }
 
     if (reasons.length === 0) {
@@ -159,7 +169,8 @@ export function parseCompletionsCsv(
       };
       const checked = CompletionInput.safeParse(candidate);
       if (checked.success) valid.push({ line, input: checked.data });
-      else reasons.push(...checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      // zod's messages state the rule (length, characters), not the value.
+      else reasons.push(...checked.error.issues.map((i) => `${i.path[0] && String(i.path[0]) in CSV_COLUMNS ? column(String(i.path[0]) as CsvField) : i.path.join('.')}: ${i.message}`));
     }
     if (reasons.length) rejected.push({ line, reasons });
   }

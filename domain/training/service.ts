@@ -38,8 +38,16 @@ export const CompletionQuery = z.object({
   expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Current completions whose refresher falls due within N days from today'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2048).optional(),
+  staffRef: z
+    .string()
+    .optional()
+    .describe('Refused (400): a staff reference in a URL lands in access and WAF logs. Search one person with POST /authorities/{id}/completions/search'),
 });
 export type CompletionQuery = z.infer<typeof CompletionQuery>;
+
+/** One person's completions: the reference travels in the body, so it never reaches a URL. */
+export const SearchCompletions = z.object({ staffRef: StaffRef });
+export type SearchCompletions = z.infer<typeof SearchCompletions>;
 
 export interface CompletionStore {
   /** The current completion of each (person, course) pair that has one. */
@@ -65,14 +73,19 @@ export interface CompletionStore {
   countExpiringBetween(tenantId: string, authorityId: string, from: string, to: string): Promise<number>;
   ofStaff(tenantId: string, authorityId: string, staffRef: string): Promise<Completion[]>;
   /** Deletes every completion of one staff reference with the audit event; returns how many. */
-  erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent): Promise<number>;
+  erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent, scrubbedImports?: readonly ImportRecord[]): Promise<number>;
 }
 
+/**
+ * What is kept of an import: counts and the line numbers and reasons of rejected rows. No
+ * file name (it can name a person) and no cell values (reasons never echo them), so erasure
+ * has nothing to find here; kept as long as the completions it brought (`retainUntil`, TTL).
+ */
 export interface ImportRecord {
   id: string;
   authorityId: string;
   status: 'running' | 'completed' | 'failed';
-  fileName?: string;
+  retainUntil: string;
   rows: number;
   imported: number;
   duplicates: number;
@@ -83,7 +96,30 @@ export interface ImportRecord {
   finishedAt?: string;
 }
 
+/** An import record as an older version may have stored it: with the file name, reasons quoting cells, no retention. */
+export type StoredImport = Omit<ImportRecord, 'retainUntil'> & { retainUntil?: string; fileName?: string };
+
+/**
+ * An import record written before reasons stopped quoting cells: the same record without the
+ * file name and with every quoted value cut out of its reasons, kept as long as completions.
+ * Undefined for records written by this version (nothing to remove). Rejected rows name no staff reference, so which
+ * rows were the person's cannot be known: erasure cleans every such record of the authority.
+ */
+export function scrubbedImport(record: StoredImport, retentionYears: number): ImportRecord | undefined {
+  // Records written since reasons name columns carry retainUntil and never a file name.
+  if (record.fileName === undefined && record.retainUntil !== undefined) return undefined;
+  const quoted = /"[^"]*"?|\d{4}-\d{2}-\d{2}/g;
+  const { fileName: _dropped, ...rest } = record;
+  return {
+    ...rest,
+    rejected: record.rejected.map((r) => ({ line: r.line, reasons: r.reasons.map((x) => x.replace(quoted, '[value removed]')) })),
+    retainUntil: record.retainUntil ?? retentionEnd(new Date(record.startedAt), retentionYears).toISOString(),
+  };
+}
+
 export interface ImportStore {
+  /** Every import record of the authority (bounded: one per import). */
+  list(tenantId: string, authorityId: string): Promise<StoredImport[]>;
   /** Takes the authority's import lock (ConflictError if another import holds it). */
   begin(tenantId: string, record: ImportRecord, leaseUntil: Date, audit: AuditEvent): Promise<void>;
   finish(tenantId: string, record: ImportRecord, audit: AuditEvent): Promise<void>;
@@ -158,6 +194,13 @@ export function chunkByPair(completions: readonly Completion[], pairsPerChunk: n
   }
   if (chunk.length) chunks.push(chunk);
   return chunks;
+}
+
+/** The completions' retention, counted from the import: no completion in the file is newer than its day. */
+function retentionEnd(from: Date, years: number): Date {
+  const d = new Date(from);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d;
 }
 
 export function trainingService(deps: TrainingDeps) {
@@ -235,7 +278,7 @@ export function trainingService(deps: TrainingDeps) {
      * known are counted as duplicates, so a re-import adds nothing), rejected rows come back
      * with their line numbers and reasons.
      */
-    async importCsv(caller: Caller, authorityId: string, csv: string, fileName?: string) {
+    async importCsv(caller: Caller, authorityId: string, csv: string) {
       requireRole(caller, ...EDIT_ROLES);
       await authorityInScope(caller, authorityId);
       const { courses, plan, settings } = await context(caller, authorityId);
@@ -247,7 +290,7 @@ export function trainingService(deps: TrainingDeps) {
         id: importId,
         authorityId,
         status: 'running',
-        ...(fileName ? { fileName } : {}),
+        retainUntil: retentionEnd(now, settings.trainingRetentionYears).toISOString(),
         rows: parsed.rows,
         imported: 0,
         duplicates: 0,
@@ -312,12 +355,28 @@ export function trainingService(deps: TrainingDeps) {
 
     async list(caller: Caller, authorityId: string, q: CompletionQuery): Promise<Page<Completion>> {
       await authorityInScope(caller, authorityId);
+      if (q.staffRef !== undefined) {
+        throw new ValidationError([
+          { path: 'query.staffRef', message: 'Staff references do not go in URLs (access logs keep them). Search one person with POST /authorities/{id}/completions/search and {"staffRef": "…"} in the body.' },
+        ]);
+      }
       if (q.expiringWithinDays !== undefined) {
         const today = toIsoDate(clock.now());
         return completions.expiring(caller.tenantId, authorityId, { ...q, from: today, to: addDays(today, q.expiringWithinDays) });
       }
       if (q.from && q.to && q.from > q.to) throw new ValidationError([{ path: 'query.from', message: 'from is after to.' }]);
       return completions.page(caller.tenantId, authorityId, { ...q, from: q.from ?? '0000-01-01', to: q.to ?? '9999-12-31' });
+    },
+
+    /**
+     * Every completion of one staff reference, current and superseded, newest first: two
+     * Queries on the person's own sort-key prefixes (CUR#<ref>#, HIST#<ref>#), bounded by how
+     * many courses one person has done, never a scan or a filter over the authority.
+     */
+    async search(caller: Caller, authorityId: string, input: SearchCompletions): Promise<{ items: Completion[] }> {
+      await authorityInScope(caller, authorityId);
+      const items = await completions.ofStaff(caller.tenantId, authorityId, input.staffRef);
+      return { items: items.sort((a, b) => b.completedOn.localeCompare(a.completedOn) || a.courseId.localeCompare(b.courseId)) };
     },
 
     /** Erases one staff reference's training records on request; the audit event keeps no personal data. */
@@ -327,6 +386,8 @@ export function trainingService(deps: TrainingDeps) {
       const ref = StaffRef.parse(staffRef);
       const items = await completions.ofStaff(caller.tenantId, authorityId, ref);
       if (items.length === 0) throw new NotFoundError('Training records for this staff reference');
+      const { settings } = await context(caller, authorityId);
+      const scrubbed = (await imports.list(caller.tenantId, authorityId)).flatMap((r) => scrubbedImport(r, settings.trainingRetentionYears) ?? []);
       const erased = await completions.erase(
         caller.tenantId,
         authorityId,
@@ -338,8 +399,9 @@ export function trainingService(deps: TrainingDeps) {
           authorityId,
           before: { records: items.length },
           after: { records: 0 },
-          note: 'Training records of one staff reference erased on request (UK GDPR Art. 17).',
+          note: `Training records of one staff reference erased on request (UK GDPR Art. 17).${scrubbed.length ? ` ${scrubbed.length} older import record(s) cleaned of file names and quoted cell values.` : ''}`,
         }),
+        scrubbed,
       );
       return { erased };
     },

@@ -98,6 +98,10 @@ export const keys = {
       SK: `IMPORT#${id(importId)}`,
     }),
     importLock: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'IMPORT-LOCK' }),
+    // ---- privacy (issue 9): every import record of an authority, for erasure ----
+    /** Prefix of import records only: `IMPORT#` does not match `IMPORT-LOCK`. */
+    importPrefix: 'IMPORT#',
+    // ---- end privacy ----
     currentPrefix: 'CUR#',
     current: (tenantId: string, authorityId: string, c: Pick<CompletionKeyParts, 'staffRef' | 'courseId'>): Key => ({
       PK: keys.training.partition(tenantId, authorityId),

@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -46,20 +47,62 @@ function epochSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** Opaque page cursors that cannot be pointed at another partition. */
-function encodeCursor(key: Item | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+// ---- Page cursors ------------------------------------------------------------------------
+// A cursor is the query's LastEvaluatedKey sealed with AES-256-GCM: opaque (a key holds staff
+// references, and URLs end up in access and WAF logs) and authenticated, with the query it
+// belongs to (index, partition key — which starts with the tenant —, key condition, filter,
+// order) as associated data, so a cursor of another partnership, partition or query, or one
+// that was tampered with or truncated, is refused with 400 before DynamoDB sees it.
+
+const CURSOR_FORMAT = 1;
+/** Local default only: deployments set CURSOR_KEY (any long random string). */
+const LOCAL_CURSOR_SECRET = 'prevent-compliance local cursor key (set CURSOR_KEY when deployed)';
+let cursorKeyCache: { secret: string; key: Buffer } | undefined;
+
+function cursorKey(): Buffer {
+  const secret = process.env.CURSOR_KEY || LOCAL_CURSOR_SECRET;
+  if (cursorKeyCache?.secret !== secret) cursorKeyCache = { secret, key: createHash('sha256').update(secret, 'utf8').digest() };
+  return cursorKeyCache.key;
 }
 
-function decodeCursor(cursor: string | undefined, partitionAttribute: string, partitionValue: string): Item | undefined {
+/** What a cursor is bound to: everything that makes it one query's position. */
+function cursorBinding(q: Omit<PageQuery, 'cursor' | 'limit'>): Buffer {
+  return Buffer.from(JSON.stringify([CURSOR_FORMAT, q.index?.name ?? '', q.pk, q.skPrefix ?? null, q.skBetween ?? null, q.filter ?? null, !!q.newestFirst]), 'utf8');
+}
+
+const badCursor = () => new ValidationError([{ path: 'query.cursor', message: 'This cursor is not valid for this query; start again without it.' }]);
+
+function sealCursor(key: Item | undefined, q: Omit<PageQuery, 'cursor' | 'limit'>): string | undefined {
+  if (!key) return undefined;
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', cursorKey(), iv);
+  cipher.setAAD(cursorBinding(q));
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(key), 'utf8'), cipher.final()]);
+  return Buffer.concat([Buffer.from([CURSOR_FORMAT]), iv, cipher.getAuthTag(), sealed]).toString('base64url');
+}
+
+function openCursor(cursor: string | undefined, q: Omit<PageQuery, 'cursor' | 'limit'>): Item | undefined {
   if (!cursor) return undefined;
+  if (!/^[A-Za-z0-9_-]{40,}$/.test(cursor)) throw badCursor();
+  const raw = Buffer.from(cursor, 'base64url');
+  if (raw.length < 1 + 12 + 16 + 2 || raw[0] !== CURSOR_FORMAT) throw badCursor();
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && key[partitionAttribute] === partitionValue) return key;
+    const decipher = createDecipheriv('aes-256-gcm', cursorKey(), raw.subarray(1, 13));
+    decipher.setAAD(cursorBinding(q));
+    decipher.setAuthTag(raw.subarray(13, 29));
+    key = JSON.parse(Buffer.concat([decipher.update(raw.subarray(29)), decipher.final()]).toString('utf8'));
   } catch {
-    /* fall through */
+    throw badCursor();
   }
-  throw new ValidationError([{ path: 'cursor', message: 'This cursor does not belong to this query.' }]);
+  // Authenticated, so written by this code for this query; the shape is checked all the same:
+  // every key attribute of the table (and of the index) present as a string.
+  const required = [TABLE.partitionKey, TABLE.sortKey, ...(q.index ? [q.index.partitionKey, q.index.sortKey] : [])];
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw badCursor();
+  const k = key as Item;
+  if (!required.every((a) => typeof k[a] === 'string' && k[a] !== '') || k[q.index?.partitionKey ?? TABLE.partitionKey] !== q.pk) throw badCursor();
+  if (Object.keys(k).some((a) => !required.includes(a))) throw badCursor();
+  return k;
 }
 
 export interface PageQuery {
@@ -97,11 +140,11 @@ export class TableStore {
     const skAttr = q.index?.sortKey ?? TABLE.sortKey;
     const input = this.queryInput(q, pkAttr, skAttr);
     input.Limit = q.limit;
-    input.ExclusiveStartKey = decodeCursor(q.cursor, pkAttr, q.pk);
+    input.ExclusiveStartKey = openCursor(q.cursor, q);
     const out = await this.doc.send(new QueryCommand(input));
     return {
       items: (out.Items ?? []).map((i) => toRecord<T>(i)!),
-      nextCursor: encodeCursor(out.LastEvaluatedKey),
+      nextCursor: sealCursor(out.LastEvaluatedKey, q),
     };
   }
 

@@ -1,4 +1,4 @@
-import { STORED_REJECTIONS, type CompletionQuery, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
+import { STORED_REJECTIONS, type StoredImport, type CompletionQuery, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
 import { completionKey, pairKey, type Completion, type CompletionWrite, type CurrentHead } from '../../domain/training/completions';
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
@@ -125,10 +125,18 @@ export function completionRepository(table: TableStore): CompletionStore {
       return slots.flat();
     },
 
-    async erase(tenantId, authorityId, staffRef, audit) {
+    async erase(tenantId, authorityId, staffRef, audit, scrubbedImports = []) {
       const pk = keys.training.partition(tenantId, authorityId);
       const found = (await Promise.all(keys.training.staffPrefixes(staffRef).map((skPrefix) => table.keys({ pk, skPrefix })))).flat();
       if (found.length === 0) return 0;
+      // Older import records cleaned of what they quoted: whole-item puts, before the transaction that carries the audit event.
+      if (scrubbedImports.length) {
+        await table.batchWrite(
+          scrubbedImports.map((r) => ({
+            put: { ...r, ...keys.training.importRecord(tenantId, r.authorityId, r.id), entity: 'import', [TABLE.ttlAttribute]: Math.floor(Date.parse(r.retainUntil) / 1000) },
+          })),
+        );
+      }
       // A transaction holds at most 100 items: any surplus goes first in batches, and the
       // last transaction carries the audit event.
       const surplus = found.slice(0, Math.max(0, found.length - 99));
@@ -141,6 +149,7 @@ export function completionRepository(table: TableStore): CompletionStore {
 
 export function importRepository(table: TableStore): ImportStore {
   return {
+    list: (tenantId, authorityId) => table.all<StoredImport>({ pk: keys.training.partition(tenantId, authorityId), skPrefix: keys.training.importPrefix }),
     begin: (tenantId, record, leaseUntil, audit) =>
       table.write(
         tenantId,
@@ -153,7 +162,7 @@ export function importRepository(table: TableStore): ImportStore {
             now: new Date(record.startedAt),
             conflictMessage: 'Another import is running for this authority; try again when it has finished.',
           },
-          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown> },
+          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
         ],
         audit,
       ),
@@ -161,7 +170,7 @@ export function importRepository(table: TableStore): ImportStore {
       table.write(
         tenantId,
         [
-          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown> },
+          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
           { kind: 'delete', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId) },
         ],
         audit,

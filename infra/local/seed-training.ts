@@ -54,7 +54,7 @@ export async function seedDemoTraining(tenantId: string, caller: Caller): Promis
     if (!(await d.authorities.exists(tenantId, authorityId))) continue;
     const plan = await plans.get(caller, authorityId);
     if (plan.version === 0) await plans.put(caller, authorityId, { version: 0, roles: PLAN_ROLES(size) });
-    imported += (await training.importCsv(caller, authorityId, exportFor(authorityId, size, today), 'demo-lms-export.csv')).imported;
+    imported += (await training.importCsv(caller, authorityId, exportFor(authorityId, size, today))).imported;
     const sessions = await training.listSessions(caller, authorityId);
     if (sessions.length === 0) {
       for (const [k, attendees] of [[30, 24], [95, 40], [200, 18]] as const) {

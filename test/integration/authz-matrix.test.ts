@@ -154,6 +154,11 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     expect: EDITORS,
   },
   listCompletions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/completions` }), expect: READERS },
+  searchCompletions: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions/search`, body: { staffRef: `S${ctx.unique()}` } }),
+    expect: READERS,
+  },
   recordCompletion: {
     targeted: true,
     request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions`, body: completionBody(`M${ctx.unique()}`) }),
@@ -173,7 +178,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     request: async (ctx, t) => {
       const staffRef = `E${ctx.unique()}`;
       await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/completions`, completionBody(staffRef));
-      return { method: 'DELETE', url: `/authorities/${ctx.authority(t)}/staff/${staffRef}/completions` };
+      return { method: 'POST', url: `/authorities/${ctx.authority(t)}/erasures`, body: { staffRef } };
     },
     expect: { ...all(403), 'authority-lead': scoped(200, 404) },
   },
@@ -378,9 +383,12 @@ async function uploaded(ctx: Ctx, t: Target) {
   return { url, version, key: grant.key as string };
 }
 let yearSeq = 0;
-/** A fresh reporting year per request, so each row starts from an empty statement. */
+/**
+ * A fresh reporting year per request, so each row starts from an empty statement. Past
+ * years: a statement for a year that has not started is refused.
+ */
 function freshYear(): string {
-  const start = 2040 + yearSeq++;
+  const start = 1800 + yearSeq++;
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
 const OBLIGATION = { section: 'training-programme', commitment: 'Keep a training plan', cadence: 'quarterly', ownerRole: 'Prevent lead' };

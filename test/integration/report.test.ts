@@ -127,7 +127,7 @@ describe('the consolidated report', () => {
             await api.request('POST', `/authorities/${a}/sop/obligations`, { token: lead(a), body: { section: 'training-programme', commitment: 'c', cadence: 'annual', ownerRole: 'r', status: pick(['not-yet-started', 'developing', 'achieving']) } });
           }
         } else {
-          await api.request('DELETE', `/authorities/${a}/staff/P${Math.floor(rand() * 15)}/completions`, { token: lead(a) });
+          await api.request('POST', `/authorities/${a}/erasures`, { token: lead(a), body: { staffRef: `P${Math.floor(rand() * 15)}` } });
         }
       }
       await stream.settle();
@@ -251,7 +251,7 @@ describe('the consolidated report', () => {
     const year = reportingYearOf(lastYearDay);
     const before = (await api.request('GET', `/reports/consolidated?year=${year}`, { token: solo.tokens['steering-group'] })).body;
     expect(before.totals.completions).toBe(1);
-    expect((await api.request('DELETE', `${url}/staff/Z9/completions`, { token: solo.tokens['authority-lead@a'] })).status).toBe(200);
+    expect((await api.request('POST', `${url}/erasures`, { token: solo.tokens['authority-lead@a'], body: { staffRef: 'Z9' } })).status).toBe(200);
     await stream.settle();
     const after = (await api.request('GET', `/reports/consolidated?year=${year}`, { token: solo.tokens['steering-group'] })).body;
     expect(after.totals.completions).toBe(0);

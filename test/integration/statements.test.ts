@@ -24,6 +24,19 @@ const policeQuestions = BUILT_IN_FRAMEWORKS[0].benchmarks.filter((b) => POLICE_B
 
 const ratingsFor = (ids: string[], rating = 'developing') => Object.fromEntries(ids.map((id) => [id, { rating, details: `Evidence for ${id}` }]));
 const SIGNED_PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('signed statement'), Buffer.from('\n%%EOF\n')]);
+const RESIGNED_PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('signed statement, second version'), Buffer.from('\n%%EOF\n')]);
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Uploads a PDF through the presigned URL and attaches it to the statement at `url`. */
+async function attachPdf(url: string, pdf: Buffer, fileName: string) {
+  const grant = await api.request('POST', `${url}/document/upload-url`, { token: lead, body: { fileName, contentType: 'application/pdf', contentLength: pdf.length } });
+  expect(grant.status, grant.text).toBe(200);
+  expect((await fetch(grant.body.uploadUrl, { method: 'PUT', headers: grant.body.headers, body: pdf })).status).toBe(200);
+  const current = (await api.request('GET', url, { token: lead })).body;
+  const attached = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName, version: current.version } });
+  expect(attached.status, attached.text).toBe(200);
+  return attached.body;
+}
 const SIGN_OFF = { name: 'Alex Lead', role: 'Head of Policy and Partnerships', date: TODAY, declaration: 'I confirm this statement is accurate.' };
 
 beforeAll(async () => {
@@ -110,14 +123,25 @@ describe('the OPCC statement journey', () => {
     for (const staffRef of ['S2', 'S3']) {
       expect((await api.request('POST', `/authorities/${opcc}/completions`, { token: editor, body: { staffRef, courseId: 'home-office-elearning', completedOn: TODAY, role: 'staff' } })).status).toBe(201);
     }
+    // The return took the sign-off away: the signature was for version 1's content.
+    expect(returned.body.signOff).toBeUndefined();
     const edited = await api.request('PUT', base, {
       token: lead,
       body: { ratings: ratingsFor(policeQuestions, 'achieving'), scores: { '1': 3, '7': 4 }, narrative: { training: 'Three in four trained; plan attached.' }, signOff: SIGN_OFF, version: returned.body.version },
     });
     expect(edited.status).toBe(200);
-    const resubmitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: edited.body.version } });
-    expect(resubmitted.status).toBe(200);
+    expect(edited.body.signOff).toEqual(SIGN_OFF);
+    // The content changed but the signed PDF is still version 1's: not a signature of this content.
+    const stale = await api.request('POST', `${base}/submit`, { token: lead, body: { version: edited.body.version } });
+    expect(stale.status, stale.text).toBe(400);
+    expect(stale.body.error.errors.map((e: { path: string }) => e.path)).toEqual(['document']);
+    await attachPdf(base, RESIGNED_PDF, 'OPCC statement v2.pdf');
+    const resigned = (await api.request('GET', base, { token: lead })).body;
+    const resubmitted = await api.request('POST', `${base}/submit`, { token: lead, body: { version: resigned.version } });
+    expect(resubmitted.status, resubmitted.text).toBe(200);
     expect(resubmitted.body.version.number).toBe(2);
+    expect(resubmitted.body.version.documentSha256).toBe(sha256(RESIGNED_PDF));
+    expect(resubmitted.body.version.documentConfirmed).toBeUndefined();
     expect(resubmitted.body.version.figures.training).toMatchObject({ covered: 3, coverage: 0.75 });
 
     current = (await api.request('GET', base, { token: sg })).body;
@@ -144,6 +168,8 @@ describe('the OPCC statement journey', () => {
     expect(link.status).toBe(200);
     expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(SIGNED_PDF)).toBe(true);
     expect(v1.body.document.sha256).toBe(link.body.sha256);
+    expect(v1.body.documentSha256).toBe(sha256(SIGNED_PDF));
+    expect(v2.body.documentSha256).toBe(sha256(RESIGNED_PDF));
   });
 
   it('another authority cannot read the draft; another partnership cannot either (404)', async () => {
@@ -182,8 +208,8 @@ describe('IT-filter status and frameworks', () => {
     const wrong = await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2030-32': 'x@1' }, benchmarksBySector: { space: [1] }, version: settings.version } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.errors.map((e: any) => e.path)).toEqual(['frameworkByYear.2030-32', 'benchmarksBySector.space']);
-    expect((await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2030-31': 'prevent-toolkit@2024' }, version: settings.version } })).status).toBe(200);
-    const draft = await api.request('PUT', `/authorities/${p.authorities.a}/statements/2030-31`, { token: p.tokens['authority-lead@a'], body: { ratings: { '1.1': { rating: 'achieving' } }, version: 0 } });
+    expect((await api.request('PUT', '/settings', { token: sg, body: { frameworkByYear: { '2019-20': 'prevent-toolkit@2024' }, version: settings.version } })).status).toBe(200);
+    const draft = await api.request('PUT', `/authorities/${p.authorities.a}/statements/2019-20`, { token: p.tokens['authority-lead@a'], body: { ratings: { '1.1': { rating: 'achieving' } }, version: 0 } });
     expect(draft.status, draft.text).toBe(200);
     expect(draft.body.framework).toBe('prevent-toolkit@2024');
   });
@@ -205,7 +231,7 @@ describe('the signed document', () => {
   let url: string;
 
   beforeAll(async () => {
-    year = '2031-32';
+    year = '2020-21';
     url = `/authorities/${opcc}/statements/${year}`;
     expect((await api.request('PUT', url, { token: lead, body: { narrative: { leadership: 'x' }, version: 0 } })).status).toBe(200);
   });
@@ -222,7 +248,7 @@ describe('the signed document', () => {
     expect(put.status).toBe(200);
 
     const current = (await api.request('GET', url, { token: lead })).body;
-    const attached = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'OPCC statement 2031-32.pdf', version: current.version } });
+    const attached = await api.request('POST', `${url}/document`, { token: lead, body: { key: grant.body.key, fileName: 'OPCC statement 2020-21.pdf', version: current.version } });
     expect(attached.status, attached.text).toBe(200);
     expect(attached.body).toMatchObject({ size: PDF.length, contentType: 'application/pdf', sha256: createHash('sha256').update(PDF).digest('hex') });
 
@@ -231,7 +257,7 @@ describe('the signed document', () => {
     const download = await fetch(link.body.url);
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true);
-    expect(download.headers.get('content-disposition')).toContain('OPCC statement 2031-32.pdf');
+    expect(download.headers.get('content-disposition')).toContain('OPCC statement 2020-21.pdf');
     // Another authority may not read the statement, so it gets no link either.
     expect((await api.request('GET', `${url}/document/download-url`, { token: p.tokens['viewer@a'] })).status).toBe(404);
   });
@@ -274,5 +300,86 @@ describe('the signed document', () => {
     const current = (await api.request('GET', url, { token: lead })).body;
     const foreign = await api.request('POST', `${url}/document`, { token: lead, body: { key: `journey/${p.authorities.a}/${year}/x.pdf`, fileName: 'x.pdf', version: current.version } });
     expect(foreign.status).toBe(400);
+  });
+});
+
+describe('a resubmitted statement is signed again', () => {
+  let url: string;
+  let lastYear: string;
+
+  beforeAll(() => {
+    lastYear = reportingYearOf(addDays(`${YEAR.slice(0, 4)}-04-01`, -1));
+    url = `/authorities/${opcc}/statements/${lastYear}`;
+  });
+
+  const get = async () => (await api.request('GET', url, { token: lead })).body;
+  const paths = (res: { body: any }) => res.body.error.errors.map((e: { path: string }) => e.path);
+
+  it('refuses a statement for a year that has not started, and a sign-off dated in the future (400 with field errors)', async () => {
+    const next = reportingYearOf(addDays(`${YEAR.slice(0, 4)}-04-01`, 366));
+    const future = await api.request('PUT', `/authorities/${opcc}/statements/${next}`, { token: lead, body: { ratings: ratingsFor(['1.1']), version: 0 } });
+    expect(future.status, future.text).toBe(400);
+    expect(paths(future)).toEqual(['path.year']);
+    expect(future.body.error.errors[0].message).toMatch(/has not started/);
+
+    const tomorrow = await api.request('PUT', url, { token: lead, body: { ratings: ratingsFor(policeQuestions), signOff: { ...SIGN_OFF, date: addDays(TODAY, 1) }, version: 0 } });
+    expect(tomorrow.status, tomorrow.text).toBe(400);
+    expect(paths(tomorrow)).toEqual(['signOff.date']);
+    expect((await api.request('GET', url, { token: lead })).status).toBe(404);
+  });
+
+  it('a return clears the sign-off; an edit that carries a sign-off back unchanged drops it; the resubmission must be signed again', async () => {
+    const signed = await api.request('PUT', url, { token: lead, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 3 }, signOff: SIGN_OFF, version: 0 } });
+    expect(signed.status, signed.text).toBe(200);
+    const doc = await attachPdf(url, SIGNED_PDF, 'last year.pdf');
+    const v1 = await api.request('POST', `${url}/submit`, { token: lead, body: { version: (await get()).version } });
+    expect(v1.status, v1.text).toBe(200);
+    expect(v1.body.version).toMatchObject({ number: 1, documentSha256: doc.sha256, signOff: SIGN_OFF });
+
+    const returned = await api.request('POST', `${url}/review`, { token: sg, body: { outcome: 'return', comment: 'Benchmark 1 needs evidence.', version: v1.body.statement.version } });
+    expect(returned.status).toBe(200);
+    expect(returned.body.signOff).toBeUndefined();
+    // The version keeps the sign-off it was submitted with.
+    expect((await api.request('GET', `${url}/versions/1`, { token: sg })).body.signOff).toEqual(SIGN_OFF);
+
+    // Resubmitting without signing again is refused.
+    const unsigned = await api.request('POST', `${url}/submit`, { token: lead, body: { version: returned.body.version } });
+    expect(unsigned.status).toBe(400);
+    expect(paths(unsigned)).toEqual(['signOff']);
+    expect(unsigned.body.error.errors[0].message).toMatch(/signed off again/);
+
+    // The lead signs again; then an editor changes a score and sends the sign-off back as it read it: it is dropped.
+    const resigned = await api.request('PUT', url, { token: lead, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 3 }, signOff: SIGN_OFF, version: returned.body.version } });
+    expect(resigned.body.signOff).toEqual(SIGN_OFF);
+    const edited = await api.request('PUT', url, { token: editor, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 4 }, signOff: SIGN_OFF, version: resigned.body.version } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.signOff).toBeUndefined();
+    expect(paths(await api.request('POST', `${url}/submit`, { token: lead, body: { version: edited.body.version } }))).toContain('signOff');
+
+    // Signed again, but the content differs from version 1 and the PDF is version 1's.
+    const again = await api.request('PUT', url, { token: lead, body: { ratings: ratingsFor(policeQuestions), scores: { '1': 4 }, signOff: SIGN_OFF, version: edited.body.version } });
+    expect(again.body.signOff).toEqual(SIGN_OFF);
+    const stale = await api.request('POST', `${url}/submit`, { token: lead, body: { version: again.body.version } });
+    expect(stale.status).toBe(400);
+    expect(paths(stale)).toEqual(['document']);
+
+    // The lead explicitly confirms that the signed document still stands: recorded on the version and in the audit trail.
+    const confirmed = await api.request('POST', `${url}/submit`, { token: lead, body: { version: again.body.version, confirmDocumentStands: true } });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body.version).toMatchObject({ number: 2, documentSha256: doc.sha256, documentConfirmed: { by: expect.any(String), at: expect.any(String) } });
+    const audit = await api.request('GET', `/audit?entityType=statement&entityId=${opcc}-${lastYear}&limit=1`, { token: sg });
+    expect(audit.body.items[0]).toMatchObject({ action: 'submit', note: expect.stringMatching(/confirmed that the signed document of version 1/) });
+  });
+
+  it('a returned statement resubmitted unchanged keeps its document without confirmation', async () => {
+    const current = await get();
+    const returned = await api.request('POST', `${url}/review`, { token: sg, body: { outcome: 'return', comment: 'Please resubmit after the board meets.', version: current.version } });
+    expect(returned.status).toBe(200);
+    const resigned = await api.request('PUT', url, { token: lead, body: { ratings: current.ratings, scores: current.scores, narrative: current.narrative, signOff: SIGN_OFF, version: returned.body.version } });
+    expect(resigned.status, resigned.text).toBe(200);
+    const v3 = await api.request('POST', `${url}/submit`, { token: lead, body: { version: resigned.body.version } });
+    expect(v3.status, v3.text).toBe(200);
+    expect(v3.body.version).toMatchObject({ number: 3, documentSha256: sha256(SIGNED_PDF) });
+    expect(v3.body.version.documentConfirmed).toBeUndefined();
   });
 });

@@ -121,9 +121,9 @@ describe('coverage and counts for a fixture authority', () => {
   });
 
   it('erases one staff reference on request, leaving an audit event without the personal data', async () => {
-    const editor = await api.request('DELETE', `${url}/staff/F2/completions`, { token: p.tokens['authority-editor@a'] });
+    const editor = await api.request('POST', `${url}/erasures`, { token: p.tokens['authority-editor@a'], body: { staffRef: 'F2' } });
     expect(editor.status).toBe(403);
-    const res = await api.request('DELETE', `${url}/staff/F2/completions`, { token: p.tokens['authority-lead@a'] });
+    const res = await api.request('POST', `${url}/erasures`, { token: p.tokens['authority-lead@a'], body: { staffRef: 'F2' } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ erased: 2 });
     const left = await api.request('GET', `${url}/completions?limit=100`, { token: p.tokens['steering-group'] });
@@ -137,7 +137,7 @@ describe('coverage and counts for a fixture authority', () => {
     const creations = await api.request('GET', `/audit?entityType=completion&limit=100`, { token: p.tokens['steering-group'] });
     expect(creations.body.items.length).toBeGreaterThan(0);
     expect(creations.text).not.toMatch(/"F[1-4]"|Person F/);
-    expect((await api.request('DELETE', `${url}/staff/F2/completions`, { token: p.tokens['authority-lead@a'] })).status).toBe(404);
+    expect((await api.request('POST', `${url}/erasures`, { token: p.tokens['authority-lead@a'], body: { staffRef: 'F2' } })).status).toBe(404);
     expect((await summary()).coverage.roles[0]).toMatchObject({ staffRecorded: 3, covered: 3 });
   });
 
@@ -147,7 +147,7 @@ describe('coverage and counts for a fixture authority', () => {
     const caller = { tenantId: 'cover', userId: 'importer', role: 'authority-editor' as const, authorityId: p.authorities.a };
     await imports.begin(
       'cover',
-      { id: ulidIds.next(), authorityId: p.authorities.a, status: 'running', rows: 1, imported: 0, duplicates: 0, rejectedCount: 0, rejected: [], startedAt: now.toISOString() },
+      { id: ulidIds.next(), authorityId: p.authorities.a, status: 'running', retainUntil: now.toISOString(), rows: 1, imported: 0, duplicates: 0, rejectedCount: 0, rejected: [], startedAt: now.toISOString() },
       new Date(now.getTime() + 60_000),
       auditEvent(caller, now, ulidIds, { action: 'import', entityType: 'training-import', entityId: 'lock-test', authorityId: p.authorities.a }),
     );

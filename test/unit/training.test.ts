@@ -108,8 +108,27 @@ describe('CSV headers and courses', () => {
 
   it('reports every reason of a bad row, and quoted commas are not column breaks', () => {
     const out = parseCompletionsCsv('Employee ID,Name,Course,Date\n,"Smith, Jo",Nonsense,31/04/2024\nA1,"Smith, Jo",WRAP,30/04/2024\n', { courses, roles: [], today: '2025-01-01' });
-    expect(out.rejected).toEqual([{ line: 2, reasons: ['missing staff reference', 'unknown course "Nonsense"', 'impossible date "31/04/2024" (use YYYY-MM-DD or dd/mm/yyyy)'] }]);
+    expect(out.rejected).toEqual([
+      {
+        line: 2,
+        reasons: [
+          'column "Employee ID" (staffRef): missing staff reference',
+          'column course: unknown course (not a course id, name or alias of the catalogue)',
+          'column "Date" (completedOn): impossible date (use YYYY-MM-DD or dd/mm/yyyy)',
+        ],
+      },
+    ]);
     expect(out.valid).toEqual([{ line: 3, input: { staffRef: 'A1', name: 'Smith, Jo', courseId: 'wrap', completedOn: '2024-04-30' } }]);
+  });
+
+  it('names the column and the problem of a rejected row without echoing any cell', () => {
+    const roles = [{ id: 'staff', name: 'Staff', headcount: 1, requiredCourses: [] }];
+    const csv = 'Staff ID,Full Name,Course Title,Completion Date,Job Role,Delivery,Certificate,Team,Trainer\nZQ-771,Zelda Quartermaine,Zither Course,2024-02-30,Zookeeper,Zoomcast,Zilch,Zeta Team,Zorro Trainer\n';
+    const out = parseCompletionsCsv(csv, { courses, roles, today: '2025-01-01' });
+    expect(out.rejected).toHaveLength(1);
+    const text = JSON.stringify(out.rejected);
+    for (const value of ['ZQ-771', 'Zelda', 'Zither', '2024-02-30', 'Zookeeper', 'Zoomcast', 'Zilch', 'Zeta', 'Zorro']) expect(text).not.toContain(value);
+    expect(out.rejected[0].reasons.map((r) => r.split(':')[0])).toEqual(['column "Course Title" (course)', 'column "Completion Date" (completedOn)', 'column "Job Role" (role)', 'column "Delivery" (deliveryMode)', 'column "Certificate" (certificateIssued)']);
   });
 });
 
