@@ -15,8 +15,14 @@ export interface QueuedReminder {
   dueOn: string;
   /** The stage on the run date: what the message says ("overdue-12"), whatever date it was scheduled for. */
   stage: string;
+  /**
+   * The stage of the reminder date the item was waiting on: what makes the reminder unique, so
+   * a descriptor rewritten to a date already reminded (an SOP edited the day its reminder went
+   * out) is not reminded again, whichever later day a run finds it.
+   */
+  scheduledStage: string;
   /** The reminder date the item was waiting on; earlier than `runDate` when the job was late. */
-  scheduledOn?: string;
+  scheduledOn: string;
   runDate: string;
   message: ReminderMessage;
   status: 'pending' | 'sent';
@@ -131,6 +137,7 @@ export async function runReminders(
     // One message per item, saying what is true on the run date, however many reminder dates
     // it waited past; the schedule then moves on from the run date.
     const stage = stageKey(stageOn(item.dueOn, date));
+    const scheduledOn = item.nextRemindOn ?? date;
     const reminder: QueuedReminder = {
       id: `${item.kind}/${item.itemId}/${item.dueOn}/${stage}`,
       tenantId: item.tenantId,
@@ -139,13 +146,14 @@ export async function runReminders(
       authorityId: item.authorityId,
       dueOn: item.dueOn,
       stage,
-      ...(item.nextRemindOn ? { scheduledOn: item.nextRemindOn } : {}),
+      scheduledStage: stageKey(stageOn(item.dueOn, scheduledOn)),
+      scheduledOn,
       runDate: date,
       message: renderReminder(item, stageOn(item.dueOn, date), deps.appBaseUrl),
       status: 'pending',
     };
     const next = nextReminderAfter(item.dueOn, item.thresholds, date);
-    const late = item.nextRemindOn && item.nextRemindOn < date ? ` (scheduled for ${item.nextRemindOn}; the job was late)` : '';
+    const late = scheduledOn < date ? ` (scheduled for ${scheduledOn}; the job was late)` : '';
     const audit = auditEvent(SCHEDULER, deps.clock.now(), deps.ids, {
       action: 'remind',
       entityType: item.kind,

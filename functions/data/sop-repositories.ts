@@ -127,6 +127,9 @@ export function dueItemRepository(table: TableStore) {
   };
 }
 
+/** A reminder is stored under the stage it was scheduled for: one per item, due date and reminder date. */
+const storedAs = (r: QueuedReminder) => ({ kind: r.kind, itemId: r.itemId, dueOn: r.dueOn, stage: r.scheduledStage });
+
 /** The condition that fails when the job finds a descriptor another run (or a user) already moved. */
 const MOVED_ON = 'The due item changed while the reminder was being queued.';
 const QUEUE_ATTEMPTS = 4;
@@ -170,7 +173,7 @@ export function reminderRepository(table: TableStore): ReminderStore {
       const queue: WriteOp = {
         kind: 'create',
         entity: 'reminder',
-        key: { ...reminderKeys.item(item.tenantId, reminder), ...reminderKeys.outbox(item.tenantId, reminder) },
+        key: { ...reminderKeys.item(item.tenantId, storedAs(reminder)), ...reminderKeys.outbox(item.tenantId, storedAs(reminder)) },
         record: reminder as unknown as Item,
       };
       for (let attempt = 1; ; attempt++) {
@@ -201,7 +204,7 @@ export function reminderRepository(table: TableStore): ReminderStore {
     pending: () => table.all<QueuedReminder>({ index: reminderKeys.pending().index, pk: reminderKeys.pending().PK }),
 
     claim: (reminder, runId, now, leaseUntil) =>
-      table.updateIf(reminderKeys.item(reminder.tenantId, reminder), {
+      table.updateIf(reminderKeys.item(reminder.tenantId, storedAs(reminder)), {
         set: { claimedBy: runId, leaseUntil: leaseUntil.toISOString() },
         condition: '#status = :pending AND (attribute_not_exists(#lease) OR #lease < :now)',
         names: { '#status': 'status', '#lease': 'leaseUntil' },
@@ -209,7 +212,7 @@ export function reminderRepository(table: TableStore): ReminderStore {
       }),
 
     async release(reminder, runId) {
-      await table.updateIf(reminderKeys.item(reminder.tenantId, reminder), {
+      await table.updateIf(reminderKeys.item(reminder.tenantId, storedAs(reminder)), {
         remove: ['leaseUntil', 'claimedBy'],
         condition: '#by = :run',
         names: { '#by': 'claimedBy' },
@@ -219,7 +222,7 @@ export function reminderRepository(table: TableStore): ReminderStore {
 
     async markSent(reminder, at) {
       // Leaves the outbox index; stays as the record of what was sent.
-      await table.updateIf(reminderKeys.item(reminder.tenantId, reminder), {
+      await table.updateIf(reminderKeys.item(reminder.tenantId, storedAs(reminder)), {
         set: { status: 'sent', sentAt: at.toISOString() },
         remove: [...reminderKeys.outboxAttributes, 'leaseUntil', 'claimedBy'],
       });

@@ -84,6 +84,20 @@ describe('the reminder job keeps a watermark and loses nothing', () => {
     expect(m.ids('written-')).toEqual(['written-later before-29']);
   });
 
+  it('does not remind again of a descriptor rewritten to the date it was just reminded on', async () => {
+    const day = addDays(BASE, 45);
+    const item = due('edited', addDays(day, -3), day);
+    await put(item);
+    const m = countingMailer();
+    await run(day, m.mailer);
+    expect(m.ids('edited')).toEqual(['edited overdue-3']);
+    // The record is edited later that day: its descriptor is written again, scheduled for today.
+    await put(item);
+    await run(addDays(day, 1), m.mailer);
+    expect(m.ids('edited')).toEqual(['edited overdue-3']);
+    expect((await stored('edited')).nextRemindOn).toBe(addDays(day, -3 + 7));
+  });
+
   it('leaves the watermark where it was when a run fails, and the next run delivers the rest once', async () => {
     const day = addDays(BASE, 50);
     await put(due('fail-1', addDays(day, 7), day), due('fail-2', addDays(day, 7), day));
