@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { addDays, toIsoDate } from '../shared/dates';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership, type PartnershipSettings } from '../partnerships/partnership';
-import type { Clock } from '../shared/ports';
+import type { Clock, IdGenerator } from '../shared/ports';
+import { auditEvent, type AuditEvent } from '../audit/audit';
 
 /**
  * The reminder engine is generic: anything that falls due is described by a small
@@ -186,23 +187,30 @@ export interface DueItemReader {
 
 /**
  * Re-derives every descriptor of a partnership from its authorities and settings as they are
- * stored now and rewrites those that differ. Idempotent: the repair of a refresh that died
- * half-way (see repairDueItems).
+ * stored now and rewrites those that differ, each only if still as read. Idempotent: the repair
+ * of a refresh that died half-way (see repairDueItems). True when every rewrite went through.
  */
 export async function refreshDueItems(
   deps: {
-    due: DueItemReader & { putMany(items: readonly DueItem[]): Promise<void> };
+    due: DueItemReader & { rewrite(tenantId: string, rewrites: readonly DueRewrite[], audit: AuditEvent): Promise<boolean> };
     authorities: { list(tenantId: string): Promise<Authority[]> };
     partnerships: { get(tenantId: string): Promise<Partnership | undefined> };
     clock: Clock;
+    ids: IdGenerator;
   },
   tenantId: string,
-  authorityId?: string,
-): Promise<number> {
+): Promise<boolean> {
   const [items, authorities, partnership] = await Promise.all([deps.due.list(tenantId), deps.authorities.list(tenantId), deps.partnerships.get(tenantId)]);
-  const changed = rederiveDueItems(items, authorities, settingsOf(partnership), toIsoDate(deps.clock.now()), authorityId).map((r) => r.after);
-  if (changed.length) await deps.due.putMany(changed);
-  return changed.length;
+  const now = deps.clock.now();
+  const changed = rederiveDueItems(items, authorities, settingsOf(partnership), toIsoDate(now));
+  if (!changed.length) return true;
+  const audit = auditEvent({ userId: 'reminder-scheduler', role: 'system' }, now, deps.ids, {
+    action: 'update',
+    entityType: 'due-items',
+    entityId: tenantId,
+    note: `${changed.length} reminder descriptors re-derived after a change to the authorities or settings was interrupted.`,
+  });
+  return deps.due.rewrite(tenantId, changed, audit);
 }
 
 /**
@@ -238,9 +246,12 @@ export async function repairDueItems(
   deps: Parameters<typeof refreshDueItems>[0] & { due: { refreshing(): Promise<string[]>; refreshed(tenantId: string): Promise<void> } },
 ): Promise<number> {
   const tenants = await deps.due.refreshing();
+  let repaired = 0;
   for (const tenantId of tenants) {
-    await refreshDueItems(deps, tenantId);
+    // A rewrite refused because the item moved meanwhile keeps the marker: the next run retries.
+    if (!(await refreshDueItems(deps, tenantId))) continue;
     await deps.due.refreshed(tenantId);
+    repaired++;
   }
-  return tenants.length;
+  return repaired;
 }

@@ -55,12 +55,31 @@ export async function writeWithDueItems(table: TableStore, tenantId: string, ops
   await table.write(tenantId, [...ops, ...first.map(dueRewriteOp), ...marker], audit);
   if (fits) return;
   try {
-    await dueItemRepository(table).putMany(rest.map((r) => r.after));
-    await table.batchWrite([{ delete: reminderKeys.refreshMarker(tenantId) }]);
+    if (await writeDueRewrites(table, tenantId, rest, { ...audit, note: `${audit.note ?? ''} Reminder descriptors re-derived (continued).`.trim() })) {
+      await table.batchWrite([{ delete: reminderKeys.refreshMarker(tenantId) }]);
+    }
   } catch (error) {
     // The change is committed; the marker makes the rest repairable (see above).
     logger.warn('due descriptors left for repair', { tenantId, remaining: rest.length, error: (error as Error).message });
   }
+}
+
+/**
+ * Rewrites descriptors in transactions of up to 99, each with an audit event (its id suffixed
+ * by the part) and each descriptor only if still as read. False when some were refused because
+ * the job moved them meanwhile: those keep their current state and the caller keeps the marker.
+ */
+async function writeDueRewrites(table: TableStore, tenantId: string, rewrites: readonly DueRewrite[], audit: AuditEvent): Promise<boolean> {
+  let all = true;
+  for (let i = 0; i < rewrites.length; i += TRANSACTION_LIMIT - 1) {
+    try {
+      await table.write(tenantId, rewrites.slice(i, i + TRANSACTION_LIMIT - 1).map(dueRewriteOp), { ...audit, id: `${audit.id}-${i / (TRANSACTION_LIMIT - 1) + 1}` });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      all = false;
+    }
+  }
+  return all;
 }
 
 export function sopRepository(table: TableStore): SopStore {
@@ -117,6 +136,8 @@ export function dueItemRepository(table: TableStore) {
     /** Partnerships whose descriptors a change left half re-derived: one Query of a (nearly always empty) index partition. */
     refreshing: async () => (await table.all<{ tenantId: string }>({ index: reminderKeys.refreshing().index, pk: reminderKeys.refreshing().PK })).map((m) => m.tenantId),
     refreshed: (tenantId: string) => table.batchWrite([{ delete: reminderKeys.refreshMarker(tenantId) }]),
+    /** Rewrites re-derived descriptors, each only if still as read, with audit events: false if some were refused. */
+    rewrite: (tenantId: string, rewrites: readonly DueRewrite[], audit: AuditEvent) => writeDueRewrites(table, tenantId, rewrites, audit),
     /** Rewrites descriptors (e.g. new recipients) in bulk: they are derived data, re-derivable at any time. */
     putMany: (items: readonly DueItem[]) =>
       table.batchWrite(

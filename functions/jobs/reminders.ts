@@ -17,7 +17,7 @@ export function reminderJobDeps(mailer: Mailer, appBaseUrl: string) {
     clock,
     ids,
     appBaseUrl,
-    repair: { repairAll: () => repairDueItems({ due: dueItems, authorities, partnerships, clock }) },
+    repair: { repairAll: () => repairDueItems({ due: dueItems, authorities, partnerships, clock, ids }) },
   };
 }
 

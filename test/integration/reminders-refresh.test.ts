@@ -25,6 +25,11 @@ afterEach(() => vi.restoreAllMocks());
 
 /** Every write after the change's own transaction fails, as if the function died there. */
 function dieAfterTheTransaction() {
+  const write = TableStore.prototype.write;
+  let writes = 0;
+  vi.spyOn(TableStore.prototype, 'write').mockImplementation(function (this: TableStore, ...args: Parameters<TableStore['write']>) {
+    return writes++ === 0 ? write.apply(this, args) : Promise.reject(new Error('function timed out'));
+  });
   vi.spyOn(TableStore.prototype, 'batchWrite').mockRejectedValue(new Error('function timed out'));
 }
 
