@@ -213,7 +213,7 @@ export const keys = {
 // Kept apart from `keys` above so that other changes to this file do not collide with it.
 // ---------------------------------------------------------------------------------------
 
-function isoDate(value: string): string {
+function reminderKeyDate(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error('Invalid date in key');
   return value;
 }
@@ -226,25 +226,25 @@ function reminderStage(value: string): string {
 /** What identifies a reminder: one per item, due date and stage. */
 type ReminderKeyParts = { kind: string; itemId: string; dueOn: string; stage: string };
 
-const reminderSort = (r: ReminderKeyParts) => `${id(r.kind)}#${id(r.itemId)}#${isoDate(r.dueOn)}#${reminderStage(r.stage)}`;
+const reminderSort = (r: ReminderKeyParts) => `${id(r.kind)}#${id(r.itemId)}#${reminderKeyDate(r.dueOn)}#${reminderStage(r.stage)}`;
 
 /** One GSI3 partition of the reminders still to deliver (an item leaves it once sent). */
-const OUTBOX = 'OUTBOX';
+const REMINDER_OUTBOX = 'OUTBOX';
 /** One GSI3 partition of the partnerships whose due descriptors are being re-derived. */
-const REFRESHING = 'REFRESH';
+const DUE_REFRESHING = 'REFRESH';
 
 export const reminderKeys = {
   /** A queued reminder (the outbox entry, kept afterwards as the record of what was sent). */
   item: (tenantId: string, r: ReminderKeyParts): Key => ({ PK: `${tenantKeyPrefix(tenantId)}REMINDER`, SK: reminderSort(r) }),
   /** GSI3 attributes while the reminder waits for delivery. */
   outbox: (tenantId: string, r: ReminderKeyParts) => ({
-    [TABLE.indexes.GSI3.partitionKey]: OUTBOX,
+    [TABLE.indexes.GSI3.partitionKey]: REMINDER_OUTBOX,
     [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${reminderSort(r)}`,
   }),
   /** The GSI3 attributes to remove once a reminder is delivered. */
   outboxAttributes: [TABLE.indexes.GSI3.partitionKey, TABLE.indexes.GSI3.sortKey] as const,
   /** Every reminder still to deliver, whatever run queued it: one Query. */
-  pending: () => ({ index: TABLE.indexes.GSI3, PK: OUTBOX }),
+  pending: () => ({ index: TABLE.indexes.GSI3, PK: REMINDER_OUTBOX }),
   /**
    * The job's watermark: the date of its last completed run. It belongs to no partnership, so
    * its key has no tenant prefix; tenant ids are lower-case, so `JOB#` is no tenant's prefix.
@@ -258,8 +258,8 @@ export const reminderKeys = {
   refreshMarker: (tenantId: string): Key & Record<string, string> => ({
     PK: `${tenantKeyPrefix(tenantId)}REFRESH`,
     SK: 'DUE',
-    [TABLE.indexes.GSI3.partitionKey]: REFRESHING,
+    [TABLE.indexes.GSI3.partitionKey]: DUE_REFRESHING,
     [TABLE.indexes.GSI3.sortKey]: tenantKeyPrefix(tenantId),
   }),
-  refreshing: () => ({ index: TABLE.indexes.GSI3, PK: REFRESHING }),
+  refreshing: () => ({ index: TABLE.indexes.GSI3, PK: DUE_REFRESHING }),
 };

@@ -117,15 +117,19 @@ describe('the reminder job keeps a watermark and loses nothing', () => {
     expect(await watermark()).toBe(addDays(day, 1));
   });
 
-  it.each([2, 5])('sends each reminder once when %i runs for the same date go at once', async (runs) => {
+  // The issue's measurements before the claim: 2 runs sent 18 messages for 9 reminders, 5 runs 62 for 13.
+  it.each([
+    [2, 9],
+    [5, 13],
+  ])('sends each reminder once when %i runs for the same date go at once (%i reminders)', async (runs, count) => {
     const day = addDays(BASE, 60 + runs);
-    const items = Array.from({ length: 9 }, (_, i) => due(`together-${runs}-${i}`, addDays(day, 30), day));
+    const items = Array.from({ length: count }, (_, i) => due(`together-${runs}-${i}`, addDays(day, 30), day));
     await put(...items);
     const m = countingMailer();
     const results = await Promise.all(Array.from({ length: runs }, () => run(day, m.mailer)));
     const prefix = `together-${runs}-`;
-    expect(m.ids(prefix)).toHaveLength(9);
-    expect(new Set(m.ids(prefix)).size).toBe(9);
+    expect(m.ids(prefix)).toHaveLength(count);
+    expect(new Set(m.ids(prefix)).size).toBe(count);
     // Whatever else came due that day (earlier tests' items), nothing was sent twice either.
     expect(new Set(m.sent.map((r) => `${r.itemId} ${r.stage}`)).size).toBe(m.sent.length);
     expect(results.reduce((n, r) => n + r.sent.length, 0)).toBe(m.sent.length);
