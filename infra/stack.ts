@@ -233,6 +233,12 @@ export class PreventComplianceStack extends Stack {
       logLevel: props.logLevel,
       memorySize: 512,
       timeout: Duration.minutes(5),
+      // A second line against doubled reminders: at-least-once delivery of the schedule and
+      // Lambda's retries cannot run two jobs at once. The fix itself is the claim on each
+      // reminder (domain/reminders/job.ts); this only makes overlapping runs rarer.
+      reservedConcurrentExecutions: 1,
+      // Reminder links open the web app's pages (`/app/...`) at appBaseUrl; without it, on the
+      // API's origin, where the web app is to be served.
       environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.api.apiEndpoint },
     });
     // Reads the GSI3 buckets and writes the schedule and the outbox: the table and its indexes.

@@ -5,6 +5,8 @@ import { EntityId } from '../shared/ids';
 import { newMeta, nextMeta, RecordMeta } from '../shared/records';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { auditEvent, type AuditEvent } from '../audit/audit';
+import type { DueItemChanges, DueRewrite } from '../reminders/due';
+import { toIsoDate } from '../shared/dates';
 
 /** Schedule 6 of the Counter-Terrorism and Security Act 2015: each authority is in exactly one. */
 export const SECTORS = ['local-government', 'criminal-justice', 'education-childcare', 'health-social-care', 'police'] as const;
@@ -63,8 +65,11 @@ export interface AuthorityStore {
   get(tenantId: string, id: string): Promise<Authority | undefined>;
   /** Fails with ConflictError if the id is taken. */
   create(tenantId: string, authority: Authority, audit: AuditEvent): Promise<void>;
-  /** Fails with ConflictError if the stored version is not `expectedVersion`, NotFoundError if gone. */
-  update(tenantId: string, authority: Authority, expectedVersion: number, audit: AuditEvent): Promise<void>;
+  /**
+   * Fails with ConflictError if the stored version is not `expectedVersion`, NotFoundError if gone.
+   * Rewrites the authority's due descriptors (who reminders go to) with it, in its transaction.
+   */
+  update(tenantId: string, authority: Authority, expectedVersion: number, audit: AuditEvent, dues?: readonly DueRewrite[]): Promise<void>;
 }
 
 /** The rules an authority's fields must satisfy beyond their shapes. */
@@ -84,7 +89,7 @@ export function authorityRuleErrors(fields: AuthorityFields, selfId: string | un
   return errors;
 }
 
-export function authorityService(deps: { store: AuthorityStore; clock: Clock; ids: IdGenerator }) {
+export function authorityService(deps: { store: AuthorityStore; clock: Clock; ids: IdGenerator; dueItems?: DueItemChanges }) {
   const { store, clock, ids } = deps;
 
   /** The IT provider named, if it is an authority of the partnership: one read, only when one is named. */
@@ -147,6 +152,8 @@ export function authorityService(deps: { store: AuthorityStore; clock: Clock; id
       if (errors.length) throw new ValidationError(errors);
       const now = clock.now();
       const updated: Authority = { id, ...fields, ...nextMeta(current, caller, now) };
+      // Reminders carry the Prevent lead's address and the authority's name.
+      const dues = (await deps.dueItems?.forAuthority(caller.tenantId, updated, toIsoDate(now))) ?? [];
       await store.update(
         caller.tenantId,
         updated,
@@ -160,6 +167,7 @@ export function authorityService(deps: { store: AuthorityStore; clock: Clock; id
           after: updated,
           personalFields: AUTHORITY_PERSONAL_FIELDS,
         }),
+        dues,
       );
       return updated;
     },

@@ -4,11 +4,12 @@ import { RecordMeta } from '../shared/records';
 import { auditEvent, type Actor, type AuditEvent } from '../audit/audit';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { isReportingYear } from '../shared/dates';
+import { isReportingYear, toIsoDate } from '../shared/dates';
 import { SECTORS } from '../authorities/authority';
 import { requireRole, type Caller } from '../shared/identity';
 import { nextMeta } from '../shared/records';
 import { STANDARD_COURSES, type Course } from '../training/courses';
+import type { DueItemChanges, DueRewrite } from '../reminders/due';
 
 /** A partnership is one tenant: a county's Prevent partnership and its steering group. */
 export const PartnershipFields = z.object({
@@ -52,7 +53,8 @@ export interface PartnershipStore {
   get(tenantId: string): Promise<Partnership | undefined>;
   /** Creates the partnership with its starting course catalogue, in one transaction. */
   create(partnership: Partnership, audit: AuditEvent, courses: readonly Course[]): Promise<void>;
-  update(partnership: Partnership, expectedVersion: number, audit: AuditEvent): Promise<void>;
+  /** With the due descriptors the change re-derives (thresholds, who is copied), in its transaction. */
+  update(partnership: Partnership, expectedVersion: number, audit: AuditEvent, dues?: readonly DueRewrite[]): Promise<void>;
 }
 
 /** The platform operator, who creates partnerships from the command line (never through the API). */
@@ -92,7 +94,7 @@ export function settingsOf(partnership: Pick<Partnership, 'settings'> | undefine
 export const PutSettings = PartnershipSettings.partial().extend({ version: z.number().int().positive().describe("The partnership record's version") });
 export const SettingsView = PartnershipSettings.extend({ version: z.number().int() });
 
-export function settingsService(deps: { store: PartnershipStore; clock: Clock; ids: IdGenerator }) {
+export function settingsService(deps: { store: PartnershipStore; clock: Clock; ids: IdGenerator; dueItems?: DueItemChanges }) {
   async function load(tenantId: string) {
     const p = await deps.store.get(tenantId);
     if (!p) throw new NotFoundError('Partnership');
@@ -118,10 +120,13 @@ export function settingsService(deps: { store: PartnershipStore; clock: Clock; i
       }
       const now = deps.clock.now();
       const updated: Partnership = { ...current, settings, ...nextMeta(current, caller, now) };
+      // Thresholds and who is copied live on each due item: re-derive them all.
+      const dues = (await deps.dueItems?.forSettings(caller.tenantId, settings, toIsoDate(now))) ?? [];
       await deps.store.update(
         updated,
         version,
         auditEvent(caller, now, deps.ids, { action: 'update', entityType: 'partnership', entityId: caller.tenantId, before: settingsOf(current), after: settings }),
+        dues,
       );
       return { ...settings, version: updated.version };
     },

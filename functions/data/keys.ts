@@ -179,16 +179,6 @@ export const keys = {
       ...keys.due.schedule(due.tenantId, due.kind, due.itemId, due.nextRemindOn),
     }),
   },
-  reminders: {
-    item: (tenantId: string, reminderId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}REMINDER`, SK: reminderId }),
-    /** GSI3 attributes while the reminder waits for delivery. */
-    outbox: (tenantId: string, runDate: string, reminderId: string) => ({
-      [TABLE.indexes.GSI3.partitionKey]: `OUTBOX#${runDate}`,
-      [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${reminderId}`,
-    }),
-    pending: (runDate: string) => ({ index: TABLE.indexes.GSI3, PK: `OUTBOX#${runDate}` }),
-  },
-
   itFilter: {
     partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}ITFILTER#${id(authorityId)}`,
     year: (tenantId: string, authorityId: string, year: string): Key => ({ PK: keys.itFilter.partition(tenantId, authorityId), SK: `YEAR#${reportingYear(year)}` }),
@@ -222,7 +212,7 @@ export const keys = {
   },
 };
 
-// =====================================================================================
+// ==============================================================================
 // Sort-key prefixes and key parsing for code that reads whole partitions (report
 // summaries, SOP history, the stream consumer). Kept in one block of its own: the
 // repositories test a sort key or split a partition key only through these.
@@ -269,4 +259,60 @@ export const keyParts = {
   },
   courses: (tenantId: string) => ({ pk: keys.courses(tenantId).PK, skPrefix: keys.courses(tenantId).skPrefix }),
   authorities: (tenantId: string) => ({ pk: keys.authorities(tenantId).PK, skPrefix: keys.authorities(tenantId).skPrefix }),
+};
+
+// ---------------------------------------------------------------------------------------
+// The reminder job (issue 9): queued reminders, the job's watermark, descriptor refreshes.
+// Kept apart from `keys` above so that other changes to this file do not collide with it.
+// ---------------------------------------------------------------------------------------
+
+function reminderKeyDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error('Invalid date in key');
+  return value;
+}
+
+function reminderStage(value: string): string {
+  if (!/^(before-\d+|due-today|overdue-\d+)$/.test(value)) throw new Error('Invalid reminder stage in key');
+  return value;
+}
+
+/** What identifies a reminder: one per item, due date and stage. */
+type ReminderKeyParts = { kind: string; itemId: string; dueOn: string; stage: string };
+
+const reminderSort = (r: ReminderKeyParts) => `${id(r.kind)}#${id(r.itemId)}#${reminderKeyDate(r.dueOn)}#${reminderStage(r.stage)}`;
+
+/** One GSI3 partition of the reminders still to deliver (an item leaves it once sent). */
+const REMINDER_OUTBOX = 'OUTBOX';
+/** One GSI3 partition of the partnerships whose due descriptors are being re-derived. */
+const DUE_REFRESHING = 'REFRESH';
+
+export const reminderKeys = {
+  /** A queued reminder (the outbox entry, kept afterwards as the record of what was sent). */
+  item: (tenantId: string, r: ReminderKeyParts): Key => ({ PK: `${tenantKeyPrefix(tenantId)}REMINDER`, SK: reminderSort(r) }),
+  /** GSI3 attributes while the reminder waits for delivery. */
+  outbox: (tenantId: string, r: ReminderKeyParts) => ({
+    [TABLE.indexes.GSI3.partitionKey]: REMINDER_OUTBOX,
+    [TABLE.indexes.GSI3.sortKey]: `${tenantKeyPrefix(tenantId)}${reminderSort(r)}`,
+  }),
+  /** The GSI3 attributes to remove once a reminder is delivered. */
+  outboxAttributes: [TABLE.indexes.GSI3.partitionKey, TABLE.indexes.GSI3.sortKey] as const,
+  /** Every reminder still to deliver, whatever run queued it: one Query. */
+  pending: () => ({ index: TABLE.indexes.GSI3, PK: REMINDER_OUTBOX }),
+  /**
+   * The job's watermark: the date of its last completed run. It belongs to no partnership, so
+   * its key has no tenant prefix; tenant ids are lower-case, so `JOB#` is no tenant's prefix.
+   */
+  watermark: (): Key => ({ PK: 'JOB#REMINDERS', SK: 'WATERMARK' }),
+  /**
+   * Marks a partnership whose due descriptors are being re-derived after its settings or an
+   * authority changed: written in the change's transaction, deleted once every descriptor is
+   * rewritten. One still present means the rewrite died half-way; the job repairs it.
+   */
+  refreshMarker: (tenantId: string): Key & Record<string, string> => ({
+    PK: `${tenantKeyPrefix(tenantId)}REFRESH`,
+    SK: 'DUE',
+    [TABLE.indexes.GSI3.partitionKey]: DUE_REFRESHING,
+    [TABLE.indexes.GSI3.sortKey]: tenantKeyPrefix(tenantId),
+  }),
+  refreshing: () => ({ index: TABLE.indexes.GSI3, PK: DUE_REFRESHING }),
 };

@@ -5,6 +5,7 @@ import type { Partnership, PartnershipStore } from '../../domain/partnerships/pa
 import type { AuthorityLookup, User, UserStore } from '../../domain/users/user';
 import { keys } from './keys';
 import type { TableStore } from './store';
+import { writeWithDueItems } from './sop-repositories';
 
 /** DynamoDB adapters for the ports the domain declares. Each is a few lines over TableStore. */
 
@@ -20,8 +21,8 @@ export function partnershipRepository(table: TableStore): PartnershipStore {
         ],
         audit,
       ),
-    update: (partnership, expectedVersion, audit) =>
-      table.write(partnership.id, [{ kind: 'update', entity: 'partnership', key: keys.partnership(partnership.id), record: partnership, expectedVersion }], audit),
+    update: (partnership, expectedVersion, audit, dues = []) =>
+      writeWithDueItems(table, partnership.id, [{ kind: 'update', entity: 'partnership', key: keys.partnership(partnership.id), record: partnership, expectedVersion }], dues, audit),
   };
 }
 
@@ -35,12 +36,8 @@ export function authorityRepository(table: TableStore): AuthorityStore & Authori
     exists: async (tenantId, id) => (await table.get(keys.authority(tenantId, id))) !== undefined,
     create: (tenantId, authority, audit) =>
       table.write(tenantId, [{ kind: 'create', entity: 'authority', key: keys.authority(tenantId, authority.id), record: authority }], audit),
-    update: (tenantId, authority, expectedVersion, audit) =>
-      table.write(
-        tenantId,
-        [{ kind: 'update', entity: 'authority', key: keys.authority(tenantId, authority.id), record: authority, expectedVersion }],
-        audit,
-      ),
+    update: (tenantId, authority, expectedVersion, audit, dues = []) =>
+      writeWithDueItems(table, tenantId, [{ kind: 'update', entity: 'authority', key: keys.authority(tenantId, authority.id), record: authority, expectedVersion }], dues, audit),
   };
 }
 

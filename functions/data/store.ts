@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -224,6 +225,46 @@ export class TableStore {
    */
   async replace(key: StorageKey, record: Item, entity: string): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, entity } }));
+  }
+
+  /**
+   * One conditional UpdateItem with no audit event, for the reminder job's bookkeeping on
+   * records that are themselves the log: claiming a queued reminder, marking it delivered,
+   * moving the job's watermark. `condition` names attributes as `#name` (each a key of
+   * `names`) and values as `:value`. False when the condition fails; nothing is written then.
+   */
+  async updateIf(
+    key: StorageKey,
+    u: { set?: Record<string, unknown>; remove?: readonly string[]; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { ...u.names };
+    const values: Record<string, unknown> = { ...u.values };
+    const sets = Object.entries(u.set ?? {}).map(([name, value], i) => {
+      names[`#u${i}`] = name;
+      values[`:u${i}`] = value;
+      return `#u${i} = :u${i}`;
+    });
+    const removes = (u.remove ?? []).map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: key.PK, SK: key.SK },
+          UpdateExpression: expression,
+          ConditionExpression: u.condition,
+          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Reads many items by key: one BatchGetItem per 100 keys, retrying what DynamoDB leaves unprocessed. */

@@ -1,32 +1,38 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
-import { runReminders } from '../../domain/reminders/job';
+import { repairDueItems } from '../../domain/reminders/due';
+import { runReminders, type Mailer } from '../../domain/reminders/job';
 import { SesMailer } from '../mail/mailers';
 import { reminderRepository } from '../data/sop-repositories';
 import { deps } from '../shared/deps';
 import { logger } from '../shared/logger';
 
+/** The job's adapters: the same for the Lambda, `npm run reminders` and the tests. */
+export function reminderJobDeps(mailer: Mailer, appBaseUrl: string) {
+  const { table, clock, ids, dueItems, authorities, partnerships } = deps();
+  return {
+    store: reminderRepository(table),
+    mailer,
+    clock,
+    ids,
+    appBaseUrl,
+    repair: { repairAll: () => repairDueItems({ due: dueItems, authorities, partnerships, clock, ids }) },
+  };
+}
+
 /**
- * The daily reminder job (EventBridge schedule). Runs as if on the event's date; a retry of
- * the same event finds everything already queued and sends only what is still pending.
+ * The daily reminder job (EventBridge schedule). Runs as if on the event's date, over every
+ * reminder date since its last completed run; a retry of the same event finds everything
+ * already queued and delivers only what is still pending, each message once.
  */
 export const handler = middy<ScheduledEvent, unknown>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
-    const { table, clock, ids } = deps();
-    const date = (event.time ?? clock.now().toISOString()).slice(0, 10);
-    const result = await runReminders(
-      {
-        store: reminderRepository(table),
-        mailer: new SesMailer(process.env.SENDER_EMAIL ?? ''),
-        clock,
-        ids,
-        baseUrl: process.env.APP_BASE_URL ?? '',
-      },
-      date,
-    );
+    const date = (event.time ?? deps().clock.now().toISOString()).slice(0, 10);
+    const result = await runReminders(reminderJobDeps(new SesMailer(process.env.SENDER_EMAIL ?? ''), process.env.APP_BASE_URL ?? ''), date);
     // Counts only: recipients and subjects would put personal data in the logs.
-    logger.info('reminders run', { date, queued: result.queued.length, sent: result.sent.length, alreadyDone: result.alreadyDone });
-    return { date, queued: result.queued.length, sent: result.sent.length, alreadyDone: result.alreadyDone };
+    const counts = { date, from: result.from, completed: result.completed, queued: result.queued.length, sent: result.sent.length, alreadyDone: result.alreadyDone };
+    logger.info('reminders run', counts);
+    return counts;
   });

@@ -7,7 +7,9 @@ import type { Mailer, QueuedReminder } from '../../domain/reminders/job';
 export class SesMailer implements Mailer {
   constructor(
     private readonly from: string,
-    private readonly client: Pick<SESv2Client, 'send'> = new SESv2Client({}),
+    // Well within the reminder job's claim lease (CLAIM_LEASE_MS), so that a hung send cannot
+    // outlive the claim and let another run send the same message.
+    private readonly client: Pick<SESv2Client, 'send'> = new SESv2Client({ maxAttempts: 3, requestHandler: { requestTimeout: 20_000, connectionTimeout: 5_000 } }),
   ) {}
 
   async send(reminder: QueuedReminder): Promise<void> {

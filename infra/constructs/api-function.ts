@@ -18,6 +18,8 @@ export interface ApiFunctionProps {
   readonly environment?: Record<string, string>;
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Caps (and reserves) concurrent executions, e.g. 1 for a job that must not overlap itself. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Service name shared by every function (matches functions/shared/logger.ts). */
@@ -44,6 +46,7 @@ export class ApiFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: props.projectRoot,
       depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
       logGroup,

@@ -7,17 +7,19 @@ import { parseArgs } from 'node:util';
 import { parseDate, toIsoDate } from '../../domain/shared/dates';
 
 /**
- * `npm run reminders -- [--date YYYY-MM-DD] [--endpoint http://127.0.0.1:PORT]`
+ * `npm run reminders -- [--date YYYY-MM-DD] [--endpoint http://127.0.0.1:PORT] [--app-url http://localhost:PORT]`
  *
  * Runs the daily reminder job once, as if on that date (default today), delivering into the
  * local outbox `.local/outbox/<date>/` (one .eml file per message). With --endpoint it uses
- * the DynamoDB Local of a running `npm start`; without, it starts its own with the demo
- * partnership seeded, runs, and stops.
+ * the DynamoDB Local of a running `npm start` (which prints this command with its own ports);
+ * without, it starts its own with the demo partnership seeded, runs, and stops. Links in the
+ * messages open the web app's pages at --app-url (default APP_BASE_URL, else the port
+ * `npm start` uses: PORT or 3000).
  */
 const OUTBOX = fileURLToPath(new URL('../../.local/outbox/', import.meta.url));
 
 async function main() {
-  const { values } = parseArgs({ options: { date: { type: 'string' }, endpoint: { type: 'string' }, table: { type: 'string' } } });
+  const { values } = parseArgs({ options: { date: { type: 'string' }, endpoint: { type: 'string' }, table: { type: 'string' }, 'app-url': { type: 'string' } } });
   const date = values.date ? parseDate(values.date) : toIsoDate(new Date());
   if (!date) {
     console.error(`Not a date: ${values.date} (use YYYY-MM-DD)`);
@@ -37,16 +39,14 @@ async function main() {
       await seedDemo();
     }
     const { runReminders } = await import('../../domain/reminders/job');
-    const { reminderRepository } = await import('../../functions/data/sop-repositories');
+    const { reminderJobDeps } = await import('../../functions/jobs/reminders');
     const { FileOutbox } = await import('../../functions/mail/mailers');
-    const { deps } = await import('../../functions/shared/deps');
-    const d = deps();
     const outbox = new FileOutbox(OUTBOX);
-    const result = await runReminders(
-      { store: reminderRepository(d.table), mailer: outbox, clock: d.clock, ids: d.ids, baseUrl: process.env.APP_BASE_URL ?? 'http://localhost:3000' },
-      date,
+    const appBaseUrl = values['app-url'] ?? process.env.APP_BASE_URL ?? `http://localhost:${process.env.PORT || 3000}`;
+    const result = await runReminders(reminderJobDeps(outbox, appBaseUrl), date);
+    console.log(
+      `\nReminder job for ${date} (reminder dates ${result.from} to ${date}): ${result.queued.length} queued, ${result.sent.length} sent, ${result.alreadyDone} already done${result.completed ? '' : '; incomplete, the next run comes back to it'}.\n`,
     );
-    console.log(`\nReminder job for ${date}: ${result.queued.length} queued, ${result.sent.length} sent, ${result.alreadyDone} already done.\n`);
     for (const r of result.sent) {
       console.log(`  ${r.stage.padEnd(11)} ${r.message.subject}`);
       console.log(`              to ${r.message.to.join(', ')}${r.message.cc.length ? `; cc ${r.message.cc.join(', ')}` : ''}`);

@@ -210,6 +210,8 @@ async function main() {
     '',
     'More tokens (any role, authority or subject; same key, so they work here):',
     `    npm run -s token -- --role authority-editor --tenant ${seed.tenantId} --authority police [--sub id] [--expires 12h]`,
+    'The daily reminder job, once, on this database (links open this server\'s /app pages; messages land in .local/outbox/):',
+    `    npm run reminders -- --endpoint ${dynamo.endpoint} --table ${tableName} --app-url ${base} [--date YYYY-MM-DD]`,
     'Another partnership in this database:',
     `    npm run partnership -- create --id other-shire --name "Othershire Prevent Partnership" --endpoint ${dynamo.endpoint}`,
     '',

@@ -279,6 +279,15 @@ describe('reminder job', () => {
     expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
   });
 
+  it('never runs twice at once (reserved concurrency 1), as a second line behind the claims', () => {
+    const fn = template.toJSON().Resources[reminderFunctionId()];
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+    // Only the job is capped: the API functions scale with requests.
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      expect(template.toJSON().Resources[functionIdOfGroup(group)].Properties.ReservedConcurrentExecutions, group).toBeUndefined();
+    }
+  });
+
   it('may send email only as the sending identity', () => {
     const ses = statementsOf(reminderFunctionId()).filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
     expect(ses).toHaveLength(1);

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, toIsoDate } from '../../domain/shared/dates';
 import { runReminders, type Mailer, type QueuedReminder } from '../../domain/reminders/job';
-import { reminderRepository } from '../../functions/data/sop-repositories';
+import { reminderJobDeps } from '../../functions/jobs/reminders';
 import { FileOutbox } from '../../functions/mail/mailers';
-import { deps } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { seedPartnership } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -49,8 +48,7 @@ async function seedTenant(tenantId: string) {
   }
 }
 
-const run = (date: string, mailer: Mailer) =>
-  runReminders({ store: reminderRepository(deps().table), mailer, clock: deps().clock, ids: deps().ids, baseUrl: 'https://app.example.org' }, date);
+const run = (date: string, mailer: Mailer) => runReminders(reminderJobDeps(mailer, 'https://app.example.org'), date);
 
 const TENANTS = ['remind-one', 'remind-two', 'remind-three'];
 let outbox: FileOutbox;
@@ -78,7 +76,8 @@ describe('the reminder job', () => {
     for (const r of ours) {
       expect(r.message.to).toEqual([`lead-${r.authorityId}@example.org`]);
       expect(r.message.cc).toEqual(r.stage.startsWith('overdue') ? [`psg@${r.tenantId}.example.org`] : []);
-      expect(r.message.text).toContain(`https://app.example.org/authorities/${r.authorityId}/sop`);
+      // The web app's page for the record, not the JSON route.
+      expect(r.message.text).toContain(`https://app.example.org/app/authorities/${r.authorityId}/sop`);
     }
     // One file per message in the outbox.
     const files = readdirSync(join(folder, TODAY));
@@ -121,8 +120,8 @@ describe('the reminder job', () => {
 
   it('finishes the sending of a run that died half-way, without sending anything twice', async () => {
     await seedTenant('remind-four');
-    // Run as if tomorrow: the catch-up window still holds today's bucket, where remind-four's
-    // four reminders (30, 7, 0 and −8 days) are scheduled. The mail relay fails on the 2nd.
+    // Run as if tomorrow: the window starts at the watermark (today), whose bucket holds
+    // remind-four's four reminders (30, 7, 0 and −8 days). The mail relay fails on the 2nd.
     const date = addDays(TODAY, 1);
     let sends = 0;
     const dying: Mailer = {
@@ -136,7 +135,8 @@ describe('the reminder job', () => {
     expect(rerun.queued.filter((r) => r.tenantId === 'remind-four')).toHaveLength(0);
     expect(rerun.sent.filter((r) => r.tenantId === 'remind-four')).toHaveLength(3);
     const files = readdirSync(join(folder, date)).filter((f) => f.startsWith('remind-four__'));
-    expect(files.map((f) => f.replace(/^.*_(before-\d+|due-today|overdue-\d+)\.eml$/, '$1')).sort()).toEqual(['before-30', 'before-7', 'due-today', 'overdue-8']);
+    // A day late, each says what is true on the run date.
+    expect(files.map((f) => f.replace(/^.*_(before-\d+|due-today|overdue-\d+)\.eml$/, '$1')).sort()).toEqual(['before-29', 'before-6', 'overdue-1', 'overdue-9']);
     const again = await run(date, outbox);
     expect(again.sent).toHaveLength(0);
   });

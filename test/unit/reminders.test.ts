@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstReminderOn, nextReminderAfter, renderReminder, stageKey, stageOn, type DueItem } from '../../domain/reminders/due';
+import { runWindow } from '../../domain/reminders/job';
 import { nextDueOf } from '../../domain/sop/sop';
 
 const T = [60, 30, 7, 0];
@@ -53,14 +54,31 @@ describe('reminder message', () => {
     expect(m.cc).toEqual([]);
     expect(m.subject).toBe('Reminder: Annual review of "Prevent SOM" — OPCC <Demoshire>');
     expect(m.text).toContain('due in 30 days, on 31 March 2026');
-    expect(m.text).toContain('https://app.example.org/authorities/opcc/sop');
+    // The web app's page for the record, not its JSON route on the same origin.
+    expect(m.text).toContain('Open the record: https://app.example.org/app/authorities/opcc/sop\n');
     expect(m.html).toContain('OPCC &lt;Demoshire&gt;');
-    expect(m.html).toContain('<a href="https://app.example.org/authorities/opcc/sop">');
+    expect(m.html).toContain('<a href="https://app.example.org/app/authorities/opcc/sop">');
   });
   it('copies the steering group once overdue', () => {
     const m = renderReminder(item, stageOn(item.dueOn, '2026-04-08'), 'https://app.example.org');
     expect(m.cc).toEqual(['psg@example.org']);
     expect(m.subject).toMatch(/^Overdue: /);
     expect(m.text).toContain('overdue by 8 days');
+  });
+});
+
+describe('the run window', () => {
+  it('runs from the watermark (its own date included) to the run date, however long ago', () => {
+    expect(runWindow('2026-12-01', '2026-11-23')).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01']);
+    expect(runWindow('2026-12-01', '2025-12-01')).toHaveLength(366);
+  });
+  it('looks only at its own date when re-run for a date already completed', () => {
+    expect(runWindow('2026-11-20', '2026-11-23')).toEqual(['2026-11-20']);
+    expect(runWindow('2026-11-23', '2026-11-23')).toEqual(['2026-11-23']);
+  });
+  it('looks back a fixed number of days on the first run', () => {
+    const first = runWindow('2026-12-01', undefined, 31);
+    expect(first).toHaveLength(31);
+    expect(first[0]).toBe('2026-11-01');
   });
 });
