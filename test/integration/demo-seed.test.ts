@@ -20,7 +20,7 @@ beforeAll(async () => {
   expect(first.users.map((u) => u.sub)).toEqual(second.users.map((u) => u.sub));
   api = await TestApi.create();
   sg = await api.token({ sub: 'sg', tenantId: DEMO_TENANT_ID, role: 'steering-group' });
-}, 120_000);
+});
 
 async function statusOf(authorityId: string, year: string) {
   const res = await api.request('GET', `/authorities/${authorityId}/statements/${year}`, { token: sg });
