@@ -7,7 +7,8 @@ import { deps } from '../../functions/shared/deps';
 /**
  * Demo training records: a plan per authority, a learning-system export imported for each
  * (so the demo exercises the real import), and delivered sessions. Deterministic, so two
- * runs give the same figures; idempotent, since the import skips what it already holds.
+ * runs on the same day give the same figures; idempotent: an authority that holds completions
+ * is not imported again, and one with sessions gets no more.
  */
 const PLAN_ROLES = (size: number) => [
   { id: 'frontline', name: 'Frontline staff', headcount: size, requiredCourses: ['home-office-elearning'] },
@@ -109,7 +110,12 @@ export async function seedDemoTraining(tenantId: string, caller: Caller, authori
   const today = toIsoDate(d.clock.now());
   const plan = await plans.get(caller, authorityId);
   if (plan.version === 0) await plans.put(caller, authorityId, { version: 0, roles: PLAN_ROLES(size) });
-  const { imported } = await training.importCsv(caller, authorityId, exportFor(authorityId, size, today), 'demo-lms-export.csv');
+  // Imported once: a persistent database keeps it, and importing again on a later day (the
+  // export's dates follow today) would add renewals to the records on every restart.
+  const held = await d.completions.page(tenantId, authorityId, { from: '0000-01-01', to: '9999-12-31', limit: 1 });
+  const { imported } = held.items.length
+    ? { imported: 0 }
+    : await training.importCsv(caller, authorityId, exportFor(authorityId, size, today), 'demo-lms-export.csv');
   const sessions = await training.listSessions(caller, authorityId);
   if (sessions.length === 0) {
     await Promise.all(demoSessions(authorityId, authority.sector, size, today).map((session) => training.createSession(caller, authorityId, session)));
