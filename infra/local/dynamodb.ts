@@ -58,15 +58,20 @@ export async function startDynamoLocal(
   options: { port?: number; dbPath?: string; timeoutMs?: number; javaOptions?: readonly string[] } = {},
 ): Promise<RunningDynamo> {
   const port = options.port ?? (await freePort());
-  const userJavaOptions = process.env.JDK_JAVA_OPTIONS;
-  if (options.javaOptions?.length) process.env.JDK_JAVA_OPTIONS = [userJavaOptions, ...options.javaOptions].filter(Boolean).join(' ');
+  // DynamoDB Local sends usage telemetry unless DDB_LOCAL_TELEMETRY=0; off unless the user
+  // chose otherwise: nothing local should phone home, and setting it up costs the JVM ~1 s of CPU.
+  const saved = { JDK_JAVA_OPTIONS: process.env.JDK_JAVA_OPTIONS, DDB_LOCAL_TELEMETRY: process.env.DDB_LOCAL_TELEMETRY };
+  if (options.javaOptions?.length) process.env.JDK_JAVA_OPTIONS = [saved.JDK_JAVA_OPTIONS, ...options.javaOptions].filter(Boolean).join(' ');
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   let child: ReturnType<typeof dynamoDbLocal.spawn>;
   try {
     // spawn copies the environment synchronously, so the change reaches this child only.
     child = dynamoDbLocal.spawn({ port, sharedDb: true, path: options.dbPath ?? null, stdio: ['ignore', 'ignore', 'pipe'] as never });
   } finally {
-    if (userJavaOptions === undefined) delete process.env.JDK_JAVA_OPTIONS;
-    else process.env.JDK_JAVA_OPTIONS = userJavaOptions;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
