@@ -44,7 +44,7 @@ export interface RunningDynamo {
  * JVM options for a DynamoDB Local that must answer soon rather than run fast for long
  * (`npm start`): C1 only (no C2 compiler threads, whose compiling is most of the java CPU
  * in the first half minute), one compiler thread, and the serial collector. Measured on 2
- * cores: java CPU to answer 6.2 s → 3.4 s, and seeding the demo 20 s → 8 s of java CPU.
+ * cores: java CPU until it answers ~6 s → ~3.5 s, and for the demo seed ~18 s → ~7 s.
  */
 export const QUICK_START_JAVA_OPTIONS: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:CICompilerCount=1', '-XX:+UseSerialGC'];
 
