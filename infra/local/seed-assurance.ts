@@ -22,19 +22,23 @@ const THIS_YEAR: Record<string, State> = {
 };
 const LAST_YEAR: Record<string, State> = Object.fromEntries(Object.keys(THIS_YEAR).map((id) => [id, id === 'college' ? 'missing' : 'accepted']));
 
-export async function seedDemoAssurance(tenantId: string, steering: Caller): Promise<void> {
+/**
+ * One authority's IT-filter assurance and statements. Its training must be seeded first: a
+ * submitted statement keeps the training figures of the day.
+ */
+export async function seedDemoAssurance(tenantId: string, steering: Caller, authorityId: string): Promise<void> {
   const d = deps();
   const today = toIsoDate(d.clock.now());
   const { assurances, statements } = assuranceServices();
-  const settings = settingsOf(await d.partnerships.get(tenantId));
-  const lead = (authorityId: string): Caller => ({ tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId });
+  const [partnership, authority] = await Promise.all([d.partnerships.get(tenantId), d.authorities.get(tenantId, authorityId)]);
+  if (!authority) return;
+  const settings = settingsOf(partnership);
+  const lead: Caller = { tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId };
 
-  for (const [authorityId, daysAgo] of Object.entries(FILTER_REVIEWED_DAYS_AGO)) {
-    const authority = await d.authorities.get(tenantId, authorityId);
-    if (!authority) continue;
-    const reviewedOn = addDays(today, -daysAgo);
-    const year = reportingYearOf(reviewedOn);
-    if (await d.assurances.get(tenantId, authorityId, year)) continue;
+  const daysAgo = FILTER_REVIEWED_DAYS_AGO[authorityId];
+  const reviewedOn = daysAgo === undefined ? undefined : addDays(today, -daysAgo);
+  const filterYear = reviewedOn && reportingYearOf(reviewedOn);
+  if (reviewedOn && filterYear && !(await d.assurances.get(tenantId, authorityId, filterYear))) {
     const fields: AssuranceFields = {
       reviewedOn,
       ...(authority.itProvidedBy ? { itProvidedBy: authority.itProvidedBy } : {}),
@@ -47,33 +51,39 @@ export async function seedDemoAssurance(tenantId: string, steering: Caller): Pro
       ...(daysAgo < 365 ? {} : { actions: 'Apply the current CTIRU list to guest WiFi.' }),
       evidence: 'ICT assurance letter on file',
     };
-    await assurances.put(lead(authorityId), authorityId, year, { ...fields, version: 0 });
+    await assurances.put(lead, authorityId, filterYear, { ...fields, version: 0 });
   }
 
   const thisYear = reportingYearOf(today);
   const lastYear = reportingYearOf(addDays(reportingYearRange(thisYear).from, -1));
   for (const [year, states] of [[lastYear, LAST_YEAR], [thisYear, THIS_YEAR]] as const) {
-    for (const [authorityId, state] of Object.entries(states)) {
-      const authority = await d.authorities.get(tenantId, authorityId);
-      if (!authority || state === 'missing' || (await d.statements.get(tenantId, authorityId, year))) continue;
-      const questions = applicableQuestions(BUILT_IN_FRAMEWORKS[0], settings.benchmarksBySector[authority.sector]);
-      const complete = state !== 'draft';
-      const ratings = Object.fromEntries(
-        questions.questions.slice(0, complete ? undefined : 5).map((q, i) => [q, { rating: i % 4 === 0 ? ('developing' as const) : ('achieving' as const), details: 'See the evidence log.' }]),
-      );
-      const scores = Object.fromEntries(questions.benchmarks.map((b) => [String(b), b % 3 === 0 ? 4 : 3]));
-      const draft = await statements.put(lead(authorityId), authorityId, year, {
-        ratings,
-        scores,
-        narrative: { leadership: `The ${authority.name} Prevent lead chairs the internal Prevent group.`, training: 'Training plan in place; coverage reported quarterly.' },
-        ...(complete ? { signOff: { name: 'Chief Executive (fictional)', role: 'Chief Executive', date: today, declaration: 'I confirm this statement is a true account of our Prevent duty compliance.' } } : {}),
-        version: 0,
-      });
-      if (!complete) continue;
-      const { statement } = await statements.submit(lead(authorityId), authorityId, year, { version: draft.version });
-      if (state === 'accepted') await statements.review(steering, authorityId, year, { outcome: 'accept', version: statement.version });
-      if (state === 'returned') await statements.review(steering, authorityId, year, { outcome: 'return', comment: 'Please add the referral figures to benchmark 4.', version: statement.version });
-    }
+    const state = states[authorityId] ?? 'missing';
+    if (state === 'missing' || (await d.statements.get(tenantId, authorityId, year))) continue;
+    const questions = applicableQuestions(BUILT_IN_FRAMEWORKS[0], settings.benchmarksBySector[authority.sector]);
+    const complete = state !== 'draft';
+    const ratings = Object.fromEntries(
+      questions.questions.slice(0, complete ? undefined : 5).map((q, i) => [q, { rating: i % 4 === 0 ? ('developing' as const) : ('achieving' as const), details: 'See the evidence log.' }]),
+    );
+    const scores = Object.fromEntries(questions.benchmarks.map((b) => [String(b), b % 3 === 0 ? 4 : 3]));
+    const draft = await statements.put(lead, authorityId, year, {
+      ratings,
+      scores,
+      narrative: { leadership: `The ${authority.name} Prevent lead chairs the internal Prevent group.`, training: 'Training plan in place; coverage reported quarterly.' },
+      ...(complete ? { signOff: { name: 'Chief Executive (fictional)', role: 'Chief Executive', date: today, declaration: 'I confirm this statement is a true account of our Prevent duty compliance.' } } : {}),
+      version: 0,
+    });
+    if (!complete) continue;
+    const { statement } = await statements.submit(lead, authorityId, year, { version: draft.version });
+    if (state === 'accepted') await statements.review(steering, authorityId, year, { outcome: 'accept', version: statement.version });
+    if (state === 'returned') await statements.review(steering, authorityId, year, { outcome: 'return', comment: 'Please add the referral figures to benchmark 4.', version: statement.version });
   }
+}
+
+/** This year's statement deadline, once every authority is in (each is reminded of it). */
+export async function seedDemoDeadline(tenantId: string, steering: Caller): Promise<void> {
+  const d = deps();
+  const today = toIsoDate(d.clock.now());
+  const { statements } = assuranceServices();
+  const thisYear = reportingYearOf(today);
   if (!(await d.deadlines.get(tenantId, thisYear))) await statements.setDeadline(steering, thisYear, addDays(today, 45) < reportingYearRange(thisYear).to ? addDays(today, 45) : reportingYearRange(thisYear).to);
 }

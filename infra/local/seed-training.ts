@@ -1,4 +1,5 @@
 import type { Caller } from '../../domain/shared/identity';
+import type { SessionFields } from '../../domain/training/sessions';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { trainingServices } from '../../functions/wiring/training';
 import { deps } from '../../functions/shared/deps';
@@ -6,7 +7,8 @@ import { deps } from '../../functions/shared/deps';
 /**
  * Demo training records: a plan per authority, a learning-system export imported for each
  * (so the demo exercises the real import), and delivered sessions. Deterministic, so two
- * runs give the same figures; idempotent, since the import skips what it already holds.
+ * runs on the same day give the same figures; idempotent: an authority that holds completions
+ * is not imported again, and one with sessions gets no more.
  */
 const PLAN_ROLES = (size: number) => [
   { id: 'frontline', name: 'Frontline staff', headcount: size, requiredCourses: ['home-office-elearning'] },
@@ -25,9 +27,10 @@ function random(seed: number) {
   let s = seed >>> 0 || 1;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
+const seedOf = (authorityId: string) => [...authorityId].reduce((n, ch) => n * 31 + ch.charCodeAt(0), 7);
 
 function exportFor(authorityId: string, size: number, today: string): string {
-  const rand = random([...authorityId].reduce((n, ch) => n * 31 + ch.charCodeAt(0), 7));
+  const rand = random(seedOf(authorityId));
   const lines = ['Employee ID,Job Role,Course Title,Completion Date,Delivery Mode'];
   const leads = Math.max(2, Math.round(size / 20));
   const leaders = Math.max(1, Math.round(size / 50));
@@ -45,31 +48,77 @@ function exportFor(authorityId: string, size: number, today: string): string {
   return lines.join('\n');
 }
 
-export async function seedDemoTraining(tenantId: string, caller: Caller): Promise<{ imported: number }> {
+/** What each kind of authority delivers itself, besides the awareness sessions everyone runs. */
+const SESSION_MIX: Record<string, { courseId: string; audience: SessionFields['audience']; attendees: [number, number] }[]> = {
+  'local-government': [
+    { courseId: 'elected-member-briefing', audience: 'elected-members', attendees: [6, 20] },
+    { courseId: 'prevent-awareness', audience: 'community', attendees: [10, 60] },
+    { courseId: 'wrap', audience: 'partner-staff', attendees: [8, 30] },
+  ],
+  police: [
+    { courseId: 'wrap', audience: 'partner-staff', attendees: [10, 40] },
+    { courseId: 'channel-panel', audience: 'staff', attendees: [4, 12] },
+  ],
+  'health-social-care': [
+    { courseId: 'wrap', audience: 'staff', attendees: [12, 45] },
+    { courseId: 'online-grooming', audience: 'staff', attendees: [8, 25] },
+  ],
+  'criminal-justice': [{ courseId: 'beyond-wrap', audience: 'staff', attendees: [6, 20] }],
+  'education-childcare': [
+    { courseId: 'dsl', audience: 'staff', attendees: [4, 12] },
+    { courseId: 'online-grooming', audience: 'schools', attendees: [20, 90] },
+  ],
+};
+const PROVIDERS = ['Demoshire Prevent Officer', 'Regional Prevent Coordinator (fictional)', 'In-house safeguarding team'];
+
+/**
+ * Delivered sessions, different for every authority (as in a real county: the county council
+ * and the big employers run many, the OPCC a couple), with varied audiences, turnout and
+ * feedback, all in the last year or so. Deterministic per authority, like the export.
+ */
+export function demoSessions(authorityId: string, sector: string, size: number, today: string): SessionFields[] {
+  // A stream of its own, so the export (and so the completions) stay as they were.
+  const rand = random(seedOf(authorityId) ^ 0x5e55_1015);
+  const between = ([lo, hi]: readonly [number, number]) => lo + Math.floor(rand() * (hi - lo + 1));
+  const mix = [{ courseId: 'prevent-awareness', audience: 'staff' as const, attendees: [8, 40] as [number, number] }, ...(SESSION_MIX[sector] ?? [])];
+  const count = 1 + Math.round(size / 90) + Math.floor(rand() * 3);
+  const sessions: SessionFields[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = mix[i < mix.length ? i : Math.floor(rand() * mix.length)];
+    const attendees = between(kind.attendees);
+    const respondents = Math.round(attendees * (0.35 + rand() * 0.55));
+    sessions.push({
+      date: addDays(today, -between([3, 360])),
+      courseId: kind.courseId,
+      provider: PROVIDERS[Math.floor(rand() * PROVIDERS.length)],
+      audience: kind.audience,
+      attendees,
+      feedbackRespondents: respondents,
+      feedbackGoodOrExcellent: Math.round(respondents * (0.78 + rand() * 0.22)),
+    });
+  }
+  return sessions.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** One authority's plan, export and sessions; authorities are independent of each other. */
+export async function seedDemoTraining(tenantId: string, caller: Caller, authorityId: string): Promise<{ imported: number }> {
+  const size = WORKFORCE[authorityId];
   const d = deps();
+  const authority = size === undefined ? undefined : await d.authorities.get(tenantId, authorityId);
+  if (!authority) return { imported: 0 };
   const { plans, training } = trainingServices();
   const today = toIsoDate(d.clock.now());
-  let imported = 0;
-  for (const [authorityId, size] of Object.entries(WORKFORCE)) {
-    if (!(await d.authorities.exists(tenantId, authorityId))) continue;
-    const plan = await plans.get(caller, authorityId);
-    if (plan.version === 0) await plans.put(caller, authorityId, { version: 0, roles: PLAN_ROLES(size) });
-    imported += (await training.importCsv(caller, authorityId, exportFor(authorityId, size, today))).imported;
-    const sessions = await training.listSessions(caller, authorityId);
-    if (sessions.length === 0) {
-      for (const [k, attendees] of [[30, 24], [95, 40], [200, 18]] as const) {
-        const respondents = Math.round(attendees * 0.6);
-        await training.createSession(caller, authorityId, {
-          date: addDays(today, -k),
-          courseId: k === 95 ? 'prevent-awareness' : 'wrap',
-          provider: 'Demoshire Prevent Officer',
-          audience: k === 200 ? 'partner-staff' : 'staff',
-          attendees,
-          feedbackRespondents: respondents,
-          feedbackGoodOrExcellent: Math.round(respondents * (k === 200 ? 0.9 : 0.96)),
-        });
-      }
-    }
+  const plan = await plans.get(caller, authorityId);
+  if (plan.version === 0) await plans.put(caller, authorityId, { version: 0, roles: PLAN_ROLES(size) });
+  // Imported once: a persistent database keeps it, and importing again on a later day (the
+  // export's dates follow today) would add renewals to the records on every restart.
+  const held = await d.completions.page(tenantId, authorityId, { from: '0000-01-01', to: '9999-12-31', limit: 1 });
+  const { imported } = held.items.length
+    ? { imported: 0 }
+    : await training.importCsv(caller, authorityId, exportFor(authorityId, size, today));
+  const sessions = await training.listSessions(caller, authorityId);
+  if (sessions.length === 0) {
+    await Promise.all(demoSessions(authorityId, authority.sector, size, today).map((session) => training.createSession(caller, authorityId, session)));
   }
   return { imported };
 }

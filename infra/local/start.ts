@@ -114,11 +114,48 @@ async function main() {
   const dynamoPort = portFrom('DYNAMODB_PORT', undefined) || undefined;
   const tableName = process.env.TABLE_NAME || 'prevent-compliance';
 
-  const { startDynamoLocal, ensureTable } = await import('./dynamodb');
+  const { startDynamoLocal, ensureTable, enableStream, QUICK_START_JAVA_OPTIONS } = await import('./dynamodb');
   const t0 = performance.now();
   if (flags.persist) mkdirSync(DB_DIR, { recursive: true });
   console.log(`Starting DynamoDB Local (${flags.persist ? 'persistent' : 'in memory'})…`);
-  dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined });
+  // The JVM is the longest single step: start it first and do everything else that needs no
+  // database meanwhile (load the modules, open the port, start the S3 stand-in).
+  dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined, javaOptions: QUICK_START_JAVA_OPTIONS });
+  dynamoStarting.catch(() => undefined); // awaited below; not unhandled while the rest loads
+  const [{ seedDemo, DEMO_PARTNERSHIP }, { startStreamPoller }, { processRecords }, { reportRepository }, { deps }, { startLocalS3 }, { LocalIssuer }, { createGateway }, { startServer }] =
+    await Promise.all([
+      import('./seed'),
+      import('./stream-poller'),
+      import('../../functions/jobs/report-summaries'),
+      import('../../functions/data/report-repository'),
+      import('../../functions/shared/deps'),
+      import('./s3'),
+      import('./issuer'),
+      import('./gateway'),
+      import('./server'),
+    ]);
+  if (stopping) return;
+
+  // The S3 stand-in for signed statement documents (presigned uploads and downloads).
+  s3 = await startLocalS3(portFrom('S3_PORT', undefined) || undefined);
+  process.env.S3_ENDPOINT = s3.endpoint;
+
+  // Listening now finds a port in use at once, not after the seed. Until the demo is in,
+  // requests get a 503: nothing may reach a handler before DYNAMODB_ENDPOINT is set.
+  const issuer = await LocalIssuer.persistent(ISSUER_KEY_FILE);
+  const gateway = createGateway({ issuer });
+  let ready = false;
+  const starting = { statusCode: 503, headers: { 'content-type': 'application/json', 'retry-after': '2' }, body: JSON.stringify({ message: 'Starting; try again in a moment.' }) };
+  try {
+    server = await startServer({ gateway: { handle: (request) => (ready ? gateway.handle(request) : Promise.resolve(starting)) }, port, log: (line) => console.log(`  ${line}`) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${port} is already in use; run with another, e.g. PORT=3001 npm start`);
+    }
+    throw error;
+  }
+  if (stopping) return;
+
   dynamo = await dynamoStarting;
   const dynamoMs = performance.now() - t0;
   if (stopping) return;
@@ -128,38 +165,33 @@ async function main() {
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.TABLE_NAME = tableName;
   delete process.env.USER_POOL_ID;
-  await ensureTable(dynamo.endpoint, tableName);
-  // The S3 stand-in for signed statement documents (presigned uploads and downloads).
-  const { startLocalS3 } = await import('./s3');
-  s3 = await startLocalS3(portFrom('S3_PORT', undefined) || undefined);
-  process.env.S3_ENDPOINT = s3.endpoint;
+  // A new table gets its change stream after the seed: DynamoDB Local writes markedly slower
+  // with one, and the seed's summaries are built directly below instead of from its records.
+  await ensureTable(dynamo.endpoint, tableName, { stream: false });
 
   const t1 = performance.now();
-  const { seedDemo, DEMO_PARTNERSHIP } = await import('./seed');
   const seed = await seedDemo();
-  // The report summaries: the same consumer the table stream drives in AWS, polling DynamoDB
-  // Local's stream. Wait until it has caught up with the seed.
-  const { startStreamPoller } = await import('./stream-poller');
-  const { processRecords } = await import('../../functions/jobs/report-summaries');
-  poller = await startStreamPoller({ endpoint: dynamo.endpoint, tableName, consume: (records) => processRecords(records) });
-  await poller.settle();
   const seedMs = performance.now() - t1;
   if (stopping) return;
 
-  const { LocalIssuer } = await import('./issuer');
-  const { createGateway } = await import('./gateway');
-  const { startServer } = await import('./server');
-  const issuer = await LocalIssuer.persistent(ISSUER_KEY_FILE);
-  const gateway = createGateway({ issuer });
-  try {
-    server = await startServer({ gateway, port, log: (line) => console.log(`  ${line}`) });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${port} is already in use; run with another, e.g. PORT=3001 npm start`);
-    }
-    throw error;
+  // The report summaries: the same consumer the table stream drives in AWS, polling DynamoDB
+  // Local's stream. A table that had no stream (a new one) has no records of the seed to
+  // replay: turn its stream on for every later write, and build the seed's summaries with the
+  // consumer's own refresh, every authority at once. A persistent table that has its stream:
+  // wait until the poller has caught up (changes of the last run, and whatever the seed added).
+  const t2 = performance.now();
+  const hadNoStream = await enableStream(dynamo.endpoint, tableName);
+  if (hadNoStream) {
+    const d = deps();
+    const reports = reportRepository(d.table);
+    const partnershipData = new Map(); // read once for all authorities, as the consumer does per batch
+    await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, partnershipData)));
   }
+  poller = await startStreamPoller({ endpoint: dynamo.endpoint, tableName, consume: (records) => processRecords(records) });
+  if (!hadNoStream) await poller.settle();
+  const summariesMs = performance.now() - t2;
   if (stopping) return;
+  ready = true;
 
   const base = server.url;
   const curl = (token: string, path: string) => `    curl -s -H "Authorization: Bearer ${token}" ${base}${path}`;
@@ -178,7 +210,7 @@ async function main() {
       : 'kept from the last run';
   const lines: string[] = [
     '',
-    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)})`,
+    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)}, summaries ${seconds(summariesMs)})`,
     '',
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
     `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
