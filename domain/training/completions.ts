@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityId } from '../shared/ids';
-import { addMonths, ISO_DATE, parseDate } from '../shared/dates';
+import { addMonths, IsoDate } from '../shared/dates';
 import { RecordMeta } from '../shared/records';
 import { DeliveryMode, type Course } from './courses';
 
@@ -19,7 +19,8 @@ export const StaffRef = z
   .regex(/^[^\u0000-\u001f]+$/, 'no control characters')
   .describe("The authority's own staff reference (payroll or employee number)");
 
-export const IsoDate = z.string().refine((v) => ISO_DATE.test(v) && parseDate(v) === v, 'a real date as YYYY-MM-DD');
+/** Kept here too: several schemas import the date type from this module. */
+export { IsoDate };
 
 export const CompletionInput = z.object({
   staffRef: StaffRef,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, authorityScope, requireRole, type Caller } from '../shared/identity';
-import { addDays, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
+import { addDays, IsoDate, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
+import { wholeNumber } from '../shared/query';
 import { EntityId } from '../shared/ids';
 import { newMeta, nextMeta } from '../shared/records';
 import type { Clock, IdGenerator, Page } from '../shared/ports';
@@ -33,10 +34,10 @@ import { feedbackShare, SessionFields, type Session } from './sessions';
 export const CompletionQuery = z.object({
   course: EntityId.optional(),
   role: EntityId.optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Current completions whose refresher falls due within N days from today'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  expiringWithinDays: wholeNumber(0, 3650).optional().describe('Current completions whose refresher falls due within N days from today'),
+  limit: wholeNumber(1, 500).default(100),
   cursor: z.string().max(2048).optional(),
 });
 export type CompletionQuery = z.infer<typeof CompletionQuery>;
@@ -426,6 +427,8 @@ export function trainingService(deps: TrainingDeps) {
 
     async listSessions(caller: Caller, authorityId: string, from?: string, to?: string): Promise<Session[]> {
       await authorityInScope(caller, authorityId);
+      // A range the other way round is a mistake to report, not an empty answer (DynamoDB refuses BETWEEN b AND a).
+      if (from && to && from > to) throw new ValidationError([{ path: 'query.to', message: 'on or after `from`' }]);
       return sessions.between(caller.tenantId, authorityId, from ?? '0000-01-01', to ?? '9999-12-31');
     },
   };
