@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EntityId } from '../shared/ids';
 import { addMonths, IsoDate } from '../shared/dates';
 import { RecordMeta } from '../shared/records';
+import { isWellFormedText, WELL_FORMED_MESSAGE } from '../shared/text';
 import { DeliveryMode, type Course } from './courses';
 
 /**
@@ -17,6 +18,7 @@ export const StaffRef = z
   .min(1)
   .max(64)
   .regex(/^[^\u0000-\u001f]+$/, 'no control characters')
+  .refine(isWellFormedText, WELL_FORMED_MESSAGE)
   .describe("The authority's own staff reference (payroll or employee number)");
 
 /** Kept here too: several schemas import the date type from this module. */
