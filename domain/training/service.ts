@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, authorityScope, requireRole, type Caller } from '../shared/identity';
 import { addDays, IsoDate, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
 import { wholeNumber } from '../shared/query';
@@ -122,12 +122,25 @@ export const STORED_REJECTIONS = 1000;
 
 const EDIT_ROLES = ['steering-group', 'authority-lead', 'authority-editor'] as const;
 
+/**
+ * Runs `work` over the items, `concurrency` at a time. After the first failure no new item
+ * is started, and it waits for those under way to end before it throws: nothing is still
+ * writing once the caller records the failure and releases its lease.
+ */
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   });
   await Promise.all(runners);
+  if (failure) throw failure.error;
 }
 
 function uniquePairs(list: readonly Completion[]): Completion[] {
@@ -297,6 +310,12 @@ export function trainingService(deps: TrainingDeps) {
         // by itself (IMPORT_LEASE_MINUTES) and the original error is what the caller sees.
         const failed = { ...record, status: 'failed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
         await imports.finish(caller.tenantId, failed, audit('import', 'failed', { imported, duplicates })).catch(() => undefined);
+        if (error instanceof ServiceUnavailableError) {
+          throw new ServiceUnavailableError(
+            `The import stopped part-way because the database is busy (import ${importId}, marked failed). Rows stored so far are kept; import the same file again in ${error.retryAfterSeconds} seconds to complete it — rows already stored count as duplicates.`,
+            error.retryAfterSeconds,
+          );
+        }
         throw error;
       }
       const done = { ...record, status: 'completed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
