@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AuditEvent, AuditQuery } from '../domain/audit/audit';
 import { Authority, CreateAuthority, UpdateAuthority } from '../domain/authorities/authority';
 import { EntityId } from '../domain/shared/ids';
+import { IsoDate, ReportingYear } from '../domain/shared/dates';
+import { wholeNumber } from '../domain/shared/query';
 import { Role, type Role as RoleT } from '../domain/shared/identity';
 import { CreateUser, User } from '../domain/users/user';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
@@ -85,13 +87,12 @@ const pageOf = <T extends z.ZodType>(item: T) =>
 
 const AuthorityParam = z.object({ id: EntityId.describe('Authority id') });
 const ObligationParam = AuthorityParam.extend({ obligationId: EntityId });
-const YearParam = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).describe('UK financial year, e.g. 2024-25') });
+const YearParam = z.object({ year: ReportingYear });
 const AuthorityYearParam = AuthorityParam.extend(YearParam.shape);
-const YearQuery = z.object({ year: z.string().regex(/^\d{4}-\d{2}$/).optional().describe('UK financial year, e.g. 2024-25; default: the current one') });
-const DateRange = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-});
+const YearQuery = z.object({ year: ReportingYear.optional().describe('UK financial year, e.g. 2024-25; default: the current one') });
+const DateRange = z
+  .object({ from: IsoDate.optional(), to: IsoDate.optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'on or after `from`' });
 const RoleCoverage = z.object({
   roleId: z.string(), name: z.string(), headcount: z.number(), staffRecorded: z.number(), covered: z.number(),
   coverage: z.number().nullable(), meetsTarget: z.boolean(),
@@ -299,7 +300,7 @@ export const ROUTES = {
   }),
   deleteObligation: route({
     method: 'DELETE', path: '/authorities/{id}/sop/obligations/{obligationId}', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
-    summary: 'Remove an obligation', params: ObligationParam, query: z.object({ version: z.coerce.number().int().positive() }),
+    summary: 'Remove an obligation', params: ObligationParam, query: z.object({ version: wholeNumber(1).describe('The version you are deleting (optimistic locking)') }),
     response: z.object({ deleted: z.literal(true) }),
   }),
   listFrameworks: route({
@@ -340,7 +341,7 @@ export const ROUTES = {
   }),
   getStatementVersion: route({
     method: 'GET', path: '/authorities/{id}/statements/{year}/versions/{number}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
-    summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: z.coerce.number().int().positive() }), response: StatementVersion,
+    summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: wholeNumber(1) }), response: StatementVersion,
   }),
   requestStatementUpload: route({
     method: 'POST', path: '/authorities/{id}/statements/{year}/document/upload-url', group: 'assurance', auth: 'jwt', roles: ['authority-lead'],
@@ -355,13 +356,13 @@ export const ROUTES = {
   statementDownloadUrl: route({
     method: 'GET', path: '/authorities/{id}/statements/{year}/document/download-url', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
     summary: 'A short-lived link to the signed document (of the working copy, or of a submitted version with ?version=)',
-    params: AuthorityYearParam, query: z.object({ version: z.coerce.number().int().positive().optional() }),
+    params: AuthorityYearParam, query: z.object({ version: wholeNumber(1).optional() }),
     response: z.object({ url: z.string(), expiresIn: z.number(), fileName: z.string(), sha256: z.string() }),
   }),
   setStatementDeadline: route({
     method: 'PUT', path: '/statement-deadlines/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
     summary: 'Set the year’s deadline for statements; authorities yet to submit are reminded', params: YearParam,
-    body: z.object({ dueOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    body: z.object({ dueOn: IsoDate }),
     response: z.object({ year: z.string(), dueOn: z.string(), authoritiesReminded: z.number() }),
   }),
   consolidatedReport: route({

@@ -8,6 +8,7 @@ const ErrorBody = z.object({
     message: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     currentVersion: z.number().optional(),
+    retryAfterSeconds: z.number().optional().describe('With 503: also sent as the Retry-After header'),
   }),
 });
 
@@ -20,6 +21,7 @@ export function openApiDocument() {
   registry.registerComponent('securitySchemes', 'cognito', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const [operationId, r] of Object.entries(ROUTES) as [string, RouteContract][]) {
     const errors: Record<number, string> = { 400: 'Invalid input (field errors listed)', 500: 'Internal error' };
+    if (r.auth === 'jwt') errors[503] = 'The database stayed busy after bounded retries; nothing more was written. Retry after Retry-After seconds';
     if (r.auth === 'jwt') Object.assign(errors, { 401: 'No or invalid token', 403: 'Role not allowed', 404: 'Not found or not yours' });
     if (r.method === 'PUT' || r.method === 'POST') errors[409] = 'Version conflict, duplicate, or an import in progress';
     if (r.bodyContentType === 'text/csv') errors[413] = 'File too large';

@@ -3,6 +3,7 @@ import { Role, type Caller, requireRole } from '../shared/identity';
 import { diffRecords, type FieldChange } from '../shared/records';
 import type { IdGenerator, Page } from '../shared/ports';
 import { EntityId } from '../shared/ids';
+import { wholeNumber } from '../shared/query';
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'erase', 'submit', 'review', 'import', 'remind'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
@@ -77,7 +78,7 @@ export const AuditQuery = z.object({
   authorityId: EntityId.optional(),
   entityType: z.string().regex(/^[a-z-]{1,40}$/).optional(),
   entityId: EntityId.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: wholeNumber(1, 100).default(25),
   cursor: z.string().max(2048).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership } from '../partnerships/partnership';
-import { isReportingYear, reportingYearOf, toIsoDate } from '../shared/dates';
+import { isReportingYear, ReportingYear, reportingYearOf, toIsoDate } from '../shared/dates';
 import { ValidationError } from '../shared/errors';
 import { authorityScope, requireRole, type Caller } from '../shared/identity';
 import type { Clock } from '../shared/ports';
@@ -9,7 +9,7 @@ import { buildReport, previousYearOf, type ConsolidatedReport } from './report';
 import type { CurrentSummary, YearSummary } from './summary';
 
 export const ReportQuery = z.object({
-  year: z.string().regex(/^\d{4}-\d{2}$/).optional().describe('UK financial year, e.g. 2024-25; default the current one'),
+  year: ReportingYear.optional().describe('UK financial year, e.g. 2024-25; default the current one'),
   format: z.enum(['json', 'csv', 'html']).default('json'),
 });
 

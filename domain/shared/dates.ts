@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Calendar dates (no time of day) as ISO `YYYY-MM-DD` strings, and UK reporting years.
  * Pure functions on UTC, so a date never shifts with the server's time zone.
@@ -47,10 +49,26 @@ export function addDays(isoDate: string, days: number): string {
 /** UK financial years run 1 April – 31 March and are written `2024-25`. */
 export const REPORTING_YEAR = /^(\d{4})-(\d{2})$/;
 
+/** First years a reporting year may start in: both its ends are then dates `isValidDate` accepts. */
+export const FIRST_REPORTING_YEAR = 1900;
+export const LAST_REPORTING_YEAR = 2998;
+
+/** `2024-25`: a start year in range, and the second part is the start year + 1 (so not `9999-00`). */
 export function isReportingYear(value: string): boolean {
   const m = REPORTING_YEAR.exec(value);
-  return !!m && (Number(m[1]) + 1) % 100 === Number(m[2]);
+  if (!m) return false;
+  const start = Number(m[1]);
+  return start >= FIRST_REPORTING_YEAR && start <= LAST_REPORTING_YEAR && (start + 1) % 100 === Number(m[2]);
 }
+
+/** The one schema of a reporting year, for every path parameter, query parameter and body field that carries one. */
+export const ReportingYear = z
+  .string()
+  .refine((v) => isReportingYear(v), `a UK financial year such as 2024-25 (the second part is the next year; years ${FIRST_REPORTING_YEAR}–${LAST_REPORTING_YEAR + 1})`)
+  .describe('UK financial year, e.g. 2024-25');
+
+/** `YYYY-MM-DD` naming a day that exists (not 2024-02-30, not 9999-99-99). */
+export const IsoDate = z.string().refine((v) => ISO_DATE.test(v) && parseDate(v) === v, 'a real date as YYYY-MM-DD');
 
 export function reportingYearOf(isoDate: string): string {
   const [y, m] = isoDate.split('-').map(Number);

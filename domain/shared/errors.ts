@@ -48,3 +48,17 @@ export class ConflictError extends DomainError {
     this.code = details.reason === 'stale_version' ? 'version_conflict' : details.reason;
   }
 }
+
+/**
+ * The database kept refusing part of a batch (throttling) after every retry: nothing more
+ * was written, and the same request may be sent again after `retryAfterSeconds` (503).
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'unavailable';
+  constructor(
+    message = 'The service is busy; nothing more was written. Try again shortly.',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}

@@ -46,6 +46,18 @@ export interface DocumentStorage {
 /** Object keys start with the partnership, authority and year, so nothing can be attached across them. */
 export const documentKeyPrefix = (tenantId: string, authorityId: string, year: string) => `${tenantId}/${authorityId}/${year}/`;
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const EXTENSIONS = Object.values(DOCUMENT_TYPES).map((t) => t.extension).join('|');
+
+/**
+ * Exactly the keys `requestUpload` issues for this statement: prefix, one generated id, a
+ * document extension. A prefix test alone would let `<prefix>../../<other tenant>/…` through:
+ * S3 does not resolve `..` in keys, but everything between here and there might.
+ */
+export function isIssuedDocumentKey(key: string, tenantId: string, authorityId: string, year: string): boolean {
+  return new RegExp(`^${escapeRegExp(documentKeyPrefix(tenantId, authorityId, year))}[A-Za-z0-9_-]{1,64}\\.(?:${EXTENSIONS})$`).test(key);
+}
+
 export function documentService(deps: {
   statements: StatementStore;
   storage: DocumentStorage;
@@ -91,7 +103,7 @@ export function documentService(deps: {
       const statement = await statementInScope(caller, authorityId, year);
       editable(statement.status);
       if (statement.version !== input.version) throw new ConflictError('This statement was changed by someone else; reload it and try again.', { reason: 'stale_version', currentVersion: statement.version });
-      if (!input.key.startsWith(documentKeyPrefix(caller.tenantId, authorityId, year))) throw new ValidationError([{ path: 'key', message: 'This upload does not belong to this statement.' }]);
+      if (!isIssuedDocumentKey(input.key, caller.tenantId, authorityId, year)) throw new ValidationError([{ path: 'key', message: 'This upload does not belong to this statement.' }]);
       const found = await deps.storage.inspect(input.key);
       if (!found) throw new ValidationError([{ path: 'key', message: 'Nothing was uploaded under this key (or the upload URL was refused).' }]);
       const type = DOCUMENT_TYPES[found.contentType as DocumentType];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { EntityId } from '../shared/ids';
-import { addMonths, ISO_DATE, parseDate } from '../shared/dates';
+import { addMonths, IsoDate } from '../shared/dates';
 import { RecordMeta } from '../shared/records';
+import { isWellFormedText, WELL_FORMED_MESSAGE } from '../shared/text';
 import { DeliveryMode, type Course } from './courses';
 
 /**
@@ -17,9 +18,11 @@ export const StaffRef = z
   .min(1)
   .max(64)
   .regex(/^[^\u0000-\u001f]+$/, 'no control characters')
+  .refine(isWellFormedText, WELL_FORMED_MESSAGE)
   .describe("The authority's own staff reference (payroll or employee number)");
 
-export const IsoDate = z.string().refine((v) => ISO_DATE.test(v) && parseDate(v) === v, 'a real date as YYYY-MM-DD');
+/** Kept here too: several schemas import the date type from this module. */
+export { IsoDate };
 
 export const CompletionInput = z.object({
   staffRef: StaffRef,

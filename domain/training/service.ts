@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, authorityScope, requireRole, type Caller } from '../shared/identity';
-import { addDays, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
+import { addDays, IsoDate, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
+import { wholeNumber } from '../shared/query';
 import { EntityId } from '../shared/ids';
 import { newMeta, nextMeta } from '../shared/records';
 import type { Clock, IdGenerator, Page } from '../shared/ports';
@@ -33,10 +34,10 @@ import { feedbackShare, SessionFields, type Session } from './sessions';
 export const CompletionQuery = z.object({
   course: EntityId.optional(),
   role: EntityId.optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  expiringWithinDays: z.coerce.number().int().min(0).max(3650).optional().describe('Current completions whose refresher falls due within N days from today'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  expiringWithinDays: wholeNumber(0, 3650).optional().describe('Current completions whose refresher falls due within N days from today'),
+  limit: wholeNumber(1, 500).default(100),
   cursor: z.string().max(2048).optional(),
   staffRef: z
     .string()
@@ -158,12 +159,25 @@ export const STORED_REJECTIONS = 1000;
 
 const EDIT_ROLES = ['steering-group', 'authority-lead', 'authority-editor'] as const;
 
+/**
+ * Runs `work` over the items, `concurrency` at a time. After the first failure no new item
+ * is started, and it waits for those under way to end before it throws: nothing is still
+ * writing once the caller records the failure and releases its lease.
+ */
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   });
   await Promise.all(runners);
+  if (failure) throw failure.error;
 }
 
 function uniquePairs(list: readonly Completion[]): Completion[] {
@@ -340,6 +354,12 @@ export function trainingService(deps: TrainingDeps) {
         // by itself (IMPORT_LEASE_MINUTES) and the original error is what the caller sees.
         const failed = { ...record, status: 'failed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
         await imports.finish(caller.tenantId, failed, audit('import', 'failed', { imported, duplicates })).catch(() => undefined);
+        if (error instanceof ServiceUnavailableError) {
+          throw new ServiceUnavailableError(
+            `The import stopped part-way because the database is busy (import ${importId}, marked failed). Rows stored so far are kept; import the same file again in ${error.retryAfterSeconds} seconds to complete it — rows already stored count as duplicates.`,
+            error.retryAfterSeconds,
+          );
+        }
         throw error;
       }
       const done = { ...record, status: 'completed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
@@ -518,6 +538,8 @@ export function trainingService(deps: TrainingDeps) {
 
     async listSessions(caller: Caller, authorityId: string, from?: string, to?: string): Promise<Session[]> {
       await authorityInScope(caller, authorityId);
+      // A range the other way round is a mistake to report, not an empty answer (DynamoDB refuses BETWEEN b AND a).
+      if (from && to && from > to) throw new ValidationError([{ path: 'query.to', message: 'on or after `from`' }]);
       return sessions.between(caller.tenantId, authorityId, from ?? '0000-01-01', to ?? '9999-12-31');
     },
   };

@@ -1,4 +1,6 @@
+import { ValidationError } from '../../domain/shared/errors';
 import { isEntityId, isTenantId } from '../../domain/shared/ids';
+import { isWellFormedText, WELL_FORMED_MESSAGE } from '../../domain/shared/text';
 import { TABLE } from './table';
 
 /**
@@ -31,8 +33,15 @@ export function tenantKeyPrefix(tenantId: string): string {
 
 type Key = { PK: string; SK: string };
 
-/** Free text (staff references, emails, subjects) made safe for a key: `#` becomes `%23`. */
-const enc = (text: string) => encodeURIComponent(text);
+/**
+ * Free text (staff references, emails, subjects) made safe for a key: `#` becomes `%23`.
+ * Text with a lone surrogate cannot be encoded (URIError): that is bad input, refused as
+ * such (400), whichever route let it through.
+ */
+const enc = (text: string) => {
+  if (!isWellFormedText(text)) throw new ValidationError([{ path: 'key', message: `A key part must be ${WELL_FORMED_MESSAGE}.` }]);
+  return encodeURIComponent(text);
+};
 
 /** A completion as the keys need it. */
 type CompletionKeyParts = { staffRef: string; courseId: string; completedOn: string; expiresOn: string | null };

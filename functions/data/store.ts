@@ -12,7 +12,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { auditExpiry, type AuditEvent } from '../../domain/audit/audit';
-import { ConflictError, NotFoundError, ValidationError } from '../../domain/shared/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../../domain/shared/errors';
 import type { Page } from '../../domain/shared/ports';
 import { keys } from './keys';
 import { STORAGE_ATTRIBUTES, TABLE } from './table';
@@ -126,8 +126,9 @@ export interface PageQuery {
  */
 export class TableStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
+    private readonly doc: Pick<DynamoDBDocumentClient, 'send'>,
     readonly tableName: string,
+    private readonly retry: BatchRetry = BATCH_RETRY,
   ) {}
 
   async get<T>(key: StorageKey): Promise<T | undefined> {
@@ -267,13 +268,17 @@ export class TableStore {
     }
   }
 
-  /** Reads many items by key: one BatchGetItem per 100 keys, retrying what DynamoDB leaves unprocessed. */
+  /**
+   * Reads many items by key: one BatchGetItem per 100 keys, retrying what DynamoDB leaves
+   * unprocessed at most `retry.maxAttempts` times in all, with back-off; then 503.
+   */
   async batchGet<T>(keysToRead: readonly StorageKey[]): Promise<T[]> {
     const out: T[] = [];
     for (let i = 0; i < keysToRead.length; i += 100) {
       let pending: Item[] | undefined = keysToRead.slice(i, i + 100).map((k) => ({ PK: k.PK, SK: k.SK }));
       for (let attempt = 0; pending && pending.length; attempt++) {
-        if (attempt > 0) await backoff(attempt);
+        if (attempt >= this.retry.maxAttempts) throw batchGaveUp('read', pending.length, this.retry);
+        if (attempt > 0) await backoff(attempt, this.retry);
         const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
         for (const item of res.Responses?.[this.tableName] ?? []) out.push(toRecord<T>(item)!);
         pending = res.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
@@ -283,8 +288,12 @@ export class TableStore {
   }
 
   /**
-   * Writes many whole items without conditions: one BatchWriteItem per 25, retrying what is
-   * left unprocessed. For bulk paths that hold a lease; everything else uses write().
+   * Writes many whole items without conditions: one BatchWriteItem per 25, in order,
+   * retrying what is left unprocessed at most `retry.maxAttempts` times in all, with
+   * back-off. If DynamoDB still refuses, it stops there (no later batch is sent) and throws
+   * a ServiceUnavailableError (503, Retry-After): earlier batches stay written, so callers
+   * write in an order that is safe to stop anywhere and to repeat. For bulk paths that
+   * hold a lease; everything else uses write().
    */
   async batchWrite(requests: readonly ({ put: Item } | { delete: StorageKey })[]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
@@ -292,7 +301,8 @@ export class TableStore {
         .slice(i, i + 25)
         .map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: { PK: r.delete.PK, SK: r.delete.SK } } }));
       for (let attempt = 0; pending && pending.length; attempt++) {
-        if (attempt > 0) await backoff(attempt);
+        if (attempt >= this.retry.maxAttempts) throw batchGaveUp('write', pending.length, this.retry);
+        if (attempt > 0) await backoff(attempt, this.retry);
         const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
         pending = res.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
       }
@@ -444,9 +454,32 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
   return error;
 }
 
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+/** How often, and how patiently, a batch retries what DynamoDB leaves unprocessed. */
+export interface BatchRetry {
+  /** Requests per batch in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** What the 503 tells the client to wait. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Six attempts with exponential back-off and full jitter (AWS's advice for throttling):
+ * at most about 2.5 s of waiting per batch, well inside the Lambda time limits.
+ */
+export const BATCH_RETRY: BatchRetry = { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 1000, retryAfterSeconds: 5 };
+
+function backoff(attempt: number, retry: BatchRetry): Promise<void> {
+  const ms = Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function batchGaveUp(what: 'read' | 'write', left: number, retry: BatchRetry): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    `The database is busy: ${left} item${left === 1 ? '' : 's'} of a batch ${what} stayed unprocessed after ${retry.maxAttempts} attempts. Try again in ${retry.retryAfterSeconds} seconds.`,
+    retry.retryAfterSeconds,
+  );
 }
 
 let store: TableStore | undefined;

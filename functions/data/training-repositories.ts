@@ -83,8 +83,17 @@ export function completionRepository(table: TableStore): CompletionStore {
       return new Set(found.map(completionKey));
     },
 
-    writeMany: (tenantId, authorityId, writes, retentionYears) =>
-      table.batchWrite(writes.map((w) => ({ put: item(tenantId, authorityId, w, retentionYears) }))),
+    /**
+     * History first, then current, as two runs of batches: a superseded completion is in
+     * history before its successor overwrites the current slot, so a batch that gives up
+     * part-way loses nothing (at worst a completion sits in both slots until the re-import).
+     */
+    async writeMany(tenantId, authorityId, writes, retentionYears) {
+      for (const slot of ['history', 'current'] as const) {
+        const puts = writes.filter((w) => w.slot === slot).map((w) => ({ put: item(tenantId, authorityId, w, retentionYears) }));
+        if (puts.length) await table.batchWrite(puts);
+      }
+    },
 
     async writeOne(tenantId, authorityId, writes, replacing, retentionYears, audit, now) {
       const ops = writes.map((w) => {

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DomainError, ValidationError } from '../../domain/shared/errors';
+import { ConflictError, DomainError, ServiceUnavailableError, ValidationError } from '../../domain/shared/errors';
 import { logger } from './logger';
 import { json } from './responses';
 
@@ -23,6 +23,7 @@ const STATUS: Record<string, number> = {
   immutable: 409,
   busy: 409,
   payload_too_large: 413,
+  unavailable: 503,
 };
 
 export function toResponse(
@@ -34,6 +35,10 @@ export function toResponse(
     if (error instanceof ValidationError) body.errors = error.errors;
     if (error instanceof ConflictError && error.details.currentVersion !== undefined) body.currentVersion = error.details.currentVersion;
     logger.info('request refused', { code: error.code });
+    if (error instanceof ServiceUnavailableError) {
+      body.retryAfterSeconds = error.retryAfterSeconds;
+      return json(503, { error: body }, { 'retry-after': String(error.retryAfterSeconds) });
+    }
     return json(STATUS[error.code] ?? 400, { error: body });
   }
   const fromBodyParser = (error?.cause as { package?: string } | undefined)?.package === '@middy/http-json-body-parser';

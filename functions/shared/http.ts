@@ -43,6 +43,22 @@ function validate<T extends z.ZodType | undefined>(schema: T, value: unknown, lo
 }
 
 /**
+ * Parses JSON bodies; a request with no body at all (a GET that names a JSON content type,
+ * say) has nothing to parse, and is left for the route's own schema to judge — middy's
+ * parser alone refuses it as malformed JSON.
+ */
+function jsonBodyParser(): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> {
+  const parser = httpJsonBodyParser({ disableContentTypeError: true });
+  return {
+    before: async (request) => {
+      const body = request.event.body as unknown;
+      if (body === undefined || body === null || body === '') return;
+      await parser.before!(request as never);
+    },
+  };
+}
+
+/**
  * Builds the Lambda handler of one resource group: the shared middy chain around a
  * dispatcher that picks the route by API Gateway's routeKey, reads the caller from the
  * verified JWT claims only, validates path, query and body with the contract's zod
@@ -88,7 +104,7 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
     .use({ before: async (request) => logger.setCorrelationId(request.event.requestContext?.requestId) })
     .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type' }))
     .use(errorResponder())
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .use(jsonBodyParser())
     .handler(dispatch);
 }
 

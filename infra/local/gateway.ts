@@ -63,6 +63,25 @@ function flattenClaims(payload: Record<string, unknown>): Record<string, string>
   return out;
 }
 
+/**
+ * A path parameter as API Gateway hands it over, percent-decoded; undefined when it cannot
+ * be (`%zz`, or bytes that are not UTF-8 such as the overlong `%C0%AF`).
+ */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request that cannot be routed as sent: refused with the product's error shape, never a crash. */
+const badRequest = (errors: { path: string; message: string }[]): GatewayResponse => ({
+  statusCode: 400,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify({ error: { code: 'validation_failed', message: 'The request is not valid.', errors } }),
+});
+
 const unauthorized = (): GatewayResponse => ({
   statusCode: 401,
   headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
@@ -83,7 +102,12 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
   }
 
   async function handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const url = new URL(req.url, 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url, 'http://localhost');
+    } catch {
+      return badRequest([{ path: 'path', message: 'Not a valid request target.' }]);
+    }
     const method = req.method.toUpperCase();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
@@ -105,7 +129,13 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
       if (route.contract.method !== method) continue;
       const m = route.pattern.exec(url.pathname);
       if (m) {
-        match = { route, params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+        const params: Record<string, string> = {};
+        for (const [i, name] of route.names.entries()) {
+          const value = decodePathSegment(m[i + 1]);
+          if (value === undefined) return badRequest([{ path: `path.${name}`, message: 'Malformed percent-encoding (not UTF-8 text).' }]);
+          params[name] = value;
+        }
+        match = { route, params };
         break;
       }
     }

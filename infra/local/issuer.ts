@@ -43,7 +43,8 @@ export class LocalIssuer {
     return new LocalIssuer((await importJWK(stored.privateKey, ALG)) as CryptoKey, (await importJWK(stored.publicKey, ALG)) as CryptoKey);
   }
 
-  async mint(subject: TokenSubject, expiresIn: string = '12h'): Promise<string> {
+  /** `expiresIn: null` mints a token without `exp`, which `verify` refuses (tests only). */
+  async mint(subject: TokenSubject, expiresIn: string | null = '12h'): Promise<string> {
     const payload: JWTPayload = {
       token_use: 'id',
       ...(subject.tenantId ? { [CLAIMS.tenantId]: subject.tenantId } : {}),
@@ -51,19 +52,17 @@ export class LocalIssuer {
       ...(subject.role ? { [CLAIMS.groups]: [subject.role] } : {}),
       ...subject.claims,
     };
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: ALG })
-      .setIssuer(LOCAL_ISSUER)
-      .setAudience(LOCAL_AUDIENCE)
-      .setSubject(subject.sub)
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(this.privateKey);
+    const jwt = new SignJWT(payload).setProtectedHeader({ alg: ALG }).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setSubject(subject.sub).setIssuedAt();
+    if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
+    return jwt.sign(this.privateKey);
   }
 
-  /** Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does. */
+  /**
+   * Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does —
+   * which also requires an `exp` claim: a token that never expires is refused.
+   */
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+    const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
     return payload;
   }
 }

@@ -43,7 +43,7 @@ function parseAmzDate(value: string): Date {
 }
 
 /** Recomputes a presigned URL's signature from the request as received. */
-async function verifyPresigned(req: IncomingMessage, url: URL): Promise<string | undefined> {
+async function verifyPresigned(req: IncomingMessage, url: URL, rawPath: string): Promise<string | undefined> {
   const q = url.searchParams;
   const credential = q.get('X-Amz-Credential') ?? '';
   if (!credential.startsWith(`${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) return 'InvalidAccessKeyId';
@@ -66,7 +66,7 @@ async function verifyPresigned(req: IncomingMessage, url: URL): Promise<string |
     delete query['X-Amz-Content-Sha256'];
   }
   const recomputed = await signer.presign(
-    { method: req.method!, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers },
+    { method: req.method!, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: rawPath, query, headers },
     { signingDate: signedAt, expiresIn, signableHeaders: new Set(signedHeaders), unhoistableHeaders: new Set(signedHeaders) },
   );
   return recomputed.query?.['X-Amz-Signature'] === q.get('X-Amz-Signature') ? undefined : 'SignatureDoesNotMatch';
@@ -93,14 +93,18 @@ const xmlError = (code: string, message: string) => `<?xml version="1.0" encodin
 export async function startLocalS3(port?: number): Promise<RunningS3> {
   const objects = new Map<string, StoredObject>();
   const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const key = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
     const fail = (status: number, code: string, message = code) => {
       res.writeHead(status, { 'content-type': 'application/xml' }).end(xmlError(code, message));
     };
     try {
+      // The path exactly as sent: S3 keys are opaque, and S3 resolves no `.` or `..` segments
+      // in them (WHATWG URL parsing would, and turn `a/../b` into another object's key).
+      const target = req.url ?? '/';
+      const rawPath = target.split('?')[0];
+      const url = new URL(target, `http://${req.headers.host}`);
+      const key = decodeURIComponent(rawPath.replace(/^\/+/, ''));
       if (url.searchParams.has('X-Amz-Signature')) {
-        const problem = await verifyPresigned(req, url);
+        const problem = await verifyPresigned(req, url, rawPath);
         if (problem) return fail(403, problem.split(':')[0], problem);
       } else if (!String(req.headers.authorization ?? '').includes(`Credential=${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) {
         return fail(403, 'AccessDenied', 'Unsigned request');

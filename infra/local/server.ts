@@ -25,32 +25,36 @@ export interface ServerOptions {
 
 class BodyTooLarge extends Error {}
 
+/**
+ * Past the limit the rest of an upload is read and thrown away, up to this much in all,
+ * so that the client — still sending — reads the 413 instead of a connection reset.
+ * Beyond it the connection is dropped (API Gateway itself takes at most 10 MB).
+ */
+export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let tooLarge = Number.isFinite(declared) && declared > limit;
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
       size += chunk.length;
-      if (size > limit) {
-        failed = true;
+      if (tooLarge || size > limit) {
+        tooLarge = true;
         chunks.length = 0;
-        reject(new BodyTooLarge());
+        if (size > MAX_DISCARD_BYTES) {
+          reject(new BodyTooLarge());
+          req.destroy();
+        }
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => {
-      if (!failed) reject(error);
+    req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
     });
   });
 }
@@ -82,9 +86,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
         body = await readBody(req, limit);
       } catch (error) {
         if (!(error instanceof BodyTooLarge)) throw error;
-        // Answer, then drop the connection rather than read the rest of an oversized upload.
-        res.once('finish', () => req.destroy());
-        send(res, 413, { ...jsonHeaders, connection: 'close' }, JSON.stringify({ message: 'Request Entity Too Large' }));
+        // The whole upload has been read (and discarded): the client can read this answer.
+        send(res, 413, { ...jsonHeaders, connection: 'close' }, JSON.stringify({ message: `Request Entity Too Large: at most ${limit} bytes.` }));
         done(413);
         return;
       }
