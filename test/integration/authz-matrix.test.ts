@@ -272,7 +272,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   putItFilterAssurance: {
     targeted: true,
     request: async (ctx, t) => {
-      const year = freshYear();
+      const year = freshYear(ctx.authority(t));
       return { method: 'PUT', url: `/authorities/${ctx.authority(t)}/it-filter-assurances/${year}`, body: { ...ASSURANCE, version: 0 } };
     },
     expect: EDITORS,
@@ -280,20 +280,20 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   getStatement: {
     targeted: true,
     request: async (ctx, t) => {
-      const { url } = await statementIn(ctx, t, freshYear(), 'draft');
+      const { url } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'draft');
       return { method: 'GET', url };
     },
     expect: READERS,
   },
   putStatement: {
     targeted: true,
-    request: async (ctx, t) => ({ method: 'PUT', url: `/authorities/${ctx.authority(t)}/statements/${freshYear()}`, body: { narrative: { leadership: 'x' }, version: 0 } }),
+    request: async (ctx, t) => ({ method: 'PUT', url: `/authorities/${ctx.authority(t)}/statements/${freshYear(ctx.authority(t))}`, body: { narrative: { leadership: 'x' }, version: 0 } }),
     expect: { ...all(403), 'authority-lead': scoped(200, 404), 'authority-editor': scoped(200, 404) },
   },
   submitStatement: {
     targeted: true,
     request: async (ctx, t) => {
-      const { url, version } = await statementIn(ctx, t, freshYear(), 'ready');
+      const { url, version } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'ready');
       return { method: 'POST', url: `${url}/submit`, body: { version } };
     },
     expect: LEAD_ONLY,
@@ -301,7 +301,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   reviewStatement: {
     targeted: true,
     request: async (ctx, t) => {
-      const { url, version } = await statementIn(ctx, t, freshYear(), 'submitted');
+      const { url, version } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'submitted');
       return { method: 'POST', url: `${url}/review`, body: { outcome: 'accept', version } };
     },
     expect: { ...all(403), 'steering-group': scoped(200, 200) },
@@ -309,7 +309,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   getStatementVersion: {
     targeted: true,
     request: async (ctx, t) => {
-      const { url } = await statementIn(ctx, t, freshYear(), 'submitted');
+      const { url } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'submitted');
       return { method: 'GET', url: `${url}/versions/1` };
     },
     expect: READERS,
@@ -317,7 +317,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   requestStatementUpload: {
     targeted: true,
     request: async (ctx, t) => {
-      const { url } = await statementIn(ctx, t, freshYear(), 'draft');
+      const { url } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'draft');
       return { method: 'POST', url: `${url}/document/upload-url`, body: { fileName: 's.pdf', contentType: 'application/pdf', contentLength: PDF.length } };
     },
     expect: LEAD_ONLY,
@@ -376,19 +376,23 @@ async function statementIn(ctx: Ctx, t: Target, year: string, state: 'draft' | '
 const PDF = Buffer.from('%PDF-1.7 matrix fixture\n%%EOF\n');
 /** A draft statement whose lead has uploaded a PDF through the presigned URL. */
 async function uploaded(ctx: Ctx, t: Target) {
-  const { url, version } = await statementIn(ctx, t, freshYear(), 'draft');
+  const { url, version } = await statementIn(ctx, t, freshYear(ctx.authority(t)), 'draft');
   const grant = await ctx.asLead(t, 'POST', `${url}/document/upload-url`, { fileName: 's.pdf', contentType: 'application/pdf', contentLength: PDF.length });
   const put = await fetch(grant.uploadUrl, { method: 'PUT', headers: grant.headers, body: PDF });
   if (put.status !== 200) throw new Error(`upload fixture: ${put.status}`);
   return { url, version, key: grant.key as string };
 }
-let yearSeq = 0;
+const yearsUsed = new Map<string, number>();
 /**
- * A fresh reporting year per request, so each row starts from an empty statement. Past
- * years: a statement for a year that has not started is refused.
+ * A fresh reporting year of the authority per request, so each row starts from an empty
+ * statement. Past years: a statement for a year that has not started is refused.
  */
-function freshYear(): string {
-  const start = 1800 + yearSeq++;
+function freshYear(authorityId: string): string {
+  const n = yearsUsed.get(authorityId) ?? 0;
+  yearsUsed.set(authorityId, n + 1);
+  const start = 1900 + n;
+  // Reporting years run from 1900 (domain/shared/dates.ts) and must have started.
+  if (start >= 2025) throw new Error('The matrix ran out of past reporting years');
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
 const OBLIGATION = { section: 'training-programme', commitment: 'Keep a training plan', cadence: 'quarterly', ownerRole: 'Prevent lead' };
