@@ -8,6 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -156,6 +157,15 @@ export class PreventComplianceStack extends Stack {
       cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: allowedOrigins, allowedHeaders: ['content-type', 'content-length'], maxAge: 3000 }],
     });
 
+    // ---- Page cursors: sealed with a key of this deployment ----------------------------
+    // Cursors are LastEvaluatedKeys sealed with AES-256-GCM (functions/data/store.ts). The key is
+    // generated here and reaches the functions through a CloudFormation dynamic reference, so it
+    // is never in the template; rotating it only makes outstanding cursors start again.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Seals page cursors of the Prevent compliance API',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+
     // ---- Functions: one per resource group ------------------------------------------
     const functions = {} as Record<GroupName, ApiFunction>;
     for (const [group, spec] of Object.entries(GROUPS) as [GroupName, (typeof GROUPS)[GroupName]][]) {
@@ -168,7 +178,10 @@ export class PreventComplianceStack extends Stack {
         memorySize: groupLimits(group).memoryMB,
         timeout: Duration.seconds(groupLimits(group).timeoutSeconds),
       });
-      if (spec.table !== 'none') fn.bindTable(this.table, spec.table);
+      if (spec.table !== 'none') {
+        fn.bindTable(this.table, spec.table);
+        fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
+      }
       if ('documents' in spec && spec.documents) {
         // Signs upload and download URLs (their rights are this role's), reads what arrived, deletes rejects.
         fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);

@@ -176,6 +176,21 @@ describe('functions', () => {
     }
   });
 
+  it('gives groups that page a generated cursor key by dynamic reference, never in the template', () => {
+    const [secretId, secret] = only('AWS::SecretsManager::Secret');
+    expect(secret.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      if (GROUPS[group].table === 'none') {
+        expect(vars.CURSOR_KEY, group).toBeUndefined();
+        continue;
+      }
+      const reference = JSON.stringify(vars.CURSOR_KEY);
+      expect(reference, group).toContain('{{resolve:secretsmanager:');
+      expect(reference, group).toContain(secretId);
+    }
+  });
+
   it('read-only groups cannot write to the table', () => {
     const readOnly = groupsWithTable('RO');
     expect(readOnly.length).toBeGreaterThan(0);
