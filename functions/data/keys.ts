@@ -191,6 +191,8 @@ export const keys = {
   itFilter: {
     partition: (tenantId: string, authorityId: string) => `${tenantKeyPrefix(tenantId)}ITFILTER#${id(authorityId)}`,
     year: (tenantId: string, authorityId: string, year: string): Key => ({ PK: keys.itFilter.partition(tenantId, authorityId), SK: `YEAR#${reportingYear(year)}` }),
+    /** Every year's assurance of an authority. */
+    years: (tenantId: string, authorityId: string) => ({ pk: keys.itFilter.partition(tenantId, authorityId), skPrefix: 'YEAR#' }),
   },
 
   statements: {

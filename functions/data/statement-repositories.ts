@@ -12,7 +12,7 @@ type Item = Record<string, unknown>;
 
 export function assuranceRepository(table: TableStore): AssuranceStore {
   return {
-    list: (tenantId, authorityId) => table.all<Assurance>({ pk: keys.itFilter.partition(tenantId, authorityId), skPrefix: 'YEAR#' }),
+    list: (tenantId, authorityId) => table.all<Assurance>(keys.itFilter.years(tenantId, authorityId)),
     get: (tenantId, authorityId, year) => table.get<Assurance>(keys.itFilter.year(tenantId, authorityId, year)),
     put: (tenantId, assurance, expectedVersion, due, audit) => {
       const key = keys.itFilter.year(tenantId, assurance.authorityId, assurance.year);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyParts } from '../../functions/data/keys';
 
@@ -7,7 +8,12 @@ import { keyParts } from '../../functions/data/keys';
  * once tested sort keys against literals ('OBL#', 'CUR#', '#CURRENT', 'PLAN') and split
  * partition keys on '#' themselves.
  */
-const ROUTED = ['functions/data/report-repository.ts', 'functions/data/report-reader.ts', 'functions/data/sop-repositories.ts', 'functions/jobs/report-summaries.ts'];
+const tsFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+/** Every module that reads or writes the table, and the domain, but the key module and the table definition. */
+const ROUTED = [...tsFiles('functions/data'), ...tsFiles('functions/jobs'), ...tsFiles('domain')].filter(
+  (f) => !['functions/data/keys.ts', 'functions/data/table.ts'].includes(f),
+);
 
 describe('key routing', () => {
   for (const file of ROUTED) {
