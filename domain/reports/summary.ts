@@ -3,8 +3,9 @@ import type { Assurance } from '../itfilter/assurance';
 import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';
 import type { Obligation, ObligationVersion, Sop } from '../sop/sop';
 import type { Statement } from '../statements/statement';
-import type { Completion } from '../training/completions';
-import { LEVELS, type Course, type Level } from '../training/courses';
+import { isInDate, pairKey, type Completion } from '../training/completions';
+import type { Course, Level } from '../training/courses';
+import { meetsRole, roleOf } from '../training/coverage';
 import type { TrainingPlan } from '../training/plan';
 import type { Session } from '../training/sessions';
 
@@ -92,7 +93,6 @@ export interface AuthorityRecords {
   applicableQuestions(year: string): number;
 }
 
-const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
 const minDate = (dates: (string | undefined)[]) => dates.filter((d): d is string => !!d).sort()[0];
 
 const bump = (h: Changes, date: string, by: number) => {
@@ -137,22 +137,11 @@ function coverageChanges(r: AuthorityRecords, levelOf: Map<string, Level>): { ro
         const seen = latest.get(c.courseId);
         if (!seen || c.completedOn > seen.completedOn) latest.set(c.courseId, c);
       }
-      // Their role, as peopleOf reads it: from the latest completion that names one (on a tie, the last course in key order).
-      let roleId: string | undefined;
-      let roleDate = '';
-      let roleCourse = '';
-      for (const c of latest.values()) {
-        if (c.role && (c.completedOn > roleDate || (c.completedOn === roleDate && c.courseId > roleCourse))) [roleId, roleDate, roleCourse] = [c.role, c.completedOn, c.courseId];
-      }
+      // Covered on t: the same rules as coverage today (their role, and its courses in date on t).
+      const roleId = roleOf(latest.values());
       const role = roleId ? byId.get(roleId) : undefined;
-      // Covered on t: every required course, and one course at the required level, still in date (as computeCoverage).
-      const inDate = (c: Completion | undefined) => !!c && (c.expiresOn === null || c.expiresOn > t);
-      let now: string | undefined;
-      if (role && role.requiredCourses.every((id) => inDate(latest.get(id)))) {
-        let levelOk = !role.requiredLevel;
-        if (!levelOk) for (const c of latest.values()) if (inDate(c) && levelOf.has(c.courseId) && RANK[levelOf.get(c.courseId)!] >= RANK[role.requiredLevel!]) levelOk = true;
-        if (levelOk) now = role.id;
-      }
+      const inDate = new Set([...latest.values()].filter((c) => isInDate(c, t)).map((c) => c.courseId));
+      const now = role && meetsRole(role, inDate, levelOf) ? role.id : undefined;
       if (now === was) continue;
       if (was) bump(changes.get(was)!, t, -1);
       if (now) bump(changes.get(now)!, t, +1);
@@ -166,7 +155,7 @@ function coverageChanges(r: AuthorityRecords, levelOf: Map<string, Level>): { ro
 function overdueChanges(all: readonly Completion[]): Changes {
   const byPair = new Map<string, Completion[]>();
   for (const c of all) {
-    const k = `${c.staffRef}\u0000${c.courseId}`;
+    const k = pairKey(c);
     const list = byPair.get(k);
     if (list) list.push(c);
     else byPair.set(k, [c]);

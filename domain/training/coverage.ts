@@ -1,25 +1,43 @@
-import { isInDate, type Completion } from './completions';
+import { isInDate, pairKey, type Completion } from './completions';
 import { LEVELS, type Course, type Level } from './courses';
 import type { PlanRole } from './plan';
 
 const RANK: Record<Level, number> = Object.fromEntries(LEVELS.map((l, i) => [l, i])) as Record<Level, number>;
 
 /**
- * The people behind current completions: each with their current completions and their role,
- * which is the role on their most recent completion that names one. Coverage and the report
- * summaries both count people this way.
+ * A person's role: the role on their most recent completion that names one; of two on the same
+ * date, the one of the later course id (the order the table keeps a person's completions in).
+ */
+export function roleOf(completions: Iterable<Pick<Completion, 'role' | 'completedOn' | 'courseId'>>): string | undefined {
+  let role: string | undefined;
+  let date = '';
+  let course = '';
+  for (const c of completions) {
+    if (c.role && (c.completedOn > date || (c.completedOn === date && c.courseId >= course))) [role, date, course] = [c.role, c.completedOn, c.courseId];
+  }
+  return role;
+}
+
+/** Whether a person with these courses in date meets a plan role: every required course, and one at the required level. */
+export function meetsRole(role: Pick<PlanRole, 'requiredCourses' | 'requiredLevel'>, inDate: ReadonlySet<string>, levelOf: ReadonlyMap<string, Level>): boolean {
+  if (!role.requiredCourses.every((id) => inDate.has(id))) return false;
+  if (!role.requiredLevel) return true;
+  for (const id of inDate) if (levelOf.has(id) && RANK[levelOf.get(id)!] >= RANK[role.requiredLevel]) return true;
+  return false;
+}
+
+/**
+ * The people behind current completions: each with their current completions and their role
+ * (`roleOf`). Coverage and the report summaries both count people this way.
  */
 export function peopleOf(current: readonly Completion[]): Map<string, { role?: string; completions: Completion[] }> {
-  const people = new Map<string, { role?: string; roleDate: string; completions: Completion[] }>();
+  const people = new Map<string, { role?: string; completions: Completion[] }>();
   for (const c of current) {
-    let p = people.get(c.staffRef);
-    if (!p) people.set(c.staffRef, (p = { roleDate: '', completions: [] }));
-    p.completions.push(c);
-    if (c.role && c.completedOn >= p.roleDate) {
-      p.role = c.role;
-      p.roleDate = c.completedOn;
-    }
+    const p = people.get(c.staffRef);
+    if (p) p.completions.push(c);
+    else people.set(c.staffRef, { completions: [c] });
   }
+  for (const p of people.values()) p.role = roleOf(p.completions);
   return people;
 }
 
@@ -32,7 +50,7 @@ export function completionsAsAt<T extends Pick<Completion, 'staffRef' | 'courseI
   const latest = new Map<string, T>();
   for (const c of all) {
     if (c.completedOn > date) continue;
-    const k = `${c.staffRef}\u0000${c.courseId}`;
+    const k = pairKey(c);
     const seen = latest.get(k);
     if (!seen || c.completedOn > seen.completedOn) latest.set(k, c);
   }
@@ -85,10 +103,7 @@ export function computeCoverage(input: {
     for (const p of people) {
       if (p.role !== role.id) continue;
       staffRecorded++;
-      const coursesOk = role.requiredCourses.every((id) => p.inDate.has(id));
-      const levelOk =
-        !role.requiredLevel || [...p.inDate].some((id) => (levelOf.has(id) ? RANK[levelOf.get(id)!] >= RANK[role.requiredLevel!] : false));
-      if (coursesOk && levelOk) covered++;
+      if (meetsRole(role, p.inDate, levelOf)) covered++;
     }
     const counted = Math.min(covered, role.headcount);
     const coverage = role.headcount > 0 ? counted / role.headcount : null;
