@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, toIsoDate } from '../shared/dates';
+import { addDays, daysBetween, toIsoDate } from '../shared/dates';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership, type PartnershipSettings } from '../partnerships/partnership';
 import type { Clock, IdGenerator } from '../shared/ports';
@@ -44,7 +44,6 @@ export const DEFAULT_THRESHOLDS = [60, 30, 7, 0];
 /** While overdue, a reminder goes every this many days. */
 export const OVERDUE_EVERY_DAYS = 7;
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * The first date on or after `today` on which a reminder is due: a threshold date before

@@ -1,4 +1,4 @@
-import { addDays, toIsoDate } from '../shared/dates';
+import { addDays, daysBetween, toIsoDate } from '../shared/dates';
 import type { AuditEvent } from '../audit/audit';
 import { auditEvent } from '../audit/audit';
 import type { Clock, IdGenerator } from '../shared/ports';
@@ -104,14 +104,12 @@ export interface RunResult {
   completed: boolean;
 }
 
-const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
 /** The reminder dates a run as if on `date` must look at, given the watermark. */
 export function runWindow(date: string, watermark: string | undefined, firstRunLookbackDays = FIRST_RUN_LOOKBACK_DAYS): string[] {
   // The watermark's own date is looked at again: a descriptor written later that day (an SOP
   // created already overdue) waits in that day's bucket, after the run that completed it.
   const from = watermark === undefined ? addDays(date, -(firstRunLookbackDays - 1)) : watermark < date ? watermark : date;
-  return Array.from({ length: daysFrom(from, date) + 1 }, (_, i) => addDays(from, i));
+  return Array.from({ length: daysBetween(from, date) + 1 }, (_, i) => addDays(from, i));
 }
 
 /**

@@ -46,6 +46,11 @@ export function addDays(isoDate: string, days: number): string {
   return toIsoDate(date);
 }
 
+/** Whole days from one date to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** UK financial years run 1 April – 31 March and are written `2024-25`. */
 export const REPORTING_YEAR = /^(\d{4})-(\d{2})$/;
 
