@@ -221,14 +221,6 @@ export class TableStore {
   }
 
   /**
-   * Replaces one whole item with no audit event: only for system bookkeeping on records
-   * that are themselves the log (a queued reminder marked as delivered).
-   */
-  async replace(key: StorageKey, record: Item, entity: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...record, ...key, entity } }));
-  }
-
-  /**
    * One conditional UpdateItem with no audit event, for the reminder job's bookkeeping on
    * records that are themselves the log: claiming a queued reminder, marking it delivered,
    * moving the job's watermark. `condition` names attributes as `#name` (each a key of
