@@ -15,15 +15,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Whether something accepts TCP connections on the loopback port. */
-function listening(port: number): Promise<boolean> {
+/** What a TCP connection to the loopback port meets: a listener, a refusal, or another error. */
+export function portState(port: number): Promise<'listening' | 'refused' | 'error'> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
       socket.destroy();
-      resolve(true);
+      resolve('listening');
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'error'));
   });
 }
 
@@ -97,7 +97,7 @@ export async function startDynamoLocal(
   for (;;) {
     if (exited) throw new Error(`DynamoDB Local exited during start (is Java 17+ installed?)\n${stderr}`);
     try {
-      if (await listening(port)) {
+      if ((await portState(port)) === 'listening') {
         await client.send(new DescribeTableCommand({ TableName: 'probe' }));
         break;
       }

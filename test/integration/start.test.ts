@@ -1,8 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/dynamodb';
+import { freePort, portState } from '../../infra/local/dynamodb';
 
 /**
  * `npm start` as a developer runs it: a separate process (the real start script, its own
@@ -56,16 +55,7 @@ function dynamoProcesses(port: number): string[] {
   return ps.split('\n').filter((line) => line.includes('DynamoDBLocal') && portArg.test(line));
 }
 
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
+const connectionRefused = async (port: number) => (await portState(port)) === 'refused';
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
