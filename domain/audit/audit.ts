@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Role, type Caller, requireRole } from '../shared/identity';
 import { diffRecords, type FieldChange } from '../shared/records';
+import { yearsAfter } from '../shared/dates';
 import type { IdGenerator, Page } from '../shared/ports';
 import { EntityId } from '../shared/ids';
 import { wholeNumber } from '../shared/query';
@@ -69,9 +70,7 @@ export function auditEvent(actor: Actor, at: Date, ids: IdGenerator, input: Audi
 }
 
 export function auditExpiry(at: Date): Date {
-  const d = new Date(at);
-  d.setUTCFullYear(d.getUTCFullYear() + AUDIT_RETENTION_YEARS);
-  return d;
+  return yearsAfter(at, AUDIT_RETENTION_YEARS);
 }
 
 export const AuditQuery = z.object({

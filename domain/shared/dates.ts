@@ -46,6 +46,13 @@ export function addDays(isoDate: string, days: number): string {
   return toIsoDate(date);
 }
 
+/** The same instant `years` years later (UTC): retention periods. */
+export function yearsAfter(from: Date, years: number): Date {
+  const d = new Date(from);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d;
+}
+
 /** Whole days from one date to another (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

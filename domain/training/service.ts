@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, authorityScope, requireRole, type Caller } from '../shared/identity';
-import { addDays, IsoDate, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate } from '../shared/dates';
+import { addDays, IsoDate, isReportingYear, reportingYearOf, reportingYearRange, toIsoDate, yearsAfter } from '../shared/dates';
 import { wholeNumber } from '../shared/query';
 import { EntityId } from '../shared/ids';
 import { newMeta, nextMeta } from '../shared/records';
@@ -114,7 +114,7 @@ export function scrubbedImport(record: StoredImport, retentionYears: number): Im
   return {
     ...rest,
     rejected: record.rejected.map((r) => ({ line: r.line, reasons: r.reasons.map((x) => x.replace(quoted, '[value removed]')) })),
-    retainUntil: record.retainUntil ?? retentionEnd(new Date(record.startedAt), retentionYears).toISOString(),
+    retainUntil: record.retainUntil ?? yearsAfter(new Date(record.startedAt), retentionYears).toISOString(),
   };
 }
 
@@ -210,13 +210,6 @@ export function chunkByPair(completions: readonly Completion[], pairsPerChunk: n
   return chunks;
 }
 
-/** The completions' retention, counted from the import: no completion in the file is newer than its day. */
-function retentionEnd(from: Date, years: number): Date {
-  const d = new Date(from);
-  d.setUTCFullYear(d.getUTCFullYear() + years);
-  return d;
-}
-
 export function trainingService(deps: TrainingDeps) {
   const { completions, imports, sessions, clock, ids } = deps;
 
@@ -304,7 +297,8 @@ export function trainingService(deps: TrainingDeps) {
         id: importId,
         authorityId,
         status: 'running',
-        retainUntil: retentionEnd(now, settings.trainingRetentionYears).toISOString(),
+        // The completions' retention, counted from the import: no completion in the file is newer.
+        retainUntil: yearsAfter(now, settings.trainingRetentionYears).toISOString(),
         rows: parsed.rows,
         imported: 0,
         duplicates: 0,

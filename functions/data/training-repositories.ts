@@ -3,6 +3,7 @@ import { completionKey, pairKey, type Completion, type CompletionWrite, type Cur
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
 import type { Session } from '../../domain/training/sessions';
+import { yearsAfter } from '../../domain/shared/dates';
 import { keys } from './keys';
 import type { PageQuery, TableStore } from './store';
 import { TABLE } from './table';
@@ -36,12 +37,6 @@ export function planRepository(table: TableStore): PlanStore {
   };
 }
 
-function retentionDate(completedOn: string, years: number): Date {
-  const d = new Date(`${completedOn}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + years);
-  return d;
-}
-
 export function completionRepository(table: TableStore): CompletionStore {
   /** One page of an index whose sort key starts with a date, filtered by course and role. */
   const rangePage = (k: { index: PageQuery['index']; PK: string }, q: CompletionQuery & { from: string; to: string }) =>
@@ -63,7 +58,7 @@ export function completionRepository(table: TableStore): CompletionStore {
     ...slotKey(tenantId, authorityId, w),
     ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot),
     entity: 'completion',
-    [TABLE.ttlAttribute]: Math.floor(retentionDate(w.completion.completedOn, retentionYears).getTime() / 1000),
+    [TABLE.ttlAttribute]: Math.floor(yearsAfter(new Date(`${w.completion.completedOn}T00:00:00Z`), retentionYears).getTime() / 1000),
   });
 
   return {
@@ -99,7 +94,7 @@ export function completionRepository(table: TableStore): CompletionStore {
       const ops = writes.map((w) => {
         const key = { ...slotKey(tenantId, authorityId, w), ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot) };
         const record = w.completion as Completion & Record<string, unknown>;
-        const expiresAt = retentionDate(w.completion.completedOn, retentionYears);
+        const expiresAt = yearsAfter(new Date(`${w.completion.completedOn}T00:00:00Z`), retentionYears);
         return w.slot === 'current' && replacing
           ? { kind: 'update' as const, entity: 'completion', key, record, expectedVersion: replacing.version, expiresAt }
           : { kind: 'create' as const, entity: 'completion', key, record, expiresAt };
