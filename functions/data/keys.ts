@@ -49,7 +49,8 @@ type CompletionKeyParts = { staffRef: string; courseId: string; completedOn: str
 export const keys = {
   partnership: (tenantId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}PARTNERSHIP`, SK: 'PARTNERSHIP' }),
 
-  authorities: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}AUTHORITY`, skPrefix: 'AUTHORITY#' }),
+  /** Query of every authority of a partnership. */
+  authorities: (tenantId: string) => ({ pk: `${tenantKeyPrefix(tenantId)}AUTHORITY`, skPrefix: 'AUTHORITY#' }),
   authority: (tenantId: string, authorityId: string): Key => ({
     PK: `${tenantKeyPrefix(tenantId)}AUTHORITY`,
     SK: `AUTHORITY#${id(authorityId)}`,
@@ -92,7 +93,8 @@ export const keys = {
     },
   },
 
-  courses: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}COURSE`, skPrefix: 'COURSE#' }),
+  /** Query of the partnership's course catalogue. */
+  courses: (tenantId: string) => ({ pk: `${tenantKeyPrefix(tenantId)}COURSE`, skPrefix: 'COURSE#' }),
   course: (tenantId: string, courseId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}COURSE`, SK: `COURSE#${id(courseId)}` }),
 
   /**
@@ -107,10 +109,8 @@ export const keys = {
       SK: `IMPORT#${id(importId)}`,
     }),
     importLock: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'IMPORT-LOCK' }),
-    // ---- privacy (issue 9): every import record of an authority, for erasure ----
-    /** Prefix of import records only: `IMPORT#` does not match `IMPORT-LOCK`. */
+    /** Prefix of import records only (every one of an authority, for erasure): `IMPORT#` does not match `IMPORT-LOCK`. */
     importPrefix: 'IMPORT#',
-    // ---- end privacy ----
     currentPrefix: 'CUR#',
     current: (tenantId: string, authorityId: string, c: Pick<CompletionKeyParts, 'staffRef' | 'courseId'>): Key => ({
       PK: keys.training.partition(tenantId, authorityId),
@@ -225,8 +225,8 @@ export const keys = {
 
 // ==============================================================================
 // Sort-key prefixes and key parsing for code that reads whole partitions (report
-// summaries, SOP history, the stream consumer). Kept in one block of its own: the
-// repositories test a sort key or split a partition key only through these.
+// summaries, SOP history, the stream consumer): the repositories test a sort key or
+// split a partition key only through these.
 // =====================================================================================
 const SOP_VERSION_PREFIX = 'VERSION#';
 const SOP_REVIEW_PREFIX = 'REVIEW#';
@@ -268,13 +268,10 @@ export const keyParts = {
     /** The working copy of a year's statement, as opposed to its frozen versions. */
     isCurrent: (sk: unknown) => String(sk).endsWith(STATEMENT_CURRENT_SUFFIX),
   },
-  courses: (tenantId: string) => ({ pk: keys.courses(tenantId).PK, skPrefix: keys.courses(tenantId).skPrefix }),
-  authorities: (tenantId: string) => ({ pk: keys.authorities(tenantId).PK, skPrefix: keys.authorities(tenantId).skPrefix }),
 };
 
 // ---------------------------------------------------------------------------------------
-// The reminder job (issue 9): queued reminders, the job's watermark, descriptor refreshes.
-// Kept apart from `keys` above so that other changes to this file do not collide with it.
+// The reminder job: queued reminders, the job's watermark, descriptor refreshes.
 // ---------------------------------------------------------------------------------------
 
 function reminderKeyDate(value: string): string {

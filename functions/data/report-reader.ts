@@ -1,7 +1,7 @@
 import type { Authority } from '../../domain/authorities/authority';
 import type { Partnership } from '../../domain/partnerships/partnership';
 import type { ReportReader } from '../../domain/reports/service';
-import { keyParts, keys } from './keys';
+import { keys } from './keys';
 import { reportRepository } from './report-repository';
 import type { TableStore } from './store';
 
@@ -12,7 +12,7 @@ export function reportReader(table: TableStore): ReportReader {
     async read(tenantId, previousYear) {
       const [partnership, authorities, summaries] = await Promise.all([
         table.get<Partnership>(keys.partnership(tenantId)),
-        table.all<Authority>(keyParts.authorities(tenantId)),
+        table.all<Authority>(keys.authorities(tenantId)),
         reports.summaries(tenantId, previousYear),
       ]);
       return { partnership, authorities, ...summaries };

@@ -20,7 +20,7 @@ export function reportRepository(table: TableStore) {
   type TenantData = { courses: Course[]; partnership: Partnership | undefined; frameworks: Framework[] };
   const readTenant = async (tenantId: string): Promise<TenantData> => {
     const [courses, partnership, frameworks] = await Promise.all([
-      table.all<Course>(keyParts.courses(tenantId)),
+      table.all<Course>(keys.courses(tenantId)),
       table.get<Partnership>(keys.partnership(tenantId)),
       table.all<Framework>({ pk: keys.statements.frameworks(tenantId).PK }),
     ]);

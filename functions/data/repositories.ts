@@ -28,10 +28,7 @@ export function partnershipRepository(table: TableStore): PartnershipStore {
 
 export function authorityRepository(table: TableStore): AuthorityStore & AuthorityLookup {
   return {
-    list: (tenantId) => {
-      const { PK, skPrefix } = keys.authorities(tenantId);
-      return table.all<Authority>({ pk: PK, skPrefix });
-    },
+    list: (tenantId) => table.all<Authority>(keys.authorities(tenantId)),
     get: (tenantId, id) => table.get<Authority>(keys.authority(tenantId, id)),
     exists: async (tenantId, id) => (await table.get(keys.authority(tenantId, id))) !== undefined,
     create: (tenantId, authority, audit) =>

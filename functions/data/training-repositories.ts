@@ -12,10 +12,7 @@ import { TABLE } from './table';
 
 export function courseRepository(table: TableStore): CourseStore {
   return {
-    list: (tenantId) => {
-      const { PK, skPrefix } = keys.courses(tenantId);
-      return table.all<Course>({ pk: PK, skPrefix });
-    },
+    list: (tenantId) => table.all<Course>(keys.courses(tenantId)),
     get: (tenantId, id) => table.get<Course>(keys.course(tenantId, id)),
     create: (tenantId, course, audit) => table.write(tenantId, [{ kind: 'create', entity: 'course', key: keys.course(tenantId, course.id), record: course }], audit),
     update: (tenantId, course, expectedVersion, audit) =>

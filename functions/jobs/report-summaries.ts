@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Authority } from '../../domain/authorities/authority';
-import { keyParts } from '../data/keys';
+import { keyParts, keys } from '../data/keys';
 import { reportRepository } from '../data/report-repository';
 import { deps } from '../shared/deps';
 import { logger } from '../shared/logger';
@@ -48,7 +48,7 @@ export async function processRecords(records: readonly Pick<DynamoDBRecord, 'dyn
   for (const t of touched(records)) {
     if (t.authorityId) jobs.push({ tenantId: t.tenantId, authorityId: t.authorityId });
     else {
-      const all = await table.all<Authority>(keyParts.authorities(t.tenantId));
+      const all = await table.all<Authority>(keys.authorities(t.tenantId));
       jobs.push(...all.map((a) => ({ tenantId: t.tenantId, authorityId: a.id })));
     }
   }

@@ -211,7 +211,7 @@ describe('bad input never gets a 5xx, and every 400 names the field', () => {
   });
 });
 
-describe('the cases of issue 9', () => {
+describe('the cases the security probe found', () => {
   const fieldErrors = (res: ApiResponse) => (res.body?.error?.errors ?? []) as { path: string; message: string }[];
   const expect400 = (res: ApiResponse, path: string, message?: RegExp) => {
     expect(res.status, res.text).toBe(400);
