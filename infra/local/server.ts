@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from './gateway';
+import type { WebApp } from './web';
 
 /** Lambda's synchronous invocation payload limit; API Gateway itself allows up to 10 MB. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface ServerOptions {
   /** Loopback by default: this is a development server. */
   host?: string;
   maxBodyBytes?: number;
+  /** The web app (static files, its config and the local sign-in page); the rest goes to the API. */
+  web?: Pick<WebApp, 'handle'>;
   /** One line per request (method, path without query, status, duration). */
   log?: (line: string) => void;
 }
@@ -59,7 +62,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: string) {
+function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: string | Buffer) {
   res.writeHead(statusCode, { 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
@@ -94,6 +97,12 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const page = await options.web?.handle({ method, url, body: body.length ? body.toString('utf8') : undefined });
+      if (page) {
+        send(res, page.statusCode, page.headers, method === 'HEAD' ? '' : page.body);
+        done(page.statusCode);
+        return;
       }
       const response = await options.gateway.handle({
         method,

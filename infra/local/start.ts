@@ -19,6 +19,7 @@ const LOCAL_DIR = `${ROOT}.local`;
 const DB_DIR = `${LOCAL_DIR}/dynamodb`;
 const ISSUER_KEY_FILE = `${LOCAL_DIR}/issuer-key.json`;
 const TOKEN_LIFETIME = '12h';
+const WEB_DIST = `${ROOT}web/dist`;
 
 const USAGE = `Usage: npm start [-- --persist]
 
@@ -134,6 +135,7 @@ async function main() {
       import('./gateway'),
       import('./server'),
     ]);
+  const { createWebApp } = await import('./web');
   if (stopping) return;
 
   // The S3 stand-in for signed statement documents (presigned uploads and downloads).
@@ -144,10 +146,23 @@ async function main() {
   // requests get a 503: nothing may reach a handler before DYNAMODB_ENDPOINT is set.
   const issuer = await LocalIssuer.persistent(ISSUER_KEY_FILE);
   const gateway = createGateway({ issuer });
+  // The web app, with the local-only page that signs in as a seeded demo user.
+  let demoUsers: import('./web').DemoUser[] = [];
+  const web = createWebApp({
+    distDir: WEB_DIST,
+    demo: {
+      users: () => demoUsers,
+      partnershipName: DEMO_PARTNERSHIP.name,
+      mint: (user) => issuer.mint({ sub: user.sub, tenantId: DEMO_PARTNERSHIP.id, role: user.role as never, authorityId: user.authorityId }, TOKEN_LIFETIME),
+    },
+  });
   let ready = false;
   const starting = { statusCode: 503, headers: { 'content-type': 'application/json', 'retry-after': '2' }, body: JSON.stringify({ message: 'Starting; try again in a moment.' }) };
   try {
-    server = await startServer({ gateway: { handle: (request) => (ready ? gateway.handle(request) : Promise.resolve(starting)) }, port, log: (line) => console.log(`  ${line}`) });
+    server = await startServer({
+      gateway: { handle: (request) => (ready ? gateway.handle(request) : Promise.resolve(starting)) },
+      web: { handle: (request) => (ready || !request.url.startsWith('/local/') ? web.handle(request) : Promise.resolve(starting)) },
+      port, log: (line) => console.log(`  ${line}`) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`Port ${port} is already in use; run with another, e.g. PORT=3001 npm start`);
@@ -171,6 +186,7 @@ async function main() {
 
   const t1 = performance.now();
   const seed = await seedDemo();
+  demoUsers = seed.users;
   const seedMs = performance.now() - t1;
   if (stopping) return;
 
@@ -212,6 +228,7 @@ async function main() {
     '',
     `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)}, summaries ${seconds(summariesMs)})`,
     '',
+    `  Web app    ${base}/   open it in a browser and choose a demo user (npm run dev:web: the same with hot reload)`,
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
     `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
     `  Table      ${tableName}`,

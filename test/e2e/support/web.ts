@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { processRecords } from '../../../functions/jobs/report-summaries';
+import { reportRepository } from '../../../functions/data/report-repository';
+import { deps } from '../../../functions/shared/deps';
+import { enableStream } from '../../../infra/local/dynamodb';
+import { createGateway } from '../../../infra/local/gateway';
+import { LocalIssuer } from '../../../infra/local/issuer';
+import { DEMO_PARTNERSHIP, seedDemo } from '../../../infra/local/seed';
+import { startServer, type LocalServer } from '../../../infra/local/server';
+import { startStreamPoller } from '../../../infra/local/stream-poller';
+import { createWebApp, type DemoUser } from '../../../infra/local/web';
+import { useFreshTable } from '../../support/table';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const WEB_DIST = `${ROOT}web/dist`;
+/** Debian's package (installed by .ci/run); never a browser downloaded by Playwright. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Waits are for readiness, never budgets: a slow, loaded 2-core machine must pass. */
+export const WAIT_MS = 120_000;
+
+export interface WebHarness {
+  /** e.g. http://localhost:41234 */
+  url: string;
+  browser: Browser;
+  issuer: LocalIssuer;
+  users: readonly DemoUser[];
+  tenantId: string;
+  /** Resolves once the report summaries have consumed every change so far. */
+  settle(): Promise<void>;
+  /** A token for a seeded user (to arrange data through the API, as another user would). */
+  tokenFor(user: DemoUser): Promise<string>;
+  /** A fresh browser context and page, with CSP violations and page errors collected. */
+  newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
+}
+
+/**
+ * The whole local stack for browser tests, as `npm start` runs it: a fresh table with the demo
+ * partnership, the report-summary consumer on its stream, the API Gateway stand-in with the
+ * real handlers, and the built web app with its local sign-in page — on a free port, driven
+ * by Debian's Chromium through playwright-core.
+ */
+export function useWebApp(): () => WebHarness {
+  useFreshTable();
+  let harness: WebHarness | undefined;
+  let server: LocalServer | undefined;
+  let browser: Browser | undefined;
+  let poller: Awaited<ReturnType<typeof startStreamPoller>> | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it first).');
+    const seed = await seedDemo();
+    // As npm start: the seed's summaries built directly, then the stream consumer for later writes.
+    const endpoint = inject('dynamoEndpoint');
+    const tableName = process.env.TABLE_NAME!;
+    await enableStream(endpoint, tableName);
+    const d = deps();
+    const reports = reportRepository(d.table);
+    const shared = new Map();
+    await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, shared)));
+    poller = await startStreamPoller({ endpoint, tableName, consume: (records) => processRecords(records), intervalMs: 100 });
+
+    const issuer = await LocalIssuer.ephemeral();
+    const mint = (user: DemoUser) =>
+      issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, '2h');
+    const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, partnershipName: DEMO_PARTNERSHIP.name } });
+    server = await startServer({ gateway: createGateway({ issuer }), web });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const b = browser;
+    const url = server.url;
+    harness = {
+      url,
+      browser: b,
+      issuer,
+      users: seed.users,
+      tenantId: seed.tenantId,
+      settle: () => poller!.settle(),
+      tokenFor: mint,
+      async newPage() {
+        const context = await b.newContext({ baseURL: url, locale: 'en-GB', timezoneId: 'Europe/London', acceptDownloads: true });
+        const page = await context.newPage();
+        page.setDefaultTimeout(WAIT_MS);
+        page.setDefaultNavigationTimeout(WAIT_MS);
+        const problems: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error' && /Content.Security.Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+        });
+        page.on('pageerror', (error) => problems.push(`Page error: ${error.message}`));
+        return { context, page, problems };
+      },
+    };
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    poller?.stop();
+  });
+
+  return () => {
+    if (!harness) throw new Error('useWebApp(): the harness is ready only inside tests');
+    return harness;
+  };
+}
+
+/** Signs in through the local sign-in page as the demo user with this label (see infra/local/seed.ts). */
+export async function signInAs(page: Page, label: string, path = '/app/'): Promise<void> {
+  await page.goto(path);
+  await page.waitForURL(/\/local\/sign-in/);
+  await page.getByLabel(label, { exact: true }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith('/app/') && !u.pathname.startsWith('/app/auth/'));
+  await waitForPage(page);
+}
+
+/** Waits until the page has a heading and no loading message (the app has settled). */
+export async function waitForPage(page: Page): Promise<void> {
+  await page.locator('h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('.app-loading'));
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP, which
+ * forbids inline script, need not be loosened) against WCAG 2.0/2.1/2.2 A and AA, and fails on
+ * any serious or critical violation, listing each.
+ */
+export async function expectAccessible(page: Page, what = page.url()): Promise<void> {
+  await waitForPage(page);
+  const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  if (!hasAxe) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${what}: axe found serious/critical violations:\n${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+/** A demo user by label, e.g. 'Steering group chair'. */
+export function demoUser(users: readonly DemoUser[], label: string): DemoUser {
+  const user = users.find((u) => u.label === label);
+  if (!user) throw new Error(`No demo user labelled "${label}": ${users.map((u) => u.label).join(', ')}`);
+  return user;
+}

@@ -1,0 +1,113 @@
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { useServices } from './context';
+import { abilities, ROLE_LABELS, useMe } from './session';
+import { SERVICE_NAME } from '../components/PageTitle';
+import { Loading, LoadError } from '../components/ui';
+
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+function navFor(me: ReturnType<typeof useMe>['data']): NavItem[] {
+  const can = abilities(me);
+  if (can.seesPartnership) {
+    return [
+      { to: '/dashboard', label: 'Dashboard' },
+      { to: '/report', label: 'Report' },
+      { to: '/authorities', label: 'Authorities' },
+      { to: '/sops', label: 'SOPs' },
+      ...(can.managesUsers ? [{ to: '/users', label: 'Users' }] : []),
+      ...(can.readsAudit ? [{ to: '/audit', label: 'Audit trail' }] : []),
+      { to: '/settings', label: 'Settings' },
+    ];
+  }
+  if (me?.authorityId) return [{ to: `/authorities/${me.authorityId}`, label: me.authorityName ?? 'Your authority' }];
+  return [];
+}
+
+/**
+ * Every signed-in page: skip link, the service's own header (no crown, no GOV.UK logotype —
+ * this is not a GOV.UK service), service navigation by role, the page, and the footer.
+ */
+export function Layout() {
+  const me = useMe();
+  const { auth } = useServices();
+  const location = useLocation();
+  const items = navFor(me.data);
+  return (
+    <>
+      <a href="#main-content" className="govuk-skip-link" data-module="govuk-skip-link">
+        Skip to main content
+      </a>
+      <header className="govuk-generic-header app-header">
+        <div className="govuk-generic-header__container govuk-width-container">
+          <div className="govuk-generic-header__logo">
+            <Link to="/" className="govuk-generic-header__homepage-link">
+              {me.data?.partnershipName ?? 'Prevent partnership'}
+            </Link>
+          </div>
+          {me.data && (
+            <div className="app-header__account">
+              <span className="app-header__role">{ROLE_LABELS[me.data.role]}{me.data.authorityName ? `, ${me.data.authorityName}` : ''}</span>
+              <button type="button" className="app-header__sign-out govuk-link" onClick={() => void auth.signOut()}>
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <section aria-label="Service information" className="govuk-service-navigation">
+        <div className="govuk-width-container">
+          <div className="govuk-service-navigation__container">
+            <span className="govuk-service-navigation__service-name">
+              <Link to="/" className="govuk-service-navigation__link">
+                {SERVICE_NAME}
+              </Link>
+            </span>
+            {items.length > 0 && (
+              <nav aria-label="Menu" className="govuk-service-navigation__wrapper">
+                <ul className="govuk-service-navigation__list app-service-navigation__list" id="navigation">
+                  {items.map((item) => {
+                    const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+                    return (
+                      <li key={item.to} className={`govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}`}>
+                        <NavLink className="govuk-service-navigation__link" to={item.to} aria-current={active ? 'page' : undefined}>
+                          {active ? <strong className="govuk-service-navigation__active-fallback">{item.label}</strong> : item.label}
+                        </NavLink>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </nav>
+            )}
+          </div>
+        </div>
+      </section>
+      <div className="govuk-width-container app-width-container">
+        <main className="govuk-main-wrapper" id="main-content">
+          {me.isPending ? <Loading what="Signing you in" /> : me.error ? <LoadError error={me.error} retry={() => void me.refetch()} /> : <Outlet />}
+        </main>
+      </div>
+      <footer className="govuk-footer">
+        <div className="govuk-width-container">
+          <div className="govuk-footer__meta">
+            <div className="govuk-footer__meta-item govuk-footer__meta-item--grow">
+              <h2 className="govuk-visually-hidden">Support links</h2>
+              <ul className="govuk-footer__inline-list">
+                <li className="govuk-footer__inline-list-item">
+                  <Link className="govuk-footer__link" to="/accessibility">
+                    Accessibility statement
+                  </Link>
+                </li>
+              </ul>
+              <p className="govuk-body-s app-footer__text">
+                {SERVICE_NAME}: records of the Prevent duty (Counter-Terrorism and Security Act 2015, section 26) for a county's Prevent partnership.
+              </p>
+            </div>
+          </div>
+        </div>
+      </footer>
+    </>
+  );
+}

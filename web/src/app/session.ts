@@ -1,0 +1,38 @@
+import { useQuery } from '@tanstack/react-query';
+import { call } from '../api/client';
+import type { Me, Role } from '../api/types';
+import { useApi } from './context';
+
+/** Who the token says the user is (GET /me): role, partnership and authority. */
+export function useMe() {
+  const api = useApi();
+  return useQuery({ queryKey: ['me'], queryFn: () => call(api.GET('/me')), staleTime: Infinity });
+}
+
+export const AUTHORITY_ROLES: readonly Role[] = ['authority-lead', 'authority-editor'];
+
+/**
+ * What the UI offers a role. The API decides what is allowed; the UI never shows a control
+ * the role cannot use (a viewer sees every steering-group page without a single edit control).
+ */
+export function abilities(me: Pick<Me, 'role' | 'authorityId'> | undefined) {
+  const role = me?.role;
+  return {
+    seesPartnership: role === 'steering-group' || role === 'viewer',
+    editsPartnership: role === 'steering-group',
+    managesUsers: role === 'steering-group',
+    readsAudit: role === 'steering-group',
+    isAuthorityUser: role === 'authority-lead' || role === 'authority-editor',
+  };
+}
+
+export function useAbilities() {
+  return abilities(useMe().data);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  'steering-group': 'Steering group',
+  'authority-lead': 'Authority lead',
+  'authority-editor': 'Authority editor',
+  viewer: 'Viewer (read-only)',
+};

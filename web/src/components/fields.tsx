@@ -1,0 +1,200 @@
+import type { ChangeEvent, ReactNode } from 'react';
+import { fieldId } from './ErrorSummary';
+
+interface Common {
+  /** The API field path the value goes to: ties the input to its error. */
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  /** Label as the page heading's size (a question page) or a normal label. */
+  labelClass?: string;
+}
+
+function Hint({ id, hint }: { id: string; hint?: ReactNode }) {
+  return hint ? (
+    <div id={`${id}-hint`} className="govuk-hint">
+      {hint}
+    </div>
+  ) : null;
+}
+
+function ErrorMessage({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p id={`${id}-error`} className="govuk-error-message">
+      <span className="govuk-visually-hidden">Error:</span> {error}
+    </p>
+  ) : null;
+}
+
+const describedBy = (id: string, hint?: ReactNode, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+export function TextInput({
+  name, label, hint, error, value, onChange, type = 'text', width, inputMode, autoComplete, spellCheck, labelClass, step,
+}: Common & {
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'email' | 'number' | 'date' | 'tel' | 'url';
+  width?: 2 | 3 | 4 | 5 | 10 | 20 | 30;
+  inputMode?: 'numeric' | 'decimal' | 'email' | 'text';
+  autoComplete?: string;
+  spellCheck?: boolean;
+  step?: string;
+}) {
+  const id = fieldId(name);
+  return (
+    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
+        {label}
+      </label>
+      <Hint id={id} hint={hint} />
+      <ErrorMessage id={id} error={error} />
+      <input
+        className={`govuk-input${width ? ` govuk-input--width-${width}` : ''}${error ? ' govuk-input--error' : ''}`}
+        id={id}
+        name={name}
+        type={type}
+        value={value}
+        step={step}
+        inputMode={inputMode}
+        autoComplete={autoComplete ?? 'off'}
+        spellCheck={spellCheck}
+        aria-describedby={describedBy(id, hint, error)}
+        onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+export function Textarea({ name, label, hint, error, value, onChange, rows = 5, labelClass }: Common & { value: string; onChange: (value: string) => void; rows?: number }) {
+  const id = fieldId(name);
+  return (
+    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
+        {label}
+      </label>
+      <Hint id={id} hint={hint} />
+      <ErrorMessage id={id} error={error} />
+      <textarea
+        className={`govuk-textarea${error ? ' govuk-textarea--error' : ''}`}
+        id={id}
+        name={name}
+        rows={rows}
+        value={value}
+        aria-describedby={describedBy(id, hint, error)}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+export function Select({
+  name, label, hint, error, value, onChange, options, labelClass,
+}: Common & { value: string; onChange: (value: string) => void; options: readonly { value: string; label: string }[] }) {
+  const id = fieldId(name);
+  return (
+    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
+        {label}
+      </label>
+      <Hint id={id} hint={hint} />
+      <ErrorMessage id={id} error={error} />
+      <select
+        className={`govuk-select${error ? ' govuk-select--error' : ''}`}
+        id={id}
+        name={name}
+        value={value}
+        aria-describedby={describedBy(id, hint, error)}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Radios in a fieldset; the first radio carries the field id (where the error summary links). */
+export function Radios({
+  name, legend, hint, error, value, onChange, options, inline, legendClass,
+}: {
+  name: string;
+  legend: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly { value: string; label: string; hint?: string }[];
+  inline?: boolean;
+  legendClass?: string;
+}) {
+  const id = fieldId(name);
+  return (
+    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset className="govuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
+        <legend className={`govuk-fieldset__legend ${legendClass ?? 'govuk-fieldset__legend--s'}`}>{legend}</legend>
+        <Hint id={id} hint={hint} />
+        <ErrorMessage id={id} error={error} />
+        <div className={`govuk-radios${inline ? ' govuk-radios--inline' : ''}`} data-module="govuk-radios">
+          {options.map((o, i) => {
+            const optionId = i === 0 ? id : `${id}-${i + 1}`;
+            return (
+              <div className="govuk-radios__item" key={o.value}>
+                <input
+                  className="govuk-radios__input"
+                  id={optionId}
+                  name={name}
+                  type="radio"
+                  value={o.value}
+                  checked={value === o.value}
+                  aria-describedby={o.hint ? `${optionId}-hint` : undefined}
+                  onChange={() => onChange(o.value)}
+                />
+                <label className="govuk-label govuk-radios__label" htmlFor={optionId}>
+                  {o.label}
+                </label>
+                {o.hint && (
+                  <div id={`${optionId}-hint`} className="govuk-hint govuk-radios__hint">
+                    {o.hint}
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+export function Checkbox({ name, label, hint, checked, onChange }: { name: string; label: ReactNode; hint?: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = fieldId(name);
+  return (
+    <div className="govuk-form-group">
+      <div className="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">
+        <div className="govuk-checkboxes__item">
+          <input
+            className="govuk-checkboxes__input"
+            id={id}
+            name={name}
+            type="checkbox"
+            checked={checked}
+            aria-describedby={hint ? `${id}-hint` : undefined}
+            onChange={(e) => onChange(e.target.checked)}
+          />
+          <label className="govuk-label govuk-checkboxes__label" htmlFor={id}>
+            {label}
+          </label>
+          {hint && (
+            <div id={`${id}-hint`} className="govuk-hint govuk-checkboxes__hint">
+              {hint}
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

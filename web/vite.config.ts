@@ -1,0 +1,35 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The web app, built into web/dist and served under /app/ (locally by `npm start`, in AWS
+ * by CloudFront). `npm run dev:web` serves it with hot reload and proxies the API to a
+ * running `npm start` (API_URL, default http://localhost:3000).
+ */
+const api = process.env.API_URL ?? 'http://localhost:3000';
+const apiPaths = ['/me', '/authorities', '/users', '/audit', '/settings', '/courses', '/training', '/sops', '/frameworks', '/statement-deadlines', '/reports', '/openapi.json', '/health', '/local', '/app/config.json'];
+
+export default defineConfig({
+  root: webRoot,
+  base: '/app/',
+  plugins: [react()],
+  css: { preprocessorOptions: { scss: { quietDeps: true, loadPaths: [fileURLToPath(new URL('..', import.meta.url))] } } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // No inline assets: the Content-Security-Policy allows fonts and images from 'self' only
+    // (and data: images), and small SVGs inline as data: URLs would be fine, fonts are not needed.
+    assetsInlineLimit: 0,
+    // GOV.UK Frontend keeps an old-IE media query hack (`min-width: 0\\0`) that Lightning CSS refuses.
+    cssMinify: 'esbuild',
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: Object.fromEntries(apiPaths.map((p) => [p, { target: api, changeOrigin: false }])),
+  },
+});
