@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -69,7 +69,9 @@ export class WebHosting extends Construct {
       comment: 'Prevent compliance web app',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccess', { originAccessControlName: regionalName(this, 'OriginAccess', 64) }),
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         // Honours each object's Cache-Control (set per deployment below).
@@ -155,8 +157,19 @@ function securityHeadersPolicy(scope: Construct, cspOrigins: CspOrigins): cloudf
   const customHeaders = Object.entries(headers).map(([header, value]) => ({ header, value, override: true }));
 
   return new cloudfront.ResponseHeadersPolicy(scope, 'SecurityHeaders', {
+    responseHeadersPolicyName: regionalName(scope, 'SecurityHeaders', 128),
     comment: 'Prevent compliance web app: security headers of infra/web-app.ts',
     securityHeadersBehavior,
     customHeadersBehavior: customHeaders.length ? { customHeaders } : undefined,
   });
+}
+
+/**
+ * CloudFront names are unique per account, not per region: the region in the name lets the
+ * same stack be deployed to two regions of one account.
+ */
+function regionalName(scope: Construct, id: string, maxLength: number): string {
+  // 16: a hyphen and a region name (at most 15 characters).
+  const base = Names.uniqueResourceName(scope, { maxLength: maxLength - id.length - 16 });
+  return `${base}${id}-${Stack.of(scope).region}`;
 }
