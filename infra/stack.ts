@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -20,6 +20,8 @@ import { ROLES } from '../domain/shared/identity';
 import { GROUPS, groupLimits, ROUTES, type GroupName, type RouteContract } from '../functions/api';
 import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
+import { WebHosting } from './constructs/web-hosting';
+import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH, type WebConfig } from './web-app';
 
 /** Repository root (infra/..): handler entries in GROUPS are relative to it. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,8 +34,17 @@ export const USER_DIRECTORY_ACTIONS = [
 ] as const;
 
 export interface PreventComplianceStackProps extends StackProps {
-  /** Browser origins allowed by CORS (API Gateway preflight and the handlers). @default ['*'] */
+  /**
+   * Browser origins allowed by CORS besides the web app's own (API Gateway preflight, the
+   * handlers, the documents bucket). '*' is ignored. @default none
+   */
   readonly allowedOrigins?: string[];
+  /** Extra origins (e.g. http://localhost:5173) Cognito may send back to after sign-in and sign-out. @default none */
+  readonly webDevOrigins?: string[];
+  /** Prefix of the Cognito sign-in domain, unique per region. @default `prevent-compliance-<account id>` */
+  readonly signInDomainPrefix?: string;
+  /** The web app's build (index.html, assets/). @default `<PROJECT_ROOT>/web/dist` */
+  readonly webAssetsPath?: string;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /**
@@ -41,7 +52,7 @@ export interface PreventComplianceStackProps extends StackProps {
    * @default 'prevent-reminders@example.org'
    */
   readonly senderEmail?: string;
-  /** Where links in reminders point (the web app). @default the API URL */
+  /** Where links in reminders point (the web app). @default the web app's CloudFront origin */
   readonly appBaseUrl?: string;
 }
 
@@ -49,8 +60,9 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Everything the service runs on: one DynamoDB table, a Cognito user pool whose tokens
- * carry the partnership and authority, and an HTTP API whose routes, Lambdas and
- * permissions are all derived from the contract in functions/api.ts.
+ * carry the partnership and authority, an HTTP API whose routes, Lambdas and
+ * permissions are all derived from the contract in functions/api.ts, and the web app on
+ * CloudFront that signs in with the pool's managed login and calls that API.
  */
 export class PreventComplianceStack extends Stack {
   readonly table: dynamodb.Table;
@@ -62,10 +74,11 @@ export class PreventComplianceStack extends Stack {
   readonly documents: s3.Bucket;
   readonly summaryFunction: ApiFunction;
   readonly reminderDeadLetters: sqs.Queue;
+  readonly signInDomain: cognito.UserPoolDomain;
+  readonly web: WebHosting;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
     super(scope, id, props);
-    const allowedOrigins = props.allowedOrigins?.length ? props.allowedOrigins : ['*'];
 
     // ---- Data: the single table, built from its one definition -----------------------
     const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
@@ -129,11 +142,45 @@ export class PreventComplianceStack extends Stack {
         description: `Role ${role}`,
       });
     }
+    this.signInDomain = this.userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `prevent-compliance-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    const region = this.region;
+
+    // ---- Web app: static hosting behind CloudFront ----------------------------------------
+    // The CSP may not name the HttpApi: the API's CORS names the distribution (cycle), hence the
+    // region's execute-api wildcard. The sign-in domain depends only on the pool, so it is exact.
+    this.web = new WebHosting(this, 'Web', {
+      assetsPath: props.webAssetsPath ?? path.join(PROJECT_ROOT, 'web', 'dist'),
+      cspOrigins: {
+        connect: [`https://*.execute-api.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, this.signInDomain.baseUrl()],
+        formAction: [this.signInDomain.baseUrl()],
+      },
+    });
+    if (props.allowedOrigins?.includes('*')) {
+      Annotations.of(this).addWarning("allowedOrigins '*' ignored: CORS allows the web app's origin and the listed ones only");
+    }
+    const allowedOrigins = [this.web.origin, ...(props.allowedOrigins ?? []).filter((o) => o && o !== '*')];
+    const appOrigins = [this.web.origin, ...(props.webDevOrigins ?? [])].map((o) => o.replace(/\/+$/, ''));
+
     this.userPoolClient = this.userPool.addClient('WebClient', {
+      // Public (browser) client: the authorization-code grant with PKCE, never the implicit grant.
       generateSecret: false,
+      // SRP stays for API clients outside the browser that fetch an ID token themselves.
       authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
-      // No hosted UI: the client signs in with SRP and sends the ID token.
-      disableOAuth: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: appOrigins.map((o) => `${o}${AUTH_CALLBACK_PATH}`),
+        logoutUrls: appOrigins.map((o) => `${o}${SIGNED_OUT_PATH}`),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      // A working day; revocable on sign-out.
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
       preventUserExistenceErrors: true,
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
@@ -142,6 +189,12 @@ export class PreventComplianceStack extends Stack {
       // another partnership or authority) and without email, which is the username the
       // users group creates and deletes by.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    // Managed login (v2) shows an error page for a client without a branding style.
+    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.userPoolClient.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
 
     // ---- Signed statement documents ---------------------------------------------------
@@ -250,9 +303,8 @@ export class PreventComplianceStack extends Stack {
       // Lambda's retries cannot run two jobs at once. The fix itself is the claim on each
       // reminder (domain/reminders/job.ts); this only makes overlapping runs rarer.
       reservedConcurrentExecutions: 1,
-      // Reminder links open the web app's pages (`/app/...`) at appBaseUrl; without it, on the
-      // API's origin, where the web app is to be served.
-      environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.api.apiEndpoint },
+      // Reminder links open the web app's pages (`/app/...`) at appBaseUrl, else on CloudFront.
+      environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.web.origin },
     });
     // Reads the GSI3 buckets and writes the schedule and the outbox: the table and its indexes.
     this.reminderFunction.bindTable(this.table, 'RW');
@@ -295,7 +347,22 @@ export class PreventComplianceStack extends Stack {
       }),
     );
 
+    // ---- Web app's runtime configuration (infra/web-app.ts WebConfig) --------------------
+    const webConfig: WebConfig = {
+      apiUrl: this.api.apiEndpoint,
+      auth: {
+        mode: 'cognito',
+        authority: `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
+        clientId: this.userPoolClient.userPoolClientId,
+        signInDomain: this.signInDomain.baseUrl(),
+      },
+    };
+    this.web.publish(webConfig);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'WebAppUrl', { value: this.web.appUrl });
+    new CfnOutput(this, 'SignInDomain', { value: this.signInDomain.baseUrl() });
+    new CfnOutput(this, 'WebBucket', { value: this.web.bucket.bucketName });
     new CfnOutput(this, 'ReminderDeadLetterQueue', { value: this.reminderDeadLetters.queueUrl });
     new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -1,10 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/shared/identity';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
 import { PreventComplianceStack } from '../../infra/stack';
+import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
 
 /**
  * Properties of the synthesised CloudFormation template that protect data and tenants.
@@ -20,6 +24,8 @@ const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dyna
 const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 
 let template: Template;
+let outdir: string;
+let webDist: string;
 
 function resources(type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -29,6 +35,10 @@ function only(type: string): [string, Resource] {
   const all = resources(type);
   expect(all, `exactly one ${type}`).toHaveLength(1);
   return all[0];
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -66,9 +76,33 @@ const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
   (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
 
 beforeAll(() => {
-  const app = new App();
-  template = Template.fromStack(new PreventComplianceStack(app, 'Test'));
+  // A stand-in for the Vite build (web/dist), so the test does not need one.
+  webDist = mkdtempSync(path.join(tmpdir(), 'web-dist-'));
+  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>app</title>');
+  mkdirSync(path.join(webDist, 'assets'));
+  writeFileSync(path.join(webDist, 'assets', 'index-abc123.js'), '');
+  outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
+  const app = new App({ outdir });
+  // Also refuses a template with a dependency cycle (the API's CORS names the distribution).
+  template = Template.fromStack(new PreventComplianceStack(app, 'Test', { webAssetsPath: webDist }));
 }, 120_000);
+
+afterAll(() => {
+  for (const dir of [webDist, outdir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Logical id a stack output refers to (`{ Ref: id }`). */
+function outputRef(name: string): string {
+  const output = template.findOutputs(name)[name];
+  expect(output, `output ${name}`).toBeDefined();
+  return output.Value.Ref;
+}
+
+/** `{ Fn::Join: ['', ['https://', { Fn::GetAtt: [distribution, 'DomainName'] }, suffix]] }` */
+function distributionUrl(suffix = ''): unknown {
+  const [distributionId] = only('AWS::CloudFront::Distribution');
+  return { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, ...(suffix ? [suffix] : [])]] };
+}
 
 describe('table', () => {
   it('is on-demand, recoverable, protected from deletion, retained and encrypted', () => {
@@ -148,8 +182,11 @@ describe('HTTP API', () => {
 
 describe('functions', () => {
   it('one per group plus the reminder job, all Node 22 on arm64 with a bounded log group', () => {
-    const functions = resources('AWS::Lambda::Function');
+    const [ours, cdks] = partition(resources('AWS::Lambda::Function'), ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
+    const functions = ours;
     expect(functions).toHaveLength(Object.keys(GROUPS).length + 2); // + reminder job, + report summaries
+    // The only other one is CDK's BucketDeployment handler (the web app's files).
+    expect(cdks.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -270,7 +307,11 @@ describe('user pool', () => {
 
 describe('outputs', () => {
   it('exports the API URL, user pool, client, table and the reminders dead-letter queue', () => {
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'DocumentsBucket', 'ReminderDeadLetterQueue', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiUrl', 'DocumentsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
+    ]);
+    expect(template.findOutputs('WebAppUrl').WebAppUrl.Value).toEqual(distributionUrl('/app/'));
+    expect(template.findOutputs('WebBucket').WebBucket.Value).toEqual({ Ref: webBucketId() });
   });
 });
 
@@ -327,12 +368,13 @@ describe('reminder job', () => {
 
 describe('documents bucket', () => {
   it('is private, encrypted, versioned, retained, and refuses requests without TLS', () => {
-    const [bucketId, bucket] = only('AWS::S3::Bucket');
+    const bucketId = outputRef('DocumentsBucket');
+    const bucket = template.toJSON().Resources[bucketId] as Resource;
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.DeletionPolicy).toBe('Retain');
-    const [, policy] = only('AWS::S3::BucketPolicy');
+    const [, policy] = resources('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
     const denyInsecure = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
     expect(denyInsecure).toBeDefined();
     expect(denyInsecure.Principal).toEqual({ AWS: '*' });
@@ -340,7 +382,7 @@ describe('documents bucket', () => {
   });
 
   it('only the assurance group may use it', () => {
-    const [bucketId] = only('AWS::S3::Bucket');
+    const bucketId = outputRef('DocumentsBucket');
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const usesBucket = statementsOf(functionIdOfGroup(group)).some((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
       expect(usesBucket, group).toBe(group === 'assurance');
@@ -362,3 +404,203 @@ describe('report summaries', () => {
   });
 });
 
+
+// ---- Web app -----------------------------------------------------------------------------
+
+const webBucketId = () => outputRef('WebBucket');
+
+/** The CSP of the distribution's response-headers policy, with CloudFormation tokens shown as {Ref}. */
+function cspOfDistribution(): string {
+  const [, distribution] = only('AWS::CloudFront::Distribution');
+  const policyId = distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref;
+  const policy = template.toJSON().Resources[policyId] as Resource;
+  expect(policy.Type).toBe('AWS::CloudFront::ResponseHeadersPolicy');
+  return flatten(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+}
+
+/** A string or Fn::Join as one string, references written `{Ref}` / `{Id.Attr}`. */
+function flatten(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value['Fn::Join']) return value['Fn::Join'][1].map(flatten).join(value['Fn::Join'][0]);
+  if (value.Ref) return `{${value.Ref}}`;
+  if (value['Fn::GetAtt']) return `{${value['Fn::GetAtt'].join('.')}}`;
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+/** The BucketDeployment custom resources, by whether they carry config.json (the one with markers). */
+function deployments() {
+  const all = resources('Custom::CDKBucketDeployment');
+  expect(all).toHaveLength(2);
+  const shell = all.find(([, d]) => d.Properties.SourceMarkers?.some((m: object) => Object.keys(m).length > 0));
+  const hashed = all.find(([id]) => id !== shell?.[0]);
+  expect(shell, 'the deployment with config.json').toBeDefined();
+  return { shell: shell!, hashed: hashed! };
+}
+
+/** config.json as deployed: the staged file with each marker replaced by its (flattened) CloudFormation value. */
+function deployedConfig(): any {
+  const [, shell] = deployments().shell;
+  const index = shell.Properties.SourceMarkers.findIndex((m: object) => Object.keys(m).length > 0);
+  const assetHash = shell.Properties.SourceObjectKeys[index].replace(/\.zip$/, '');
+  let text = readFileSync(path.join(outdir, `asset.${assetHash}`, 'config.json'), 'utf8');
+  for (const [marker, value] of Object.entries(shell.Properties.SourceMarkers[index])) text = text.split(marker).join(flatten(value));
+  return JSON.parse(text);
+}
+
+describe('web app hosting', () => {
+  it('keeps the files in a private, encrypted, TLS-only bucket without ACLs', () => {
+    const bucket = template.toJSON().Resources[webBucketId()] as Resource;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    expect(bucket.Properties.WebsiteConfiguration).toBeUndefined();
+    const [, policy] = resources('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === webBucketId())!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    // Readable by this distribution only (OAC), nobody else.
+    const allows = statements.filter((st: any) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+    expect(allows[0].Action).toBe('s3:GetObject');
+    expect(JSON.stringify(allows[0].Condition)).toContain(only('AWS::CloudFront::Distribution')[0]);
+  });
+
+  it('serves it through CloudFront with Origin Access Control, HTTPS only', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.Origins).toHaveLength(1);
+    const [origin] = config.Origins;
+    expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [webBucketId(), 'RegionalDomainName'] });
+    const [oacId, oac] = only('AWS::CloudFront::OriginAccessControl');
+    expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(origin.S3OriginConfig.OriginAccessIdentity).toBe('');
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+    // Routing is the function's job; error responses would also hide real 403s.
+    expect(config.CustomErrorResponses).toBeUndefined();
+  });
+
+  it('sends the strict security headers of web-app.ts on every response', () => {
+    const csp = cspOfDistribution();
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    const [, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    const config = policy.Properties.ResponseHeadersPolicyConfig;
+    const security = config.SecurityHeadersConfig;
+    expect(security.ContentSecurityPolicy.Override).toBe(true);
+    expect(security.StrictTransportSecurity).toEqual({ AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Preload: false, Override: true });
+    expect(security.ContentTypeOptions).toEqual({ Override: true });
+    expect(security.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(security.ReferrerPolicy).toEqual({ ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true });
+    expect(config.CustomHeadersConfig.Items).toEqual([{ Header: 'permissions-policy', Value: expect.stringContaining('camera=()'), Override: true }]);
+  });
+
+  it('lets the app reach the API and Cognito, and post forms only to the sign-in domain', () => {
+    const directives = Object.fromEntries(cspOfDistribution().split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    const domainId = only('AWS::Cognito::UserPoolDomain')[0];
+    const signIn = `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`;
+    expect(directives['connect-src']).toEqual(["'self'", 'https://*.execute-api.{AWS::Region}.amazonaws.com', 'https://cognito-idp.{AWS::Region}.amazonaws.com', signIn]);
+    expect(directives['form-action']).toEqual(["'self'", signIn]);
+  });
+
+  it('redirects / to the app and serves index.html for app routes, but not for files', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const [association] = distribution.Properties.DistributionConfig.DefaultCacheBehavior.FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const [functionId, fn] = only('AWS::CloudFront::Function');
+    expect(association.FunctionARN).toEqual({ 'Fn::GetAtt': [functionId, 'FunctionARN'] });
+    expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => any;
+    const uriAfter = (uri: string) => handler({ request: { uri, querystring: {}, headers: {} } });
+    expect(uriAfter('/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/app/' } } });
+    expect(uriAfter('/app')).toMatchObject({ statusCode: 302, headers: { location: { value: '/app/' } } });
+    for (const route of ['/app/', '/app/auth/callback', '/app/authorities/01HX/sop']) expect(uriAfter(route).uri, route).toBe('/app/index.html');
+    for (const file of ['/app/index.html', '/app/config.json', '/app/assets/index-abc123.js', '/app/favicon.svg', '/elsewhere']) expect(uriAfter(file).uri, file).toBe(file);
+  });
+
+  it('deploys hashed assets as immutable and index.html and config.json as no-cache, then invalidates', () => {
+    const { shell, hashed } = deployments();
+    const [distributionId] = only('AWS::CloudFront::Distribution');
+    for (const [, d] of [shell, hashed]) {
+      expect(d.Properties.DestinationBucketName).toEqual({ Ref: webBucketId() });
+      expect(d.Properties.DestinationBucketKeyPrefix).toBe('app/');
+      // Neither may delete what the other wrote.
+      expect(d.Properties.Prune).toBe(false);
+    }
+    expect(hashed[1].Properties.Include).toEqual(['assets/*']);
+    expect(hashed[1].Properties.SystemMetadata['cache-control']).toContain('immutable');
+    expect(shell[1].Properties.Exclude).toEqual(['assets/*']);
+    expect(shell[1].Properties.SystemMetadata['cache-control']).toBe('no-cache');
+    expect(shell[1].Properties.DistributionId).toEqual({ Ref: distributionId });
+    expect(shell[1].Properties.DistributionPaths).toEqual(['/app/*']);
+    expect(asArray((template.toJSON().Resources[shell[0]] as { DependsOn?: string[] }).DependsOn)).toContain(hashed[0]);
+  });
+
+  it('writes config.json with the API, the issuer, the client and the sign-in domain', () => {
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [poolId] = only('AWS::Cognito::UserPool');
+    const [clientId] = only('AWS::Cognito::UserPoolClient');
+    const [domainId] = only('AWS::Cognito::UserPoolDomain');
+    expect(deployedConfig()).toEqual({
+      apiUrl: `{${apiId}.ApiEndpoint}`,
+      auth: {
+        mode: 'cognito',
+        authority: `https://cognito-idp.{AWS::Region}.amazonaws.com/{${poolId}}`,
+        clientId: `{${clientId}}`,
+        signInDomain: `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`,
+      },
+    });
+  });
+});
+
+describe('sign-in', () => {
+  it('has a Cognito-prefix domain with managed login, branded with Cognito’s defaults', () => {
+    const [, domain] = only('AWS::Cognito::UserPoolDomain');
+    expect(domain.Properties.UserPoolId).toEqual({ Ref: only('AWS::Cognito::UserPool')[0] });
+    expect(domain.Properties.Domain).toEqual({ 'Fn::Join': ['', ['prevent-compliance-', { Ref: 'AWS::AccountId' }]] });
+    expect(domain.Properties.ManagedLoginVersion).toBe(2);
+    expect(domain.Properties.CustomDomainConfig).toBeUndefined();
+    const [, branding] = only('AWS::Cognito::ManagedLoginBranding');
+    expect(branding.Properties).toMatchObject({ ClientId: { Ref: only('AWS::Cognito::UserPoolClient')[0] }, UseCognitoProvidedValues: true });
+  });
+
+  it('the web client uses the authorization-code grant only, as a public client, back to the app', () => {
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    const props = client.Properties;
+    expect(props.AllowedOAuthFlows).toEqual(['code']);
+    expect(props.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect([...props.AllowedOAuthScopes].sort()).toEqual(['email', 'openid', 'profile']);
+    expect(props.SupportedIdentityProviders).toEqual(['COGNITO']);
+    // No secret: a browser cannot keep one; PKCE protects the code instead.
+    expect(props.GenerateSecret).toBe(false);
+    expect(props.CallbackURLs).toEqual([distributionUrl(AUTH_CALLBACK_PATH)]);
+    expect(props.LogoutURLs).toEqual([distributionUrl(SIGNED_OUT_PATH)]);
+    expect(props.PreventUserExistenceErrors).toBe('ENABLED');
+    expect(props.EnableTokenRevocation).toBe(true);
+    expect(props.TokenValidityUnits).toEqual({ AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' });
+    expect(props).toMatchObject({ IdTokenValidity: 60, AccessTokenValidity: 60, RefreshTokenValidity: 720 });
+  });
+});
+
+describe('CORS', () => {
+  it('allows exactly the web app’s origin: API preflight, handlers and documents bucket', () => {
+    const [, api] = only('AWS::ApiGatewayV2::Api');
+    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual([distributionUrl()]);
+    const bucket = template.toJSON().Resources[outputRef('DocumentsBucket')] as Resource;
+    expect(bucket.Properties.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: unknown }) => r.AllowedOrigins)).toEqual([[distributionUrl()]]);
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      expect(vars.ALLOWED_ORIGINS, group).toEqual(distributionUrl());
+    }
+  });
+
+  it('reminder links point at the web app', () => {
+    const [, fn] = resources('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.SENDER_EMAIL)!;
+    expect(fn.Properties.Environment.Variables.APP_BASE_URL).toEqual(distributionUrl());
+  });
+});
