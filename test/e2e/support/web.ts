@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
