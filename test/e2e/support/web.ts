@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -126,7 +125,7 @@ export async function signInAs(page: Page, label: string, path = '/app/'): Promi
 /** Waits until the page has a heading and no loading message (the app has settled). */
 export async function waitForPage(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
-  await page.waitForFunction(() => !document.querySelector('.app-loading'));
+  await page.waitForFunction("!document.querySelector('.app-loading')");
 }
 
 export interface AxeViolation {
@@ -143,13 +142,12 @@ export interface AxeViolation {
  */
 export async function expectAccessible(page: Page, what = page.url()): Promise<void> {
   await waitForPage(page);
-  const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  // Strings, not functions: they run in the page, and this file is not typed against the DOM.
+  const hasAxe = await page.evaluate<boolean>("typeof window.axe !== 'undefined'");
   if (!hasAxe) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  });
+  const violations = await page.evaluate<AxeViolation[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${what}: axe found serious/critical violations:\n${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
