@@ -359,6 +359,11 @@ export const ROUTES = {
     params: AuthorityYearParam, query: z.object({ version: wholeNumber(1).optional() }),
     response: z.object({ url: z.string(), expiresIn: z.number(), fileName: z.string(), sha256: z.string() }),
   }),
+  getStatementDeadline: route({
+    method: 'GET', path: '/statement-deadlines/{year}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The year’s deadline for statements (null until the steering group sets one)', params: YearParam,
+    response: z.object({ year: z.string(), dueOn: z.string().nullable() }),
+  }),
   setStatementDeadline: route({
     method: 'PUT', path: '/statement-deadlines/{year}', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
     summary: 'Set the year’s deadline for statements; authorities yet to submit are reminded', params: YearParam,

@@ -408,6 +408,12 @@ export function statementService(deps: {
       return statement;
     },
 
+    /** The year's deadline, for everyone in the partnership (their own tenant's, from the claims). */
+    async getDeadline(caller: Caller, year: string) {
+      if (!isReportingYear(year)) throw new ValidationError([{ path: 'path.year', message: 'A UK financial year such as 2024-25.' }]);
+      return { year, dueOn: (await deps.deadlines.get(caller.tenantId, year)) ?? null };
+    },
+
     /** The steering group sets the year's deadline; every authority without a submitted statement is reminded. */
     async setDeadline(caller: Caller, year: string, dueOn: string) {
       requireRole(caller, 'steering-group');

@@ -15,5 +15,6 @@ export const handler = createHandler('assurance', {
   requestStatementUpload: ({ caller, params, body }) => services().documents.requestUpload(caller, params.id, params.year, body),
   attachStatementDocument: ({ caller, params, body }) => services().documents.attach(caller, params.id, params.year, body),
   statementDownloadUrl: ({ caller, params, query }) => services().documents.downloadUrl(caller, params.id, params.year, query.version),
+  getStatementDeadline: ({ caller, params }) => services().statements.getDeadline(caller, params.year),
   setStatementDeadline: ({ caller, params, body }) => services().statements.setDeadline(caller, params.year, body.dueOn),
 });

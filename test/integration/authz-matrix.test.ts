@@ -343,6 +343,7 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     request: async () => ({ method: 'GET', url: '/reports/consolidated' }),
     expect: { ...all(403), 'steering-group': 200, 'viewer@authority': 200, 'viewer@partnership': 200 },
   },
+  getStatementDeadline: { request: async () => ({ method: 'GET', url: `/statement-deadlines/${YEAR}` }), expect: all(200) },
   setStatementDeadline: {
     request: async () => ({ method: 'PUT', url: `/statement-deadlines/${YEAR}`, body: { dueOn: '2026-03-31' } }),
     expect: { ...all(403), 'steering-group': 200 },

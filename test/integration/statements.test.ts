@@ -383,3 +383,18 @@ describe('a resubmitted statement is signed again', () => {
     expect(v3.body.version.documentConfirmed).toBeUndefined();
   });
 });
+
+describe('the statement deadline', () => {
+  it('reads as null until the steering group sets it, then as set, for every role of the partnership', async () => {
+    const year = '2039-40';
+    const before = await api.request('GET', `/statement-deadlines/${year}`, { token: lead });
+    expect(before.status, before.text).toBe(200);
+    expect(before.body).toEqual({ year, dueOn: null });
+    expect((await api.request('PUT', `/statement-deadlines/${year}`, { token: sg, body: { dueOn: '2040-01-31' } })).status).toBe(200);
+    for (const token of [lead, editor, sg]) {
+      expect((await api.request('GET', `/statement-deadlines/${year}`, { token })).body).toEqual({ year, dueOn: '2040-01-31' });
+    }
+    const bad = await api.request('GET', '/statement-deadlines/2040-45', { token: sg });
+    expect(bad.status).toBe(400);
+  });
+});
