@@ -1,6 +1,8 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { benchTrainingImport } from './training-import';
 import { benchReport } from './report';
+import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
+import { execFileSync } from 'node:child_process';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -18,7 +20,21 @@ const requests = (counts: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
+/** The web app's first-load JavaScript, from a fresh production build. */
+function benchWebBundle() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'web') return;
+  execFileSync('npm', ['run', '-s', 'build:web'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const f = measureBundle();
+  const kb = (n: number) => `${fmt(n / 1024, 1)} KB`;
+  console.log(`\nWeb app bundle (vite build, gzip -9)`);
+  console.log(`  initial JavaScript   ${kb(f.initialJsGzipBytes)}  (budget ${kb(INITIAL_JS_BUDGET_BYTES)}; ${f.initialFiles.join(', ')})`);
+  console.log(`  largest page chunk   ${kb(f.largestLazyChunk.gzipBytes)}  (${f.largestLazyChunk.file})`);
+  console.log(`  all JavaScript       ${kb(f.totalJsGzipBytes)};  initial CSS ${kb(f.initialCssGzipBytes)}`);
+}
+
 async function main() {
+  benchWebBundle();
+  if (process.env.BENCH_ONLY === 'web') return;
   const dynamo = await startDynamoLocal();
   try {
     const r = await benchTrainingImport(dynamo.endpoint);

@@ -21,6 +21,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // web/scripts/check-bundle.ts reads it to measure what the first page load fetches.
+    manifest: true,
     // No inline assets: the Content-Security-Policy allows fonts and images from 'self' only
     // (and data: images), and small SVGs inline as data: URLs would be fine, fonts are not needed.
     assetsInlineLimit: 0,

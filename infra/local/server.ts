@@ -62,9 +62,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: string | Buffer) {
+function send(res: ServerResponse, statusCode: number, headers: Record<string, string>, body: string | Buffer, headOnly = false) {
   res.writeHead(statusCode, { 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  res.end(headOnly ? undefined : body);
 }
 
 const jsonHeaders = { 'content-type': 'application/json' };
@@ -100,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
       }
       const page = await options.web?.handle({ method, url, body: body.length ? body.toString('utf8') : undefined });
       if (page) {
-        send(res, page.statusCode, page.headers, method === 'HEAD' ? '' : page.body);
+        send(res, page.statusCode, page.headers, page.body, method === 'HEAD');
         done(page.statusCode);
         return;
       }
