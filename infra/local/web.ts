@@ -136,7 +136,7 @@ export function createWebApp(options: WebOptions) {
     const full = normalize(join(root, path));
     if (full !== root && !full.startsWith(root + sep)) return undefined;
     if (!existsSync(full) || !statSync(full).isFile()) return undefined;
-    const hashed = /\/assets\/.+-[A-Za-z0-9_-]{8}\.\w+$/.test(path);
+    const hashed = /^assets\/.+-[A-Za-z0-9_-]{8}\.\w+$/.test(path);
     return {
       statusCode: 200,
       headers: { ...headers, 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache' },
