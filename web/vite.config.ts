@@ -10,7 +10,8 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
  * running `npm start` (API_URL, default http://localhost:3000).
  */
 const api = process.env.API_URL ?? 'http://localhost:3000';
-const apiPaths = ['/me', '/authorities', '/users', '/audit', '/settings', '/courses', '/training', '/sops', '/frameworks', '/statement-deadlines', '/reports', '/openapi.json', '/health', '/local', '/app/config.json'];
+// The built stylesheet under /app/assets is what the local sign-in page links.
+const apiPaths = ['/me', '/authorities', '/users', '/audit', '/settings', '/courses', '/training', '/sops', '/frameworks', '/statement-deadlines', '/reports', '/openapi.json', '/health', '/local', '/app/config.json', '/app/assets'];
 
 export default defineConfig({
   root: webRoot,

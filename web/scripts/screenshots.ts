@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { freePort } from '../../infra/local/dynamodb';
+import { LocalIssuer } from '../../infra/local/issuer';
+import { DEMO_TENANT_ID } from '../../infra/local/seed';
+
+/**
+ * `npm run screenshots`: the README's pictures, taken from the real app. Starts `npm start`
+ * on a free port (in-memory demo partnership), signs in as demo users in Debian's Chromium and
+ * saves full-page PNGs into docs/screenshots/. Nothing here is drawn by hand.
+ */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = `${ROOT}docs/screenshots`;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+interface Shot {
+  name: string;
+  path: string;
+  /** Something on the page that shows the data has loaded. */
+  ready?: (page: Page) => Promise<unknown>;
+}
+
+const STEERING: Shot[] = [
+  { name: 'dashboard', path: '/app/dashboard' },
+  { name: 'report', path: '/app/report' },
+  { name: 'authorities', path: '/app/authorities' },
+  { name: 'settings', path: '/app/settings' },
+  { name: 'audit', path: '/app/audit' },
+];
+
+async function main() {
+  const port = await freePort();
+  const server = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ready in/.test(output)) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)));
+  });
+  const base = `http://localhost:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'] });
+  try {
+    mkdirSync(OUT, { recursive: true });
+    const shoot = async (label: string, shots: Shot[], prefix: string) => {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(120_000);
+      await page.goto('/app/');
+      await page.waitForURL(/\/local\/sign-in/);
+      await page.screenshot({ path: `${OUT}/sign-in.png`, fullPage: true });
+      await page.getByLabel(label, { exact: true }).check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((u) => u.pathname.startsWith('/app/') && !u.pathname.startsWith('/app/auth/'));
+      for (const shot of shots) {
+        await page.goto(shot.path);
+        await page.locator('h1').first().waitFor();
+        await page.waitForFunction("!document.querySelector('.app-loading')");
+        await shot.ready?.(page);
+        await page.screenshot({ path: `${OUT}/${prefix}${shot.name}.png`, fullPage: true });
+        console.log(`  docs/screenshots/${prefix}${shot.name}.png`);
+      }
+      await context.close();
+    };
+    await shoot('Steering group chair', STEERING, '');
+    // A statement waiting for review, found through the app's own dashboard link.
+    await shoot('Steering group chair', [{ name: 'statement-review', path: await submittedStatementPath(base) }], '');
+  } finally {
+    await browser.close();
+    server.kill('SIGINT');
+  }
+}
+
+/** The page of a statement the demo seeds as submitted (read from the report, as the dashboard does). */
+async function submittedStatementPath(base: string): Promise<string> {
+  // npm start signs with this key file, so a token minted with it is accepted.
+  const issuer = await LocalIssuer.persistent(`${ROOT}.local/issuer-key.json`);
+  const token = await issuer.mint({ sub: 'screenshots', tenantId: DEMO_TENANT_ID, role: 'steering-group' }, '10m');
+  const report = (await (await fetch(`${base}/reports/consolidated`, { headers: { authorization: `Bearer ${token}` } })).json()) as { year: string; rows: { authorityId: string; statement: { status: string } }[] };
+  const row = report.rows.find((r) => r.statement.status === 'submitted') ?? report.rows[0];
+  return `/app/authorities/${row.authorityId}/statements/${report.year}`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
