@@ -196,15 +196,26 @@ describe('dashboard, consolidated report and SOPs (steering group and viewers)',
     for (const r of last.rows) expect(html).toContain(r.name.replace(/&/g, '&amp;').replace(/'/g, '&#39;'));
     await expectAccessible(page, `report ${year} after downloads`);
 
-    // SOPs: every authority, those with none said so.
+    // SOPs: every authority, those with none said so (a new authority has none yet).
+    const token = await web().tokenFor(demoUser(web().users, chair));
+    const created = await fetch(`${web().url}/authorities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'westbrook-test', name: 'Westbrook Town Council (test)', sector: 'local-government', type: 'other' }),
+    });
+    expect(created.status).toBe(201);
+    const withNew = await apiGet<{ items: { id: string; name: string }[] }>(chair, '/authorities');
+    expect(withNew.items.map((a) => a.id)).toContain('westbrook-test');
     await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'SOPs' }).click();
     await page.waitForURL(/\/app\/sops$/);
     await waitForPage(page);
     const sopTable = page.getByRole('table', { name: 'SOPs of every authority' });
-    for (const r of report.rows) {
+    await expect(sopTable.locator('tbody tr').count()).resolves.toBe(withNew.items.length);
+    for (const r of withNew.items) {
       const row = sopTable.getByRole('row').filter({ has: page.getByRole('link', { name: r.name, exact: true }) });
-      const sop = sops.items.find((s) => s.authorityId === r.authorityId);
+      const sop = sops.items.find((s) => s.authorityId === r.id);
       const text = await row.textContent();
+      if (r.id === 'westbrook-test') expect(sop).toBeUndefined();
       if (!sop) expect(text).toContain('No SOP recorded');
       else {
         expect(text).toContain(sop.sopVersion);
