@@ -249,6 +249,14 @@ describe('dashboard, consolidated report and SOPs (steering group and viewers)',
     const csv = parseCsv(readFileSync((await csvDownload.path())!, 'utf8'));
     expect(csv.map((r) => r.authority)).toEqual(report.rows.map((r) => r.name));
 
+    // A year the API refuses: the page says so, still accessible, and still offers the years.
+    await page.goto('/app/report?year=2025-27');
+    await waitForPage(page);
+    await page.locator('.govuk-error-summary').waitFor();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('There is a problem');
+    await expect(page.getByLabel('Reporting year').inputValue()).resolves.toBe('2025-27');
+    await expectAccessible(page, 'report of a refused year (viewer)');
+
     await page.goto('/app/sops');
     await waitForPage(page);
     await page.getByRole('table', { name: 'SOPs of every authority' }).waitFor();
