@@ -1,5 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { call, type ApiError } from '../../api/client';
 import type { BodyOf } from '../../api/types';
@@ -16,12 +16,13 @@ import './review.css';
 type Review = BodyOf<'/authorities/{id}/statements/{year}/review', 'post'>;
 
 /** The steering group accepts a submitted statement or returns it with a comment; the API decides what is valid. */
-function ReviewForm({ statement, authorityName, onReviewed }: { statement: Statement; authorityName: string; onReviewed: (message: string) => void }) {
+function ReviewForm({ statement, authorityName, onReviewed, onErrors }: { statement: Statement; authorityName: string; onReviewed: (message: string) => void; onErrors: (has: boolean) => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const [outcome, setOutcome] = useState('');
   const [comment, setComment] = useState('');
   const { error, setError, errors, forField, clear } = useFormErrors();
+  useEffect(() => onErrors(errors.length > 0), [errors.length]); // eslint-disable-line react-hooks/exhaustive-deps
   const review = useMutation({
     mutationFn: (body: Review) => call(api.POST('/authorities/{id}/statements/{year}/review', { params: { path: { id: statement.authorityId, year: statement.year } }, body })),
     onSuccess: async (_, body) => {
@@ -93,6 +94,7 @@ export default function StatementReview() {
   const api = useApi();
   const can = useAbilities();
   const [flash, setFlash] = useState<string>();
+  const [formHasErrors, setFormHasErrors] = useState(false);
 
   const authority = useQuery({ queryKey: ['authority', id], queryFn: () => call(api.GET('/authorities/{id}', { params: { path: { id } } })) });
   const statement = useQuery({
@@ -138,7 +140,7 @@ export default function StatementReview() {
           <p className="govuk-notification-banner__heading">{flash}</p>
         </NotificationBanner>
       )}
-      <PageTitle title={title} caption="Annual assurance statement" />
+      <PageTitle title={title} caption="Annual assurance statement" hasErrors={formHasErrors} />
       {statement.error || !s ? (
         <NoStatement authorityName={authorityName} year={year} error={statement.error as ApiError} retry={() => void statement.refetch()} />
       ) : (
@@ -194,8 +196,10 @@ export default function StatementReview() {
                   <ReviewForm
                     statement={s}
                     authorityName={authorityName}
+                    onErrors={setFormHasErrors}
                     onReviewed={(message) => {
                       setFlash(message);
+                      setFormHasErrors(false);
                       if (search.get('version')) setSearch({});
                       window.scrollTo(0, 0);
                     }}
