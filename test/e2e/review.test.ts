@@ -32,6 +32,7 @@ interface Target {
   name: string;
   year: string;
   missing?: { authorityId: string; name: string };
+  other?: { authorityId: string; name: string };
 }
 let target: Target;
 
@@ -43,7 +44,14 @@ async function findSubmitted(): Promise<Target> {
   expect(submitted.length).toBeGreaterThan(0);
   const row = submitted.find((r) => r.authorityId === 'opcc') ?? submitted[0];
   const missing = rows.find((r) => r.statement.status === 'missing');
-  return { authorityId: row.authorityId, name: row.name, year: report.body.year, missing: missing && { authorityId: missing.authorityId, name: missing.name } };
+  const other = submitted.find((r) => r !== row);
+  return {
+    authorityId: row.authorityId,
+    name: row.name,
+    year: report.body.year,
+    missing: missing && { authorityId: missing.authorityId, name: missing.name },
+    other: other && { authorityId: other.authorityId, name: other.name },
+  };
 }
 
 describe('reviewing a statement (steering group)', () => {
@@ -142,11 +150,39 @@ describe('reviewing a statement (steering group)', () => {
 
   it('says so when an authority has not started its statement', async () => {
     const missing = target.missing;
+    expect(missing, 'the demo seeds authorities without a statement').toBeDefined();
     if (!missing) return;
     const { page, context, problems } = await web().newPage();
     await signInAs(page, 'Steering group chair', `/app/authorities/${missing.authorityId}/statements/${target.year}`);
     await page.getByText(`${missing.name} has not started a statement for ${target.year}.`).waitFor();
     await expectAccessible(page, 'no statement');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a review that crosses another', () => {
+  it('keeps the typed comment and offers a reload when someone else reviewed the statement meanwhile', async () => {
+    const other = target.other;
+    expect(other, 'the demo seeds two submitted statements').toBeDefined();
+    if (!other) return;
+    const base = `/authorities/${other.authorityId}/statements/${target.year}`;
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, 'Steering group chair', `/app${base}`);
+    await page.getByLabel('Return to the authority').check();
+    await page.getByLabel('Comment').fill('Benchmark 2 needs the channel panel attendance.');
+    const steering = await steeringToken();
+    const current = await api(steering, 'GET', base);
+    const accepted = await api(steering, 'POST', `${base}/review`, { outcome: 'accept', version: current.body.version });
+    expect(accepted.status, accepted.text).toBe(200);
+
+    await page.getByRole('button', { name: 'Send review' }).click();
+    await page.getByText('Someone else changed this statement while you were reviewing it.').waitFor();
+    await expect(page.getByLabel('Comment').inputValue()).resolves.toBe('Benchmark 2 needs the channel panel attendance.');
+    await expectAccessible(page, 'review conflict');
+    await page.getByRole('button', { name: 'Reload the statement' }).click();
+    await page.locator('main .govuk-tag', { hasText: /^Accepted$/ }).waitFor();
+    await expect(page.getByRole('button', { name: 'Send review' }).count()).resolves.toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
