@@ -125,7 +125,8 @@ export async function signInAs(page: Page, label: string, path = '/app/'): Promi
 /** Waits until the page has a heading and no loading message (the app has settled). */
 export async function waitForPage(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
-  await page.waitForFunction("!document.querySelector('.app-loading')");
+  // Not waitForFunction: its polling evaluates a string, which the app's CSP (no unsafe-eval) refuses.
+  await page.waitForSelector('.app-loading', { state: 'detached' });
 }
 
 export interface AxeViolation {
