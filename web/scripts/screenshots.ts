@@ -58,7 +58,7 @@ async function main() {
       for (const shot of shots) {
         await page.goto(shot.path);
         await page.locator('h1').first().waitFor();
-        await page.waitForFunction("!document.querySelector('.app-loading')");
+        await page.waitForSelector('.app-loading', { state: 'detached' });
         await shot.ready?.(page);
         await page.screenshot({ path: `${OUT}/${prefix}${shot.name}.png`, fullPage: true });
         console.log(`  docs/screenshots/${prefix}${shot.name}.png`);
