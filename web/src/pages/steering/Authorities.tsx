@@ -16,24 +16,24 @@ export default function Authorities() {
   return (
     <>
       {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
-      <PageTitle title="Authorities" />
-      <p className="govuk-body">The specified authorities in the partnership, by Schedule 6 sector.</p>
-      {can.editsPartnership && (
-        <Link to="/authorities/new" className="govuk-button" role="button" data-module="govuk-button">
-          Add an authority
-        </Link>
-      )}
       <QueryView query={query} what="authorities">
         {({ items }) => {
           const names = new Map(items.map((a) => [a.id, a.name]));
-          if (!items.length)
-            return (
-              <p className="govuk-body">
-                There are no authorities yet.{can.editsPartnership ? ' Add the first one with the button above.' : ' The steering group adds them.'}
-              </p>
-            );
           const sorted = [...items].sort((a, b) => a.name.localeCompare(b.name));
           return (
+            <>
+              <PageTitle title="Authorities" />
+              <p className="govuk-body">The specified authorities in the partnership, by Schedule 6 sector.</p>
+              {can.editsPartnership && (
+                <Link to="/authorities/new" className="govuk-button" role="button" data-module="govuk-button">
+                  Add an authority
+                </Link>
+              )}
+              {items.length === 0 ? (
+                <p className="govuk-body">
+                  There are no authorities yet.{can.editsPartnership ? ' Add the first one with the button above.' : ' The steering group adds them.'}
+                </p>
+              ) : (
             <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Authorities">
               <table className="govuk-table">
                 <caption className="govuk-table__caption govuk-table__caption--m">{items.length} authorities</caption>
@@ -71,6 +71,8 @@ export default function Authorities() {
                 </tbody>
               </table>
             </div>
+              )}
+            </>
           );
         }}
       </QueryView>

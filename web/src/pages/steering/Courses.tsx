@@ -78,6 +78,9 @@ export default function Courses() {
   return (
     <>
       {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
+      <QueryView query={courses} what="courses">
+        {({ items }) => (
+          <>
       <PageTitle title="Course catalogue" />
       <p className="govuk-body">
         The courses authorities record training against, with how often each must be refreshed. Learning systems’ other names for a course are matched when
@@ -101,9 +104,7 @@ export default function Courses() {
           }}
         />
       )}
-      <QueryView query={courses} what="courses">
-        {({ items }) =>
-          items.length === 0 ? (
+          {items.length === 0 ? (
             <p className="govuk-body">There are no courses yet.{can.editsPartnership ? ' Add one with the button above.' : ''}</p>
           ) : (
             <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Courses">
@@ -151,8 +152,9 @@ export default function Courses() {
                 </tbody>
               </table>
             </div>
-          )
-        }
+          )}
+          </>
+        )}
       </QueryView>
     </>
   );

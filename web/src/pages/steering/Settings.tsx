@@ -25,7 +25,6 @@ export default function Settings() {
   return (
     <>
       {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
-      <PageTitle title="Settings" />
       <QueryView query={settings} what="settings">
         {(s) => {
           const change = (visuallyHidden: string) => (can.editsPartnership ? { action: { to: '/settings/edit', label: 'Change', visuallyHidden } } : {});
@@ -81,15 +80,20 @@ export default function Settings() {
             },
             { key: 'Training records kept for', value: `${s.trainingRetentionYears} years after completion` },
           ];
-          return <SummaryList rows={rows} />;
+          return (
+            <>
+              <PageTitle title="Settings" />
+              <SummaryList rows={rows} />
+              <h2 className="govuk-heading-m">Training courses</h2>
+              <p className="govuk-body">
+                <Link className="govuk-link" to="/settings/courses">
+                  Course catalogue
+                </Link>
+              </p>
+            </>
+          );
         }}
       </QueryView>
-      <h2 className="govuk-heading-m">Training courses</h2>
-      <p className="govuk-body">
-        <Link className="govuk-link" to="/settings/courses">
-          Course catalogue
-        </Link>
-      </p>
     </>
   );
 }

@@ -24,14 +24,15 @@ export default function Users() {
   return (
     <>
       {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
-      <PageTitle title="Users" />
-      <p className="govuk-body">Everyone who can sign in to the partnership’s workspace, with their role.</p>
-      <Link to="/users/invite" className="govuk-button" role="button" data-module="govuk-button">
-        Invite a user
-      </Link>
       <QueryView query={users} what="users">
-        {({ items }) =>
-          items.length === 0 ? (
+        {({ items }) => (
+          <>
+          <PageTitle title="Users" />
+          <p className="govuk-body">Everyone who can sign in to the partnership’s workspace, with their role.</p>
+          <Link to="/users/invite" className="govuk-button" role="button" data-module="govuk-button">
+            Invite a user
+          </Link>
+          {items.length === 0 ? (
             <p className="govuk-body">No users yet. Invite the first one with the button above.</p>
           ) : (
             <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Users">
@@ -59,8 +60,9 @@ export default function Users() {
                 </tbody>
               </table>
             </div>
-          )
-        }
+          )}
+          </>
+        )}
       </QueryView>
     </>
   );
