@@ -81,29 +81,29 @@ export default function Courses() {
       <QueryView query={courses} what="courses">
         {({ items }) => (
           <>
-      <PageTitle title="Course catalogue" />
-      <p className="govuk-body">
-        The courses authorities record training against, with how often each must be refreshed. Learning systems’ other names for a course are matched when
-        records are imported.
-      </p>
-      <p className="govuk-body">
-        <Link className="govuk-link" to="/settings">
-          Back to settings
-        </Link>
-      </p>
-      {can.editsPartnership && editing === null && (
-        <Button onClick={() => open('new')}>Add a course</Button>
-      )}
-      {can.editsPartnership && editing !== null && (
-        <CourseForm
-          key={editing === 'new' ? 'new' : editing.id}
-          existing={editing === 'new' ? undefined : editing}
-          onDone={(message) => {
-            setEditing(null);
-            setFlash(message);
-          }}
-        />
-      )}
+        <PageTitle title="Course catalogue" />
+        <p className="govuk-body">
+          The courses authorities record training against, with how often each must be refreshed. Learning systems’ other names for a course are matched when
+          records are imported.
+        </p>
+        <p className="govuk-body">
+          <Link className="govuk-link" to="/settings">
+            Back to settings
+          </Link>
+        </p>
+        {can.editsPartnership && editing === null && (
+          <Button onClick={() => open('new')}>Add a course</Button>
+        )}
+        {can.editsPartnership && editing !== null && (
+          <CourseForm
+            key={editing === 'new' ? 'new' : editing.id}
+            existing={editing === 'new' ? undefined : editing}
+            onDone={(message) => {
+              setEditing(null);
+              setFlash(message);
+            }}
+          />
+        )}
           {items.length === 0 ? (
             <p className="govuk-body">There are no courses yet.{can.editsPartnership ? ' Add one with the button above.' : ''}</p>
           ) : (
@@ -134,25 +134,25 @@ export default function Courses() {
                             <>
                               {' '}
                               <Tag colour="grey">No longer offered</Tag>
-                            </>
+                              </>
+                            )}
+                          </th>
+                          <td className="govuk-table__cell">{LEVEL_LABELS[c.level] ?? c.level}</td>
+                          <td className="govuk-table__cell">{refresher(c.refresherMonths)}</td>
+                          <td className="govuk-table__cell">{c.aliases.length ? listInWords(c.aliases) : 'None'}</td>
+                          {can.editsPartnership && (
+                            <td className="govuk-table__cell">
+                              <button type="button" className="govuk-link app-link-button" onClick={() => open(c)}>
+                                Edit<span className="govuk-visually-hidden"> {c.name}</span>
+                              </button>
+                            </td>
                           )}
-                        </th>
-                        <td className="govuk-table__cell">{LEVEL_LABELS[c.level] ?? c.level}</td>
-                        <td className="govuk-table__cell">{refresher(c.refresherMonths)}</td>
-                        <td className="govuk-table__cell">{c.aliases.length ? listInWords(c.aliases) : 'None'}</td>
-                        {can.editsPartnership && (
-                          <td className="govuk-table__cell">
-                            <button type="button" className="govuk-link app-link-button" onClick={() => open(c)}>
-                              Edit<span className="govuk-visually-hidden"> {c.name}</span>
-                            </button>
-                          </td>
-                        )}
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+                        </tr>
+                      ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
           </>
         )}
       </QueryView>
