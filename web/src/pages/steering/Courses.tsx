@@ -81,59 +81,59 @@ export default function Courses() {
       <QueryView query={courses} what="courses">
         {({ items }) => (
           <>
-        <PageTitle title="Course catalogue" />
-        <p className="govuk-body">
-          The courses authorities record training against, with how often each must be refreshed. Learning systems’ other names for a course are matched when
-          records are imported.
-        </p>
-        <p className="govuk-body">
-          <Link className="govuk-link" to="/settings">
-            Back to settings
-          </Link>
-        </p>
-        {can.editsPartnership && editing === null && (
-          <Button onClick={() => open('new')}>Add a course</Button>
-        )}
-        {can.editsPartnership && editing !== null && (
-          <CourseForm
-            key={editing === 'new' ? 'new' : editing.id}
-            existing={editing === 'new' ? undefined : editing}
-            onDone={(message) => {
-              setEditing(null);
-              setFlash(message);
-            }}
-          />
-        )}
-          {items.length === 0 ? (
-            <p className="govuk-body">There are no courses yet.{can.editsPartnership ? ' Add one with the button above.' : ''}</p>
-          ) : (
-            <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Courses">
-              <table className="govuk-table">
-                <caption className="govuk-table__caption govuk-table__caption--m">{items.length} courses</caption>
-                <thead className="govuk-table__head">
-                  <tr className="govuk-table__row">
-                    <th scope="col" className="govuk-table__header">Course</th>
-                    <th scope="col" className="govuk-table__header">Level</th>
-                    <th scope="col" className="govuk-table__header">Refresher</th>
-                    <th scope="col" className="govuk-table__header">Other names</th>
-                    {can.editsPartnership && (
-                      <th scope="col" className="govuk-table__header">
-                        <span className="govuk-visually-hidden">Actions</span>
-                      </th>
-                    )}
-                  </tr>
-                </thead>
-                <tbody className="govuk-table__body">
-                  {[...items]
-                    .sort((a, b) => a.name.localeCompare(b.name))
-                    .map((c) => (
-                      <tr className="govuk-table__row" key={c.id}>
-                        <th scope="row" className="govuk-table__header">
-                          {c.name}
-                          {!c.active && (
-                            <>
-                              {' '}
-                              <Tag colour="grey">No longer offered</Tag>
+            <PageTitle title="Course catalogue" />
+            <p className="govuk-body">
+              The courses authorities record training against, with how often each must be refreshed. Learning systems’ other names for a course are matched when
+              records are imported.
+            </p>
+            <p className="govuk-body">
+              <Link className="govuk-link" to="/settings">
+                Back to settings
+              </Link>
+            </p>
+            {can.editsPartnership && editing === null && (
+              <Button onClick={() => open('new')}>Add a course</Button>
+            )}
+            {can.editsPartnership && editing !== null && (
+              <CourseForm
+                key={editing === 'new' ? 'new' : editing.id}
+                existing={editing === 'new' ? undefined : editing}
+                onDone={(message) => {
+                  setEditing(null);
+                  setFlash(message);
+                }}
+              />
+            )}
+            {items.length === 0 ? (
+              <p className="govuk-body">There are no courses yet.{can.editsPartnership ? ' Add one with the button above.' : ''}</p>
+            ) : (
+              <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Courses">
+                <table className="govuk-table">
+                  <caption className="govuk-table__caption govuk-table__caption--m">{items.length} courses</caption>
+                  <thead className="govuk-table__head">
+                    <tr className="govuk-table__row">
+                      <th scope="col" className="govuk-table__header">Course</th>
+                      <th scope="col" className="govuk-table__header">Level</th>
+                      <th scope="col" className="govuk-table__header">Refresher</th>
+                      <th scope="col" className="govuk-table__header">Other names</th>
+                      {can.editsPartnership && (
+                        <th scope="col" className="govuk-table__header">
+                          <span className="govuk-visually-hidden">Actions</span>
+                        </th>
+                      )}
+                    </tr>
+                  </thead>
+                  <tbody className="govuk-table__body">
+                    {[...items]
+                      .sort((a, b) => a.name.localeCompare(b.name))
+                      .map((c) => (
+                        <tr className="govuk-table__row" key={c.id}>
+                          <th scope="row" className="govuk-table__header">
+                            {c.name}
+                            {!c.active && (
+                              <>
+                                {' '}
+                                <Tag colour="grey">No longer offered</Tag>
                               </>
                             )}
                           </th>
