@@ -63,6 +63,25 @@ describe('steering group administration', () => {
     const stored = await api('GET', '/authorities/fire-rescue');
     expect(stored.body).toMatchObject({ preventLeadEmail: 'prevent@fire.example.org', version: 2 });
     await expectAccessible(page, 'authority page after changing');
+
+    // Someone else saves it meanwhile: the conflict panel, then "Use their version".
+    await page.getByRole('link', { name: 'Change name' }).click();
+    await page.getByLabel('Prevent lead’s name (optional)').fill('Sam Firelead-Jones');
+    const theirs = await api('PUT', '/authorities/fire-rescue', { name: 'Demoshire Fire Service', sector: 'local-government', type: 'other', preventLeadName: 'Sam Firelead', preventLeadEmail: 'prevent@fire.example.org', version: 2 });
+    expect(theirs.status).toBe(200);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const panel = page.locator('.app-conflict');
+    await panel.waitFor();
+    await expect(panel.textContent()).resolves.toContain('Theirs: Demoshire Fire Service');
+    await expect(panel.textContent()).resolves.toContain('Yours: Sam Firelead-Jones');
+    await expect(page.getByLabel('Prevent lead’s name (optional)').inputValue()).resolves.toBe('Sam Firelead-Jones');
+    await expectAccessible(page, 'authority conflict');
+    await page.getByRole('button', { name: 'Use their version' }).click();
+    await expect(page.getByLabel('Name', { exact: true }).inputValue()).resolves.toBe('Demoshire Fire Service');
+    await expect(page.getByLabel('Prevent lead’s name (optional)').inputValue()).resolves.toBe('Sam Firelead');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(/\/app\/authorities\/fire-rescue$/);
+    await expect(page.locator('h1').textContent()).resolves.toContain('Demoshire Fire Service');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -25,7 +25,7 @@ export default function AuthorityPage() {
       {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
       <QueryView query={query} what="the authority">
         {(a) => {
-          const provider = a.itProvidedBy ? (list.data?.items.find((x) => x.id === a.itProvidedBy)?.name ?? a.itProvidedBy) : 'Its own IT';
+          const provider = a.itProvidedBy ? (list.data?.items.find((x) => x.id === a.itProvidedBy)?.name ?? `Another authority of the partnership (${a.itProvidedBy})`) : 'Its own IT';
           const change = (visuallyHidden: string) => (mayEdit ? { action: { to: `/authorities/${id}/edit`, label: 'Change', visuallyHidden } } : {});
           const rows: SummaryRow[] = [
             { key: 'Name', value: a.name, ...change('name') },
