@@ -142,9 +142,16 @@ describe('steering group administration', () => {
     await page.getByRole('heading', { name: 'Change settings' }).waitFor();
     await expectAccessible(page, 'settings edit');
     await page.getByLabel('Reminders (days before an item is due)').fill('45, 14, 0');
+    // The next reporting year's statement deadline (its own route, sent only as changed).
+    const now = new Date();
+    const start = (now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1) + 1;
+    const nextYear = `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+    await page.getByLabel(`Statement deadline for ${nextYear}`).fill(`${start + 1}-01-31`);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.waitForURL(/\/app\/settings$/);
     await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('45, 14 and 0 days before');
+    await expect(page.locator('.govuk-summary-list__row', { hasText: `Statement deadline ${nextYear}` }).textContent()).resolves.toContain(`31 January ${start + 1}`);
+    await expect(api('GET', `/statement-deadlines/${nextYear}`)).resolves.toMatchObject({ body: { dueOn: `${start + 1}-01-31` } });
     await expectAccessible(page, 'settings saved');
 
     // Invalid input: errors, nothing lost.
