@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Button } from './ui';
 
 export interface ConflictField {
@@ -39,8 +40,11 @@ export function Conflict({
   what?: string;
 }) {
   const differing = differingFields(fields, yours, theirs);
+  const box = useRef<HTMLDivElement>(null);
+  // Focused when it appears, as an error summary is: the next thing to read and decide.
+  useEffect(() => box.current?.focus(), []);
   return (
-    <div className="govuk-notification-banner app-conflict" role="alert" aria-labelledby="conflict-title" tabIndex={-1}>
+    <div className="govuk-notification-banner app-conflict" role="alert" aria-labelledby="conflict-title" tabIndex={-1} ref={box}>
       <div className="govuk-notification-banner__header">
         <h2 className="govuk-notification-banner__title" id="conflict-title">
           Someone else changed {what}
