@@ -1,6 +1,81 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useLocation } from 'react-router';
+import { call } from '../../api/client';
+import { useApi } from '../../app/context';
+import { useAbilities } from '../../app/session';
+import { labelOf, SECTOR_LABELS, TYPE_LABELS } from '../../components/admin-labels';
 import { PageTitle } from '../../components/PageTitle';
+import { NotificationBanner, QueryView } from '../../components/ui';
 
-/** Placeholder until this page is built. */
+/** The partnership's specified authorities, each linking to its page. */
 export default function Authorities() {
-  return <PageTitle title="Authorities" />;
+  const api = useApi();
+  const can = useAbilities();
+  const flash = (useLocation().state as { flash?: string } | null)?.flash;
+  const query = useQuery({ queryKey: ['authorities'], queryFn: () => call(api.GET('/authorities')) });
+  return (
+    <>
+      {flash && <NotificationBanner type="success">{flash}</NotificationBanner>}
+      <QueryView query={query} what="authorities">
+        {({ items }) => {
+          const names = new Map(items.map((a) => [a.id, a.name]));
+          const sorted = [...items].sort((a, b) => a.name.localeCompare(b.name));
+          return (
+            <>
+              <PageTitle title="Authorities" />
+              <p className="govuk-body">The specified authorities in the partnership, by Schedule 6 sector.</p>
+              {can.editsPartnership && (
+                <Link to="/authorities/new" className="govuk-button" role="button" data-module="govuk-button">
+                  Add an authority
+                </Link>
+              )}
+              {items.length === 0 ? (
+                <p className="govuk-body">
+                  There are no authorities yet.{can.editsPartnership ? ' Add the first one with the button above.' : ' The steering group adds them.'}
+                </p>
+              ) : (
+                <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Authorities">
+                  <table className="govuk-table">
+                    <caption className="govuk-table__caption govuk-table__caption--m">{items.length} authorities</caption>
+                    <thead className="govuk-table__head">
+                      <tr className="govuk-table__row">
+                        <th scope="col" className="govuk-table__header">Name</th>
+                        <th scope="col" className="govuk-table__header">Sector</th>
+                        <th scope="col" className="govuk-table__header">Type</th>
+                        <th scope="col" className="govuk-table__header">Prevent lead</th>
+                        <th scope="col" className="govuk-table__header">IT provided by</th>
+                      </tr>
+                    </thead>
+                    <tbody className="govuk-table__body">
+                      {sorted.map((a) => (
+                        <tr className="govuk-table__row" key={a.id}>
+                          <th scope="row" className="govuk-table__header">
+                            <Link className="govuk-link" to={`/authorities/${a.id}`}>
+                              {a.name}
+                            </Link>
+                          </th>
+                          <td className="govuk-table__cell">{labelOf(SECTOR_LABELS, a.sector)}</td>
+                          <td className="govuk-table__cell">{labelOf(TYPE_LABELS, a.type)}</td>
+                          <td className="govuk-table__cell">
+                            {a.preventLeadName ?? 'Not recorded'}
+                            {a.preventLeadEmail && (
+                              <>
+                                <br />
+                                <span className="govuk-body-s">{a.preventLeadEmail}</span>
+                              </>
+                            )}
+                          </td>
+                          <td className="govuk-table__cell">{a.itProvidedBy ? (names.get(a.itProvidedBy) ?? a.itProvidedBy) : 'Its own'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </>
+          );
+        }}
+      </QueryView>
+    </>
+  );
 }
