@@ -20,6 +20,8 @@ interface Shot {
   path: string;
   /** Something on the page that shows the data has loaded. */
   ready?: (page: Page) => Promise<unknown>;
+  /** The whole page (default), or only the first screen of a long one. */
+  fullPage?: boolean;
 }
 
 const STEERING: Shot[] = [
@@ -27,7 +29,7 @@ const STEERING: Shot[] = [
   { name: 'report', path: '/app/report' },
   { name: 'authorities', path: '/app/authorities' },
   { name: 'settings', path: '/app/settings' },
-  { name: 'audit', path: '/app/audit' },
+  { name: 'audit', path: '/app/audit', fullPage: false },
 ];
 
 async function main() {
@@ -60,14 +62,14 @@ async function main() {
         await page.locator('h1').first().waitFor();
         await page.waitForSelector('.app-loading', { state: 'detached' });
         await shot.ready?.(page);
-        await page.screenshot({ path: `${OUT}/${prefix}${shot.name}.png`, fullPage: true });
+        await page.screenshot({ path: `${OUT}/${prefix}${shot.name}.png`, fullPage: shot.fullPage ?? true });
         console.log(`  docs/screenshots/${prefix}${shot.name}.png`);
       }
       await context.close();
     };
     await shoot('Steering group chair', STEERING, '');
     // A statement waiting for review, found through the app's own dashboard link.
-    await shoot('Steering group chair', [{ name: 'statement-review', path: await submittedStatementPath(base) }], '');
+    await shoot('Steering group chair', [{ name: 'statement-review', path: await submittedStatementPath(base), fullPage: false }], '');
   } finally {
     await browser.close();
     server.kill('SIGINT');

@@ -84,7 +84,7 @@ export function Layout() {
           </div>
         </div>
       </section>
-      <div className="govuk-width-container app-width-container">
+      <div className="govuk-width-container">
         <main className="govuk-main-wrapper" id="main-content">
           {me.isPending ? <Loading what="Signing you in" /> : me.error ? <LoadError error={me.error} retry={() => void me.refetch()} /> : <Outlet />}
         </main>
