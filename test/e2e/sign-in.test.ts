@@ -43,4 +43,24 @@ describe('signing in (local runtime)', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('is operable by keyboard: skip link first, then the menu, and focus moves to the new page\'s heading', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, 'Prevent Partnership Officer (steering group)');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe('Skip to main content');
+    // Tab on through the header and the menu until the report's link, then follow it with Enter.
+    let focused = '';
+    for (let i = 0; i < 15 && focused !== 'Report'; i++) {
+      await page.keyboard.press('Tab');
+      focused = String(await page.evaluate('document.activeElement.textContent')).trim();
+    }
+    expect(focused).toBe('Report');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/app\/report$/);
+    await page.locator('h1:focus').waitFor();
+    await expect(page.locator('h1:focus').textContent()).resolves.toContain('Consolidated report');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
