@@ -29,6 +29,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // GOV.UK Frontend keeps an old-IE media query hack (`min-width: 0\\0`) that Lightning CSS refuses.
     cssMinify: 'esbuild',
+    // Dart Sass takes most of the build; saying so on every build (and test run) is noise.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     port: 5173,
