@@ -14,6 +14,9 @@ import { startServer, type LocalServer } from '../../../infra/local/server';
 import { startStreamPoller } from '../../../infra/local/stream-poller';
 import { createWebApp, type DemoUser } from '../../../infra/local/web';
 import { useFreshTable } from '../../support/table';
+import { FAKE_COGNITO_PATH, fakeCognito } from './fake-cognito';
+import { LOCAL_AUDIENCE } from '../../../infra/local/issuer';
+import type { WebConfig } from '../../../infra/web-app';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const WEB_DIST = `${ROOT}web/dist`;
@@ -35,6 +38,8 @@ export interface WebHarness {
   settle(): Promise<void>;
   /** A token for a seeded user (to arrange data through the API, as another user would). */
   tokenFor(user: DemoUser): Promise<string>;
+  /** With `useWebApp({ signIn: 'cognito' })`: the OAuth provider the app signs in with. */
+  cognito?: ReturnType<typeof fakeCognito>;
   /** A fresh browser context and page, with CSP violations and page errors collected. */
   newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
 }
@@ -45,7 +50,7 @@ export interface WebHarness {
  * real handlers, and the built web app with its local sign-in page — on a free port, driven
  * by Debian's Chromium through playwright-core.
  */
-export function useWebApp(): () => WebHarness {
+export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSeconds?: number } = {}): () => WebHarness {
   useFreshTable();
   let harness: WebHarness | undefined;
   let server: LocalServer | undefined;
@@ -68,8 +73,18 @@ export function useWebApp(): () => WebHarness {
     const issuer = await LocalIssuer.ephemeral();
     const mint = (user: DemoUser) =>
       issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, '2h');
+    // 'cognito': the app's production sign-in code (oidc-client-ts, code + PKCE) against a stand-in provider.
+    const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds }) : undefined;
     const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, partnershipName: DEMO_PARTNERSHIP.name } });
-    server = await startServer({ gateway: createGateway({ issuer }), web });
+    const handle = async (req: { method: string; url: string; body?: string }) => {
+      if (cognito && req.url === '/app/config.json') {
+        const provider = `${server!.url}${FAKE_COGNITO_PATH}`;
+        const config: WebConfig = { apiUrl: '', auth: { mode: 'cognito', authority: provider, clientId: LOCAL_AUDIENCE, signInDomain: provider } };
+        return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(config) };
+      }
+      return (await cognito?.handle(req)) ?? web.handle(req);
+    };
+    server = await startServer({ gateway: createGateway({ issuer }), web: { handle } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -83,6 +98,7 @@ export function useWebApp(): () => WebHarness {
       issuer,
       users: seed.users,
       tenantId: seed.tenantId,
+      cognito,
       settle: () => poller!.settle(),
       tokenFor: mint,
       async newPage() {
