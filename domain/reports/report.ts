@@ -48,6 +48,7 @@ export const ReportRow = z.object({
   }),
   obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
   evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
+  overdueItems: z.number().describe('Overdue refreshers, plus the SOP review and the IT-filter review if overdue (the totals add these up)'),
 });
 export type ReportRow = z.infer<typeof ReportRow>;
 
@@ -123,6 +124,7 @@ export function buildRows(authorities: readonly Authority[], current: ReadonlyMa
       const lastCompletionOn = Object.values(c?.lastCompletionByYear ?? {}).filter((d) => d <= asAt).sort().at(-1);
       const st = y?.statement;
       const sopReviewDate = sop ? sop.lastReviewedOn ?? sop.implementationDate : undefined;
+      const sopOverdue = sop ? sop.nextReviewDate < asAt : false;
       const evidence = [lastFilter?.reviewedOn, sopReviewDate, st && st.status !== 'draft' ? st.date : undefined, obligations.oldestEvidenceOn, lastCompletionOn].filter((d): d is string => !!d).sort()[0];
       return {
         authorityId: a.id,
@@ -147,10 +149,11 @@ export function buildRows(authorities: readonly Authority[], current: ReadonlyMa
           ...(yearFilter ? { yearAssurance: { reviewedOn: yearFilter.reviewedOn, outcome: yearFilter.outcome } } : {}),
         },
         sop: sop
-          ? { present: true, sopVersion: sop.sopVersion, ...(sop.lastReviewedOn ? { lastReviewedOn: sop.lastReviewedOn } : {}), nextReviewDate: sop.nextReviewDate, reviewOverdue: sop.nextReviewDate < asAt }
+          ? { present: true, sopVersion: sop.sopVersion, ...(sop.lastReviewedOn ? { lastReviewedOn: sop.lastReviewedOn } : {}), nextReviewDate: sop.nextReviewDate, reviewOverdue: sopOverdue }
           : { present: false, reviewOverdue: false },
         obligations: { notYetStarted: obligations['not-yet-started'], developing: obligations.developing, achieving: obligations.achieving },
         ...(evidence ? { evidenceFreshness: evidence } : {}),
+        overdueItems: overdue + (sopOverdue ? 1 : 0) + (filter.status === 'overdue' ? 1 : 0),
       };
     });
 }
@@ -169,7 +172,7 @@ export function totalsOf(rows: readonly ReportRow[], years: ReadonlyMap<string, 
     feedbackShare: share(good, respondents),
     statementsAccepted: rows.filter((r) => r.statement.status === 'accepted').length,
     statementsExpected: rows.length,
-    overdueItems: sum((r) => r.training.refreshersOverdue + (r.sop.reviewOverdue ? 1 : 0) + (r.itFilter.status === 'overdue' ? 1 : 0)),
+    overdueItems: sum((r) => r.overdueItems),
     coverage: share(sum((r) => r.training.covered), headcount),
   };
 }

@@ -144,6 +144,9 @@ describe('the consolidated report', () => {
     const last = (await api.request('GET', `/reports/consolidated?year=${YEAR}`, { token: sg })).body;
     expect(last.totals.completions + last.previousTotals.completions).toBeGreaterThan(0);
     expect(last.rows).toHaveLength(2);
+    // Each row's overdue items: its overdue refreshers, SOP review and IT-filter review; the total adds them up.
+    for (const r of last.rows) expect(r.overdueItems).toBe(r.training.refreshersOverdue + (r.sop.reviewOverdue ? 1 : 0) + (r.itFilter.status === 'overdue' ? 1 : 0));
+    expect(last.totals.overdueItems).toBe(last.rows.reduce((n: number, r: { overdueItems: number }) => n + r.overdueItems, 0));
   });
 
   it('shows a past year as it stood on 31 March: SOP version and review, the year’s IT-filter assurance, obligations, coverage and refreshers', { timeout: 120_000 }, async () => {

@@ -161,8 +161,8 @@ function Attention({ report, sops }: { report: Report; sops: SopItem[] }) {
   );
 }
 
-/** Overdue items of a row, counted as the report's total counts them (refreshers, SOP review, IT filter). */
-const overdueOf = (r: ReportRow) => r.training.refreshersOverdue + (r.sop.reviewOverdue ? 1 : 0) + (r.itFilter.status === 'overdue' ? 1 : 0);
+/** Overdue items of a row, as the API counts them (its totals add these up). */
+const overdueOf = (r: ReportRow) => r.overdueItems;
 
 function AuthoritiesTable({ report, sops }: { report: Report; sops: SopItem[] }) {
   const sopBy = new Map(sops.map((s) => [s.authorityId, s]));
