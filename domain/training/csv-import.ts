@@ -108,6 +108,7 @@ export function mapHeaders(header: readonly string[], columns?: ImportMappingRul
 
 const fileError = (message: string) => new ValidationError([{ path: 'file', message }], message);
 
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
@@ -131,14 +132,16 @@ export function decodeText(bytes: Uint8Array, named?: (typeof IMPORT_ENCODINGS)[
       encoding = 'windows-1252';
     }
   }
-  // iconv-lite drops the byte-order mark (stripBOM, on by default).
-  const text = iconv.decode(buffer, encoding);
-  if (encoding === 'utf-8' && text.includes('\uFFFD')) {
+  // A replacement character (U+FFFD, in UTF-8 EF BF BD) means the text was damaged on the way:
+  // typically a non-UTF-8 file sent with a text content type, which API Gateway passes on as
+  // UTF-8 text. Refused rather than stored as "�" (or as "ï¿½" under a named encoding).
+  if (!encoding.startsWith('utf-16') && buffer.includes(REPLACEMENT_UTF8)) {
     throw fileError(
-      'The file holds replacement characters (\uFFFD): its text was damaged before it arrived, or it is not UTF-8 but was sent as text. Send the file unchanged with Content-Type: application/octet-stream, or name its encoding with ?encoding=.',
+      'The file holds replacement characters (\uFFFD): its text was damaged before it arrived, typically a file that is not UTF-8 sent with a text content type. Send the file unchanged with Content-Type: application/octet-stream.',
     );
   }
-  return { text, encoding };
+  // iconv-lite drops the byte-order mark (stripBOM, on by default).
+  return { text: iconv.decode(buffer, encoding), encoding };
 }
 
 /** A header row is one that maps the required columns (the saved mapping included). */
