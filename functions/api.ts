@@ -9,6 +9,7 @@ import { CreateUser, User } from '../domain/users/user';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
+import { ImportMapping, PutImportMapping } from '../domain/training/import-mapping';
 import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
 import { CompletionQuery, SearchCompletions } from '../domain/training/service';
 import { IMPORT_ENCODINGS } from '../domain/training/csv-import';
@@ -245,6 +246,16 @@ export const ROUTES = {
       encoding: z.enum(IMPORT_ENCODINGS).optional().describe('The text encoding of a CSV without a byte-order mark; default: UTF-8 if the bytes are valid UTF-8, else Windows-1252'),
     }),
     body: FileBody, bodyContentType: 'text/csv', fileTypes: IMPORT_FILE_TYPES, response: ImportResult,
+  }),
+  getImportMapping: route({
+    method: 'GET', path: '/authorities/{id}/import-mapping', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The authority’s saved import mapping (headers → fields, file values → plan roles and delivery modes); empty at version 0 if none',
+    params: AuthorityParam, response: ImportMapping.partial({ createdAt: true, createdBy: true, updatedAt: true, updatedBy: true }).extend({ version: z.number().int() }),
+  }),
+  putImportMapping: route({
+    method: 'PUT', path: '/authorities/{id}/import-mapping', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Save the import mapping every import of the authority applies (explicit columns win over the built-in header names)',
+    params: AuthorityParam, body: PutImportMapping, response: ImportMapping,
   }),
   eraseStaffTraining: route({
     method: 'POST', path: '/authorities/{id}/erasures', group: 'training', auth: 'jwt', roles: ['authority-lead'],

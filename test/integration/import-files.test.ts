@@ -217,3 +217,75 @@ describe('dates with a time, and files with nothing to import', () => {
     }
   });
 });
+
+describe('a saved column and value mapping', () => {
+  const csv = [
+    'Person Number,Learner Name,Position Title,Learning Item,Date Completed,Delivery Method',
+    'M1,Zoë O’Brien,Youth Worker,WRAP,2025-02-03,Teams call',
+    'M2,Ann Smith,Caretaker,Prevent e-learning,03/02/2025,Self-paced module',
+    'M3,Renée Dupré,Head of Service,Channel awareness,2025-02-03,In person',
+    'M4,Seán Ó Dálaigh,youth worker,WRAP,2025-02-04,Teams call',
+  ].join('\n');
+
+  it('without one, the unrecognised columns are listed as ignored and nobody has a role', async () => {
+    const id = await freshAuthority('unmapped');
+    const res = await importInto(id, csv, 'text/csv');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ imported: 4, rowsWithoutRole: 4 });
+    expect(res.body.columnsUsed).toEqual({ 'Person Number': 'staffRef', 'Learner Name': 'name', 'Learning Item': 'course', 'Date Completed': 'completedOn' });
+    expect(res.body.columnsIgnored).toEqual(['Position Title', 'Delivery Method']);
+  });
+
+  it('with one saved for the authority, every person gets their role and mode', async () => {
+    const id = await freshAuthority('mapped');
+    const url = `/authorities/${id}/import-mapping`;
+    const empty = await api.request('GET', url, { token: p.tokens['viewer@partnership'] });
+    expect(empty.status, empty.text).toBe(200);
+    expect(empty.body).toMatchObject({ columns: {}, values: { role: {}, deliveryMode: {} }, version: 0 });
+
+    const mapping = {
+      columns: { 'Position Title': 'role', 'Delivery Method': 'deliveryMode' },
+      values: {
+        role: { 'Youth Worker': 'frontline', Caretaker: 'frontline', 'Head of Service': 'senior-leader' },
+        deliveryMode: { 'Teams call': 'virtual-classroom', 'Self-paced module': 'e-learning', 'In person': 'face-to-face' },
+      },
+    };
+    const unknownRole = await api.request('PUT', url, { token: steering, body: { ...mapping, values: { ...mapping.values, role: { Caretaker: 'astronaut' } }, version: 0 } });
+    expect(unknownRole.status).toBe(400);
+    expect(unknownRole.body.error.errors[0].path).toBe('values.role.Caretaker');
+    const saved = await api.request('PUT', url, { token: steering, body: { ...mapping, version: 0 } });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.version).toBe(1);
+    const stale = await api.request('PUT', url, { token: steering, body: { ...mapping, version: 0 } });
+    expect(stale.status).toBe(409);
+    expect((await api.request('GET', url, { token: steering })).body).toMatchObject({ ...mapping, version: 1 });
+
+    const res = await importInto(id, csv, 'text/csv');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ imported: 4, rejected: [], rowsWithoutRole: 0, columnsIgnored: [] });
+    expect(res.body.columnsUsed).toMatchObject({ 'Position Title': 'role', 'Delivery Method': 'deliveryMode' });
+    const stored = await completionsOf(id);
+    expect(stored.map((c) => [c.staffRef, c.name, c.role, c.deliveryMode])).toEqual([
+      ['M1', 'Zoë O’Brien', 'frontline', 'virtual-classroom'],
+      ['M2', 'Ann Smith', 'frontline', 'e-learning'],
+      ['M3', 'Renée Dupré', 'senior-leader', 'face-to-face'],
+      ['M4', 'Seán Ó Dálaigh', 'frontline', 'virtual-classroom'],
+    ]);
+
+    const audit = await api.request('GET', `/audit?entityType=import-mapping&entityId=${id}`, { token: steering });
+    expect(audit.body.items.map((e: any) => e.action)).toEqual(['create']);
+  });
+
+  it('an explicit column wins over the built-in header names', async () => {
+    const id = await freshAuthority('override');
+    const url = `/authorities/${id}/import-mapping`;
+    // "Team" is a built-in header for team; here the authority says its "Team" column is the role.
+    const put = await api.request('PUT', url, { token: steering, body: { columns: { Team: 'role' }, values: { role: { Wardens: 'frontline' } }, version: 0 } });
+    expect(put.status, put.text).toBe(200);
+    const res = await importInto(id, 'Staff ID,Course,Date,Team\nW1,WRAP,2025-01-02,Wardens\n', 'text/csv');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ imported: 1, rowsWithoutRole: 0, columnsUsed: { Team: 'role' } });
+    expect((await completionsOf(id))[0]).toMatchObject({ role: 'frontline' });
+    expect((await completionsOf(id))[0].team).toBeUndefined();
+  });
+});
