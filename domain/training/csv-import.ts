@@ -112,6 +112,15 @@ const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
 
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Decodes a text file: a byte-order mark says UTF-8 or UTF-16; otherwise the encoding the
  * caller named; otherwise UTF-8 if the bytes are valid UTF-8, else Windows-1252 (what Excel's
@@ -124,13 +133,9 @@ export function decodeText(bytes: Uint8Array, named?: (typeof IMPORT_ENCODINGS)[
   else if (startsWith(bytes, [0xff, 0xfe])) encoding = 'utf-16le';
   else if (startsWith(bytes, [0xfe, 0xff])) encoding = 'utf-16be';
   else if (named) encoding = named;
-  else {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      encoding = 'utf-8';
-    } catch {
-      encoding = 'windows-1252';
-    }
+  else encoding = isUtf8(bytes) ? 'utf-8' : 'windows-1252';
+  if (encoding === 'utf-8' && named && !startsWith(bytes, [0xef, 0xbb, 0xbf]) && !isUtf8(bytes)) {
+    throw fileError('The file is not valid UTF-8: leave out ?encoding= to read it as Windows-1252, or name the encoding it was saved in.');
   }
   // A replacement character (U+FFFD, in UTF-8 EF BF BD) means the text was damaged on the way:
   // typically a non-UTF-8 file sent with a text content type, which API Gateway passes on as

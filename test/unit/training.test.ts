@@ -185,6 +185,7 @@ describe('reading import files', () => {
     expect(decodeText(Buffer.from('Café', 'utf8'))).toEqual({ text: 'Café', encoding: 'utf-8' });
     expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Café', 'utf16le')]))).toEqual({ text: 'Café', encoding: 'utf-16le' });
     expect(() => decodeText(Buffer.from('Caf\uFFFD', 'utf8'))).toThrow(ValidationError);
+    expect(() => decodeText(cp1252, 'utf-8')).toThrow(/not valid UTF-8/);
   });
 
   it('finds the separator outside quotes and the header below title rows, keeping the file’s line numbers', async () => {
