@@ -9,8 +9,10 @@ import { CreateUser, User } from '../domain/users/user';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
+import { ImportMapping, PutImportMapping } from '../domain/training/import-mapping';
 import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
 import { CompletionQuery, SearchCompletions } from '../domain/training/service';
+import { IMPORT_ENCODINGS } from '../domain/training/csv-import';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
@@ -65,8 +67,13 @@ export interface RouteContract {
   body?: z.ZodType;
   /** Other representations the route can answer with (chosen by a `format` query parameter). */
   produces?: readonly string[];
-  /** `text/csv` bodies arrive as a string; everything else is JSON. */
+  /**
+   * `text/csv` marks a file body: it reaches the route as bytes (a Buffer, base64-decoded
+   * when API Gateway encoded it), whichever of `fileTypes` it was sent as. Everything else is JSON.
+   */
   bodyContentType?: 'application/json' | 'text/csv';
+  /** The content types a file body is accepted as (documented in the OpenAPI document). */
+  fileTypes?: readonly string[];
   response: z.ZodType;
   status?: number;
 }
@@ -115,12 +122,30 @@ const TrainingSummary = z.object({
   refreshersOverdue: z.number(),
   refreshersDueWithin60Days: z.number(),
 });
+/** What an import file may be sent as; an .xlsx workbook is known by its bytes whatever the type. */
+export const IMPORT_FILE_TYPES = [
+  'text/csv',
+  'application/octet-stream',
+  'application/vnd.ms-excel',
+  'text/tab-separated-values',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+] as const;
+/** A file body: the bytes as sent (absent when nothing was sent, which the importer refuses in words). */
+const FileBody = z.custom<Uint8Array | undefined>((v) => v === undefined || v instanceof Uint8Array, { message: 'Send the file itself as the request body.' });
 const ImportResult = z.object({
   importId: z.string(),
-  rows: z.number().describe('Data rows in the file (header excluded)'),
+  rows: z.number().describe('Data rows in the file (header and any title rows above it excluded)'),
   imported: z.number().describe('New completions stored'),
   duplicates: z.number().describe('Rows already recorded (same staff reference, course and date)'),
-  rejected: z.array(z.object({ line: z.number().describe('Line in the file; the header is line 1'), reasons: z.array(z.string()) })),
+  rejected: z.array(z.object({ line: z.number().describe('Line in the file (row in a spreadsheet), counted from the top of the file'), reasons: z.array(z.string()) })),
+  format: z.enum(['csv', 'xlsx']).describe('How the file was read'),
+  encoding: z.enum([...IMPORT_ENCODINGS, 'utf-16be']).optional().describe('CSV: the text encoding the file was read with'),
+  delimiter: z.string().optional().describe('CSV: the field separator found (comma, semicolon, tab or pipe)'),
+  headerLine: z.number().describe('Line (or row) of the header; 1 unless title rows sit above it'),
+  columnsUsed: z.record(z.string(), z.string()).describe('Header in the file → the field it was read as'),
+  columnsIgnored: z.array(z.string()).describe('Headers of the file that no field uses'),
+  rowsWithoutRole: z.number().describe('Rows imported without a plan role (map a job-title column to `role` to give them one)'),
 });
 
 function route<const R extends RouteContract>(r: R): R {
@@ -214,9 +239,23 @@ export const ROUTES = {
   }),
   importCompletions: route({
     method: 'POST', path: '/authorities/{id}/completions/import', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
-    summary: 'Import completions from a learning system’s CSV export (columns in the README; at most 5 MB and 20,000 rows)',
-    params: AuthorityParam, query: z.object({ fileName: z.string().max(200).optional().describe('Accepted for older clients and ignored: file names can name people, so none is kept') }),
-    body: z.string().describe('The CSV file'), bodyContentType: 'text/csv', response: ImportResult,
+    summary: 'Import completions from a learning system’s export: CSV (any separator; UTF-8, UTF-16 or Windows-1252) or .xlsx, as the request body (columns in the README; at most 5 MB and 20,000 rows)',
+    params: AuthorityParam,
+    query: z.object({
+      fileName: z.string().max(200).optional().describe('Accepted for older clients and ignored: file names can name people, so none is kept'),
+      encoding: z.enum(IMPORT_ENCODINGS).optional().describe('The text encoding of a CSV without a byte-order mark; default: UTF-8 if the bytes are valid UTF-8, else Windows-1252'),
+    }),
+    body: FileBody, bodyContentType: 'text/csv', fileTypes: IMPORT_FILE_TYPES, response: ImportResult,
+  }),
+  getImportMapping: route({
+    method: 'GET', path: '/authorities/{id}/import-mapping', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The authority’s saved import mapping (headers → fields, file values → plan roles and delivery modes); empty at version 0 if none',
+    params: AuthorityParam, response: ImportMapping.partial({ createdAt: true, createdBy: true, updatedAt: true, updatedBy: true }).extend({ version: z.number().int() }),
+  }),
+  putImportMapping: route({
+    method: 'PUT', path: '/authorities/{id}/import-mapping', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Save the import mapping every import of the authority applies (explicit columns win over the built-in header names)',
+    params: AuthorityParam, body: PutImportMapping, response: ImportMapping,
   }),
   eraseStaffTraining: route({
     method: 'POST', path: '/authorities/{id}/erasures', group: 'training', auth: 'jwt', roles: ['authority-lead'],

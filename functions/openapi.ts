@@ -12,6 +12,9 @@ const ErrorBody = z.object({
   }),
 });
 
+/** A file body in OpenAPI 3.0 terms: a binary string. */
+const FileSchema = { type: 'string', format: 'binary' } as const;
+
 let cached: ReturnType<OpenApiGeneratorV3['generateDocument']> | undefined;
 
 /** The OpenAPI 3 document, generated from the same zod contracts the handlers validate with. */
@@ -35,7 +38,11 @@ export function openApiDocument() {
       request: {
         params: r.params,
         query: r.query,
-        body: r.body ? { content: { [r.bodyContentType ?? 'application/json']: { schema: r.body } }, required: true } : undefined,
+        body: r.body
+          ? r.bodyContentType === 'text/csv'
+            ? { content: Object.fromEntries((r.fileTypes ?? ['text/csv']).map((type) => [type, { schema: FileSchema }])), required: true, description: 'The file itself, as bytes' }
+            : { content: { [r.bodyContentType ?? 'application/json']: { schema: r.body } }, required: true }
+          : undefined,
       },
       responses: {
         [r.status ?? 200]: {

@@ -22,7 +22,7 @@ import {
   type CompletionWrite,
   type CurrentHead,
 } from './completions';
-import { parseCompletionsCsv, type RejectedRow } from './csv-import';
+import { parseCompletionRecords, readImportFile, type IMPORT_ENCODINGS, type ImportMappingRules, type RejectedRow } from './csv-import';
 import { completionsAsAt, computeCoverage, countByCourse, type Coverage } from './coverage';
 import type { TrainingPlan } from './plan';
 import { feedbackShare, SessionFields, type Session } from './sessions';
@@ -143,6 +143,8 @@ export interface TrainingDeps {
   partnerships: { get(tenantId: string): Promise<Partnership | undefined> };
   clock: Clock;
   ids: IdGenerator;
+  /** The authority's saved import mapping, applied to every import of that authority. */
+  importMappings?: { get(tenantId: string, authorityId: string): Promise<ImportMappingRules | undefined> };
 }
 
 /** How many (person, course) pairs one import step reads and writes, and how many run at once. */
@@ -286,11 +288,22 @@ export function trainingService(deps: TrainingDeps) {
      * with their line numbers and reasons.
      */
     async importCsv(caller: Caller, authorityId: string, csv: string) {
+      return this.importFile(caller, authorityId, Buffer.from(csv, 'utf8'));
+    },
+
+    /**
+     * Imports a learning system's export from the file's bytes: CSV in any of the usual
+     * encodings and separators, or an Excel workbook (see `readImportFile`), read with the
+     * authority's saved mapping if it has one.
+     */
+    async importFile(caller: Caller, authorityId: string, bytes: Uint8Array | undefined, options: { encoding?: (typeof IMPORT_ENCODINGS)[number] } = {}) {
       requireRole(caller, ...EDIT_ROLES);
       await authorityInScope(caller, authorityId);
       const { courses, plan, settings } = await context(caller, authorityId);
+      const mapping: ImportMappingRules | undefined = await deps.importMappings?.get(caller.tenantId, authorityId);
+      const file = await readImportFile(bytes, { encoding: options.encoding, mapping });
       const now = clock.now();
-      const parsed = parseCompletionsCsv(csv, { courses, roles: plan?.roles ?? [], today: toIsoDate(now) });
+      const parsed = parseCompletionRecords(file.records, { courses, roles: plan?.roles ?? [], today: toIsoDate(now), mapping });
       const byId = new Map(courses.map((c) => [c.id, c]));
       const importId = ids.next();
       const record: ImportRecord = {
@@ -364,6 +377,13 @@ export function trainingService(deps: TrainingDeps) {
         imported,
         duplicates,
         rejected: parsed.rejected,
+        format: file.format,
+        ...(file.encoding ? { encoding: file.encoding } : {}),
+        ...(file.delimiter ? { delimiter: file.delimiter } : {}),
+        headerLine: parsed.headerLine,
+        columnsUsed: parsed.columnsUsed,
+        columnsIgnored: parsed.columnsIgnored,
+        rowsWithoutRole: parsed.rowsWithoutRole,
       };
     },
 

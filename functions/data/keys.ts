@@ -109,6 +109,8 @@ export const keys = {
       SK: `IMPORT#${id(importId)}`,
     }),
     importLock: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'IMPORT-LOCK' }),
+    /** The authority's saved import mapping (one item; `IMPORT#` does not match `IMPORT-MAPPING`). */
+    importMapping: (tenantId: string, authorityId: string): Key => ({ PK: keys.training.partition(tenantId, authorityId), SK: 'IMPORT-MAPPING' }),
     /** Prefix of import records only (every one of an authority, for erasure): `IMPORT#` does not match `IMPORT-LOCK`. */
     importPrefix: 'IMPORT#',
     currentPrefix: 'CUR#',

@@ -2,6 +2,7 @@ import { STORED_REJECTIONS, type StoredImport, type CompletionQuery, type Comple
 import { completionKey, pairKey, type Completion, type CompletionWrite, type CurrentHead } from '../../domain/training/completions';
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
+import type { ImportMapping, ImportMappingStore } from '../../domain/training/import-mapping';
 import type { Session } from '../../domain/training/sessions';
 import { yearsAfter } from '../../domain/shared/dates';
 import { keys } from './keys';
@@ -28,6 +29,20 @@ export function planRepository(table: TableStore): PlanStore {
       return table.write(
         tenantId,
         [expectedVersion === 0 ? { kind: 'create', entity: 'training plan', key, record: plan } : { kind: 'update', entity: 'training plan', key, record: plan, expectedVersion }],
+        audit,
+      );
+    },
+  };
+}
+
+export function importMappingRepository(table: TableStore): ImportMappingStore {
+  return {
+    get: (tenantId, authorityId) => table.get<ImportMapping>(keys.training.importMapping(tenantId, authorityId)),
+    put: (tenantId, mapping, expectedVersion, audit) => {
+      const key = keys.training.importMapping(tenantId, mapping.authorityId);
+      return table.write(
+        tenantId,
+        [expectedVersion === 0 ? { kind: 'create', entity: 'import mapping', key, record: mapping } : { kind: 'update', entity: 'import mapping', key, record: mapping, expectedVersion }],
         audit,
       );
     },

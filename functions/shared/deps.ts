@@ -5,7 +5,7 @@ import { auditRepository, authorityRepository, partnershipRepository, userReposi
 import { tableStore } from '../data/store';
 import { assuranceRepository, deadlineRepository, frameworkRepository, statementRepository } from '../data/statement-repositories';
 import { dueItemRepository, obligationRepository, sopRepository } from '../data/sop-repositories';
-import { completionRepository, courseRepository, importRepository, planRepository, sessionRepository } from '../data/training-repositories';
+import { completionRepository, courseRepository, importMappingRepository, importRepository, planRepository, sessionRepository } from '../data/training-repositories';
 
 const ulid = monotonicFactory();
 export const ulidIds: IdGenerator = { next: () => ulid() };
@@ -26,6 +26,7 @@ export function deps() {
     plans: planRepository(table),
     completions: completionRepository(table),
     imports: importRepository(table),
+    importMappings: importMappingRepository(table),
     sessions: sessionRepository(table),
     sops: sopRepository(table),
     obligations: obligationRepository(table),

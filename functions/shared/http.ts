@@ -82,8 +82,9 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
       if (contract.roles) requireRole(caller, ...contract.roles);
     }
     let body: unknown = event.body ?? undefined;
-    if (contract.bodyContentType === 'text/csv' && typeof body === 'string' && event.isBase64Encoded) {
-      body = Buffer.from(body, 'base64').toString('utf8');
+    if (contract.bodyContentType === 'text/csv') {
+      // A file: bytes for the importer to decode (API Gateway base64-encodes binary types).
+      body = typeof body === 'string' && body !== '' ? Buffer.from(body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
     }
     const input = {
       caller,

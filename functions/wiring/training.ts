@@ -1,5 +1,6 @@
 import { courseService } from '../../domain/training/courses';
 import { planService } from '../../domain/training/plan';
+import { importMappingService } from '../../domain/training/import-mapping';
 import { trainingService } from '../../domain/training/service';
 import { deps } from '../shared/deps';
 
@@ -9,6 +10,7 @@ export function trainingServices() {
   return {
     courses: courseService({ store: d.courses, clock: d.clock, ids: d.ids }),
     plans: planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
+    importMappings: importMappingService({ mappings: d.importMappings, plans: d.plans, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
     training: trainingService({ ...d }),
   };
 }

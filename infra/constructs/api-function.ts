@@ -71,7 +71,8 @@ export class ApiFunction extends NodejsFunction {
         externalModules: [],
         // Bundled CommonJS dependencies may call `require` (e.g. for Node built-ins),
         // which does not exist in an ES module; give them one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Aliased: a bundled ESM module (fflate, under read-excel-file) imports createRequire itself.
+        banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
       },
     });
   }

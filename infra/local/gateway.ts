@@ -30,7 +30,8 @@ export interface GatewayRequest {
   /** Path with optional query string, e.g. `/audit?limit=5`. */
   url: string;
   headers?: Record<string, string | undefined>;
-  body?: string;
+  /** The body as sent: bytes from the HTTP server; a string (taken as UTF-8) from tests. */
+  body?: string | Uint8Array;
 }
 
 export interface GatewayResponse {
@@ -73,6 +74,19 @@ function decodePathSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * HTTP APIs (payload 2.0) pass a body to Lambda as text when its content type is text-like and
+ * base64-encode it (`isBase64Encoded: true`) otherwise: binary types, form posts, or no type.
+ */
+const TEXT_TYPES = /^(text\/[^;]+|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript))\s*(;|$)/i;
+
+export function lambdaBody(body: string | Uint8Array | undefined, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined;
+  if (!bytes || bytes.length === 0) return { body: undefined, isBase64Encoded: false };
+  if (contentType && TEXT_TYPES.test(contentType.trim())) return { body: bytes.toString('utf8'), isBase64Encoded: false };
+  return { body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
 /** A request that cannot be routed as sent: refused with the product's error shape, never a crash. */
@@ -164,8 +178,7 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
       headers,
       queryStringParameters: Object.keys(query).length ? query : undefined,
       pathParameters: Object.keys(match.params).length ? match.params : undefined,
-      body: req.body === undefined || req.body === '' ? undefined : req.body,
-      isBase64Encoded: false,
+      ...lambdaBody(req.body, headers['content-type']),
       requestContext: {
         accountId: 'local',
         apiId: 'local',

@@ -108,7 +108,8 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
         method,
         url,
         headers,
-        body: body.length ? body.toString('utf8') : undefined,
+        // Bytes as sent: the gateway stand-in encodes them as API Gateway would.
+        body: body.length ? body : undefined,
       });
       send(res, response.statusCode, response.headers, response.body);
       done(response.statusCode);

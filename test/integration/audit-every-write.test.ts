@@ -55,6 +55,7 @@ describe('the audit trail', () => {
     const { id: _i, version: courseVersion, createdAt: _a, createdBy: _b, updatedAt: _c, updatedBy: _d, ...courseFields } = course;
     await write('updateCourse', sg, '/courses/local-briefing', { ...courseFields, refresherMonths: 24, version: courseVersion }, { entityType: 'course', action: 'update' });
     await write('putTrainingPlan', editor, `/authorities/${a}/training-plan`, { version: 0, roles: [{ id: 'staff', name: 'Staff', headcount: 5, requiredCourses: ['wrap'] }] }, { entityType: 'training-plan', action: 'create' });
+    await write('putImportMapping', editor, `/authorities/${a}/import-mapping`, { version: 0, columns: { 'Position Title': 'role' }, values: { role: { Caretaker: 'staff' } } }, { entityType: 'import-mapping', action: 'create' });
     await write('recordCompletion', editor, `/authorities/${a}/completions`, { staffRef: 'A1', courseId: 'wrap', completedOn: today }, { entityType: 'completion', action: 'create' });
     await write('importCompletions', editor, `/authorities/${a}/completions/import`, undefined, { entityType: 'training-import', action: 'import' }, 'Staff ID,Course,Date\nA2,WRAP,2025-01-01\n');
     await write('eraseStaffTraining', lead, `/authorities/${a}/erasures`, { staffRef: 'A2' }, { entityType: 'staff-training', action: 'erase' });

@@ -153,6 +153,16 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     },
     expect: EDITORS,
   },
+  getImportMapping: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/import-mapping` }), expect: READERS },
+  putImportMapping: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const url = `/authorities/${ctx.authority(t)}/import-mapping`;
+      const { version } = await ctx.setUp(t, 'GET', url, undefined);
+      return { method: 'PUT', url, body: { version, columns: { 'Position Title': 'role' }, values: { deliveryMode: { 'Teams call': 'virtual-classroom' } } } };
+    },
+    expect: EDITORS,
+  },
   listCompletions: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/completions` }), expect: READERS },
   searchCompletions: {
     targeted: true,

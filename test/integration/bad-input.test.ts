@@ -70,6 +70,7 @@ const BASE_BODIES: Partial<Record<RouteId, Record<string, unknown>>> = {
   putSettings: { coverageTarget: 0.85, trainingRetentionYears: 6, version: 1 },
   createCourse: { id: 'probe-course', name: 'Probe course', level: 'frontline', refresherMonths: 12, deliveryModes: ['e-learning'] },
   updateCourse: { name: 'Probe course', level: 'frontline', refresherMonths: 12, deliveryModes: ['e-learning'], version: 1 },
+  putImportMapping: { version: 0, columns: { 'Position Title': 'role' }, values: { role: {}, deliveryMode: { 'Teams call': 'virtual-classroom' } } },
   putTrainingPlan: { version: 0, roles: [{ id: 'frontline', name: 'Frontline staff', headcount: 10, requiredCourses: ['home-office-elearning'] }] },
   recordCompletion: { staffRef: 'S1', courseId: 'home-office-elearning', completedOn: '2025-01-15', role: 'frontline', name: 'Probe Person', team: 'Team', provider: 'Provider' },
   createSession: SESSION,

@@ -174,3 +174,31 @@ describe('coverage', () => {
     });
   });
 });
+
+describe('reading import files', () => {
+  it('decodes by byte-order mark, validity and the named encoding', async () => {
+    const { decodeText } = await import('../../domain/training/csv-import');
+    const cp1252 = Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0xa3, 0x35, 0x20, 0x92]); // "Café £5 ’"
+    expect(decodeText(cp1252)).toEqual({ text: 'Café £5 ’', encoding: 'windows-1252' });
+    expect(decodeText(cp1252, 'iso-8859-1').encoding).toBe('iso-8859-1');
+    expect(decodeText(Buffer.from('\uFEFFCafé', 'utf8'))).toEqual({ text: 'Café', encoding: 'utf-8' });
+    expect(decodeText(Buffer.from('Café', 'utf8'))).toEqual({ text: 'Café', encoding: 'utf-8' });
+    expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Café', 'utf16le')]))).toEqual({ text: 'Café', encoding: 'utf-16le' });
+    expect(() => decodeText(Buffer.from('Caf\uFFFD', 'utf8'))).toThrow(ValidationError);
+    expect(() => decodeText(cp1252, 'utf-8')).toThrow(/not valid UTF-8/);
+  });
+
+  it('finds the separator outside quotes and the header below title rows, keeping the file’s line numbers', async () => {
+    const { readImportFile, parseCompletionRecords } = await import('../../domain/training/csv-import');
+    const text = 'Report; generated 01/06/2026\n\n"Staff; ID",Course,Date\n"A;1",WRAP,2024-01-02\nB1,Nonsense,2024-01-02\n';
+    const file = await readImportFile(Buffer.from(text));
+    expect(file).toMatchObject({ format: 'csv', delimiter: ',' });
+    const out = parseCompletionRecords(file.records, { courses, roles: [], today: '2025-01-01' });
+    expect(out.headerLine).toBe(3);
+    expect(out.valid.map((v) => [v.line, v.input.staffRef])).toEqual([[4, 'A;1']]);
+    expect(out.rejected.map((r) => r.line)).toEqual([5]);
+    const piped = await readImportFile(Buffer.from('Staff ID|Course|Date\nA1|WRAP|2024-01-02 09:15\n'));
+    expect(piped.delimiter).toBe('|');
+    expect(parseCompletionRecords(piped.records, { courses, roles: [], today: '2025-01-01' }).valid[0].input.completedOn).toBe('2024-01-02');
+  });
+});
