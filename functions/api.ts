@@ -283,7 +283,11 @@ export const ROUTES = {
   partnershipCoverage: route({
     method: 'GET', path: '/training/coverage', group: 'training', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Training coverage of every authority you can see',
-    response: z.object({ asAt: z.string().describe('The date the figures are taken at (today)'), items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage) })) }),
+    response: z.object({
+      asAt: z.string().describe('The date the figures are taken at (today)'),
+      staffWithoutRole: z.number().describe('People with current training but no role of their authority’s plan, across the authorities listed: in no role’s coverage'),
+      items: z.array(CoverageTotal.extend({ authorityId: z.string(), name: z.string(), sector: z.string(), target: z.number(), roles: z.array(RoleCoverage), staffWithoutRole: z.number() })),
+    }),
   }),
   listSops: route({
     method: 'GET', path: '/sops', group: 'sop', auth: 'jwt', roles: ALL_ROLES,

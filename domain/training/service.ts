@@ -455,10 +455,11 @@ export function trainingService(deps: TrainingDeps) {
       const items = await Promise.all(
         visible.map(async (a) => {
           const c = await this.coverage(caller, a.id);
-          return { authorityId: a.id, name: a.name, sector: a.sector, ...c.total, target: c.target, roles: c.roles };
+          return { authorityId: a.id, name: a.name, sector: a.sector, ...c.total, target: c.target, roles: c.roles, staffWithoutRole: c.staffWithoutRole };
         }),
       );
-      return { asAt: toIsoDate(clock.now()), items };
+      // People recorded without a plan role count in no role's coverage: their own figure, not hidden.
+      return { asAt: toIsoDate(clock.now()), staffWithoutRole: items.reduce((n, i) => n + i.staffWithoutRole, 0), items };
     },
 
     /**

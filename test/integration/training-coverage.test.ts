@@ -100,6 +100,9 @@ describe('coverage and counts for a fixture authority', () => {
     expect(s.coverage.total.meetsTarget).toBe(true);
     const partnership = await api.request('GET', '/training/coverage', { token: p.tokens['steering-group'] });
     expect(partnership.body.items.find((i: any) => i.authorityId === p.authorities.a)).toMatchObject({ headcount: 7, covered: 4, target: 0.5 });
+    // People without a plan role are their own figure, per authority and for the partnership.
+    expect(partnership.body.items.find((i: any) => i.authorityId === p.authorities.a).staffWithoutRole).toBe(s.coverage.staffWithoutRole);
+    expect(partnership.body.staffWithoutRole).toBe(partnership.body.items.reduce((n: number, i: any) => n + i.staffWithoutRole, 0));
     const own = await api.request('GET', '/training/coverage', { token: p.tokens['authority-editor@b'] });
     expect(own.body.items.map((i: any) => i.authorityId)).toEqual([p.authorities.b]);
   });
