@@ -5,7 +5,7 @@ import type { QueuedReminder, ReminderStore } from '../../domain/reminders/job';
 import type { Obligation, ObligationStore, ObligationVersion, Sop, SopReview, SopStore } from '../../domain/sop/sop';
 import { ConflictError } from '../../domain/shared/errors';
 import { keyParts, keys, reminderKeys } from './keys';
-import type { TableStore, WriteOp } from './store';
+import { versionedWrite, type TableStore, type WriteOp } from './store';
 
 /** DynamoDB adapters for SOPs, obligations, due items and reminders. Layout: docs/data-model.md. */
 
@@ -93,7 +93,7 @@ export function sopRepository(table: TableStore): SopStore {
       const key = keys.sops.current(tenantId, sop.authorityId);
       const record = sop as unknown as Item & { version: number };
       const ops: WriteOp[] = [
-        expectedVersion === 0 ? { kind: 'create', entity: 'SOP', key, record } : { kind: 'update', entity: 'SOP', key, record, expectedVersion },
+        versionedWrite('SOP', key, record, expectedVersion),
         { kind: 'create', entity: 'SOP version', key: keys.sops.snapshot(tenantId, sop.authorityId, sop.version), record },
         dueItemOp(due),
       ];

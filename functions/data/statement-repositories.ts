@@ -6,7 +6,7 @@ import type { FrameworkStore, Statement, StatementStore, StatementVersion } from
 import type { AuditEvent } from '../../domain/audit/audit';
 import { keys } from './keys';
 import { dueItemOp, dueItemRepository } from './sop-repositories';
-import type { TableStore, WriteOp } from './store';
+import { versionedWrite, type TableStore, type WriteOp } from './store';
 
 type Item = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export function assuranceRepository(table: TableStore): AssuranceStore {
       const record = assurance as unknown as Item & { version: number };
       return table.write(
         tenantId,
-        [expectedVersion === 0 ? { kind: 'create', entity: 'IT-filter assurance', key, record } : { kind: 'update', entity: 'IT-filter assurance', key, record, expectedVersion }, dueItemOp(due)],
+        [versionedWrite('IT-filter assurance', key, record, expectedVersion), dueItemOp(due)],
         audit,
       );
     },
@@ -33,7 +33,7 @@ export function statementRepository(table: TableStore): StatementStore {
     put: (tenantId, statement, expectedVersion, audit, extra) => {
       const key = keys.statements.current(tenantId, statement.authorityId, statement.year);
       const record = statement as unknown as Item & { version: number };
-      const ops: WriteOp[] = [expectedVersion === 0 ? { kind: 'create', entity: 'statement', key, record } : { kind: 'update', entity: 'statement', key, record, expectedVersion }];
+      const ops: WriteOp[] = [versionedWrite('statement', key, record, expectedVersion)];
       // A submitted version is created once and never written again.
       if (extra?.version) ops.push({ kind: 'create', entity: 'statement version', key: keys.statements.version(tenantId, statement.authorityId, statement.year, extra.version.number), record: extra.version as unknown as Item });
       if (extra?.due) ops.push(dueItemOp(extra.due));

@@ -36,6 +36,14 @@ export type WriteOp =
   /** Writes nothing; fails the transaction while someone holds the lease at `key`. */
   | { kind: 'no-lease'; key: StorageKey; now: Date; conflictMessage: string };
 
+/**
+ * A record written with its version check: version 0 means it must not exist yet (create),
+ * any other the stored version must still be that one (update); either way a stale writer gets 409.
+ */
+export function versionedWrite(entity: string, key: StorageKey, record: Item & { version: number }, expectedVersion: number): WriteOp {
+  return expectedVersion === 0 ? { kind: 'create', entity, key, record } : { kind: 'update', entity, key, record, expectedVersion };
+}
+
 /** Strips storage attributes, leaving the record as the domain knows it. */
 export function toRecord<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;

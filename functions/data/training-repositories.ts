@@ -6,7 +6,7 @@ import type { ImportMapping, ImportMappingStore } from '../../domain/training/im
 import type { Session } from '../../domain/training/sessions';
 import { yearsAfter } from '../../domain/shared/dates';
 import { keys } from './keys';
-import type { PageQuery, TableStore } from './store';
+import { versionedWrite, type PageQuery, type TableStore } from './store';
 import { TABLE } from './table';
 
 /** DynamoDB adapters for the training ports. Layout: docs/data-model.md. */
@@ -28,7 +28,7 @@ export function planRepository(table: TableStore): PlanStore {
       const key = keys.training.plan(tenantId, plan.authorityId);
       return table.write(
         tenantId,
-        [expectedVersion === 0 ? { kind: 'create', entity: 'training plan', key, record: plan } : { kind: 'update', entity: 'training plan', key, record: plan, expectedVersion }],
+        [versionedWrite('training plan', key, plan, expectedVersion)],
         audit,
       );
     },
@@ -42,7 +42,7 @@ export function importMappingRepository(table: TableStore): ImportMappingStore {
       const key = keys.training.importMapping(tenantId, mapping.authorityId);
       return table.write(
         tenantId,
-        [expectedVersion === 0 ? { kind: 'create', entity: 'import mapping', key, record: mapping } : { kind: 'update', entity: 'import mapping', key, record: mapping, expectedVersion }],
+        [versionedWrite('import mapping', key, mapping, expectedVersion)],
         audit,
       );
     },
