@@ -1,4 +1,5 @@
 import type { FieldError } from '../api/client';
+import { messageFor } from './forms';
 import type { Role } from '../api/types';
 
 /** Words for the API's codes: presentation only, the API decides what is valid. */
@@ -64,13 +65,11 @@ export function listInWords(items: readonly (string | number)[]): string {
  * by what to do, for the fields a form names; other messages (the API's own rules) kept.
  */
 export function friendly(errors: FieldError[], messages: Record<string, string>) {
-  const technical = /^(Invalid|Too small|Too big|Expected|Required)/i;
+  const technical = /^(Invalid|Too small|Too big|Expected|Required|a real date)/i;
   const list = errors.map((e) => {
     const key = Object.keys(messages).find((k) => e.path === k || e.path.startsWith(`${k}.`));
     return key && technical.test(e.message) ? { path: key, message: messages[key] } : e;
   });
   const unique = list.filter((e, i) => list.findIndex((o) => o.path === e.path && o.message === e.message) === i);
-  const forField = (path: string) =>
-    unique.filter((e) => e.path === path || e.path.startsWith(`${path}.`)).map((e) => e.message).join('. ') || undefined;
-  return { errors: unique, forField };
+  return { errors: unique, forField: (path: string) => messageFor(unique, path) };
 }

@@ -29,6 +29,20 @@ function ErrorMessage({ id, error }: { id: string; error?: string }) {
 
 const describedBy = (id: string, hint?: ReactNode, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
+/** The GOV.UK form group of a single labelled control: label, hint, error message, then the control. */
+function LabelledField({ id, label, labelClass, hint, error, children }: { id: string; label: ReactNode; labelClass?: string; hint?: ReactNode; error?: string; children: ReactNode }) {
+  return (
+    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
+        {label}
+      </label>
+      <Hint id={id} hint={hint} />
+      <ErrorMessage id={id} error={error} />
+      {children}
+    </div>
+  );
+}
+
 export function TextInput({
   name, label, hint, error, value, onChange, type = 'text', width, inputMode, autoComplete, spellCheck, labelClass, step,
 }: Common & {
@@ -43,12 +57,7 @@ export function TextInput({
 }) {
   const id = fieldId(name);
   return (
-    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorMessage id={id} error={error} />
+    <LabelledField id={id} label={label} labelClass={labelClass} hint={hint} error={error}>
       <input
         className={`govuk-input${width ? ` govuk-input--width-${width}` : ''}${error ? ' govuk-input--error' : ''}`}
         id={id}
@@ -62,19 +71,14 @@ export function TextInput({
         aria-describedby={describedBy(id, hint, error)}
         onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
       />
-    </div>
+    </LabelledField>
   );
 }
 
 export function Textarea({ name, label, hint, error, value, onChange, rows = 5, labelClass }: Common & { value: string; onChange: (value: string) => void; rows?: number }) {
   const id = fieldId(name);
   return (
-    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorMessage id={id} error={error} />
+    <LabelledField id={id} label={label} labelClass={labelClass} hint={hint} error={error}>
       <textarea
         className={`govuk-textarea${error ? ' govuk-textarea--error' : ''}`}
         id={id}
@@ -84,7 +88,7 @@ export function Textarea({ name, label, hint, error, value, onChange, rows = 5, 
         aria-describedby={describedBy(id, hint, error)}
         onChange={(e) => onChange(e.target.value)}
       />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -93,12 +97,7 @@ export function Select({
 }: Common & { value: string; onChange: (value: string) => void; options: readonly { value: string; label: string }[] }) {
   const id = fieldId(name);
   return (
-    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label className={`govuk-label ${labelClass ?? ''}`} htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorMessage id={id} error={error} />
+    <LabelledField id={id} label={label} labelClass={labelClass} hint={hint} error={error}>
       <select
         className={`govuk-select${error ? ' govuk-select--error' : ''}`}
         id={id}
@@ -113,7 +112,7 @@ export function Select({
           </option>
         ))}
       </select>
-    </div>
+    </LabelledField>
   );
 }
 

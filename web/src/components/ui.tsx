@@ -178,3 +178,30 @@ export function formatDateTime(iso: string | undefined | null): string {
 export function percent(share: number | null | undefined): string {
   return share === null || share === undefined ? '—' : `${Math.round(share * 100)}%`;
 }
+
+/**
+ * A GOV.UK table in a scrollable, focusable region (wide tables scroll in their own box, not the
+ * page), with its caption and column headers; the rows are the children. A header may be
+ * visually hidden (an actions column) and is left out where `null`.
+ */
+export function Table({ label, caption, headers, children }: { label: string; caption: ReactNode; headers: readonly (ReactNode | { hidden: string } | null)[]; children: ReactNode }) {
+  return (
+    <div className="app-table-scroll" tabIndex={0} role="region" aria-label={label}>
+      <table className="govuk-table">
+        <caption className="govuk-table__caption govuk-table__caption--m">{caption}</caption>
+        <thead className="govuk-table__head">
+          <tr className="govuk-table__row">
+            {headers.map((h, i) =>
+              h === null ? null : (
+                <th scope="col" className="govuk-table__header" key={i}>
+                  {typeof h === 'object' && h !== null && 'hidden' in h ? <span className="govuk-visually-hidden">{h.hidden}</span> : h}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody className="govuk-table__body">{children}</tbody>
+      </table>
+    </div>
+  );
+}

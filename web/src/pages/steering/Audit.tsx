@@ -6,7 +6,7 @@ import { useApi } from '../../app/context';
 import { AuditRow } from '../../components/audit-event';
 import { Select, TextInput } from '../../components/fields';
 import { PageTitle } from '../../components/PageTitle';
-import { Pagination, QueryView } from '../../components/ui';
+import { Pagination, QueryView, Table } from '../../components/ui';
 import './review.css';
 
 const ENTITY_TYPES = [
@@ -128,28 +128,11 @@ export default function Audit() {
             <p className="govuk-body">{filtered ? 'No events match these filters. Clear the filters to see every event.' : 'Nothing has been recorded yet.'}</p>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Audit events">
-                <table className="govuk-table">
-                  <caption className="govuk-table__caption govuk-table__caption--m">
-                    Audit events{previous.length ? `, page ${previous.length + 1}` : ''}
-                  </caption>
-                  <thead className="govuk-table__head">
-                    <tr className="govuk-table__row">
-                      <th scope="col" className="govuk-table__header">When</th>
-                      <th scope="col" className="govuk-table__header">Who</th>
-                      <th scope="col" className="govuk-table__header">Action</th>
-                      <th scope="col" className="govuk-table__header">Record</th>
-                      <th scope="col" className="govuk-table__header">Authority</th>
-                      <th scope="col" className="govuk-table__header">Changes</th>
-                    </tr>
-                  </thead>
-                  <tbody className="govuk-table__body">
-                    {page.items.map((e) => (
-                      <AuditRow key={e.id} event={e} authorityName={e.authorityId ? names.get(e.authorityId) : undefined} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table label="Audit events" caption={`Audit events${previous.length ? `, page ${previous.length + 1}` : ''}`} headers={['When', 'Who', 'Action', 'Record', 'Authority', 'Changes']}>
+                {page.items.map((e) => (
+                  <AuditRow key={e.id} event={e} authorityName={e.authorityId ? names.get(e.authorityId) : undefined} />
+                ))}
+              </Table>
               <Pagination
                 label="Audit trail pages"
                 onPrevious={

@@ -5,7 +5,7 @@ import { useApi } from '../../app/context';
 import { useAbilities } from '../../app/session';
 import { labelOf, SECTOR_LABELS, TYPE_LABELS } from '../../components/admin-labels';
 import { PageTitle } from '../../components/PageTitle';
-import { NotificationBanner, QueryView } from '../../components/ui';
+import { NotificationBanner, QueryView, Table } from '../../components/ui';
 
 /** The partnership's specified authorities, each linking to its page. */
 export default function Authorities() {
@@ -34,43 +34,29 @@ export default function Authorities() {
                   There are no authorities yet.{can.editsPartnership ? ' Add the first one with the button above.' : ' The steering group adds them.'}
                 </p>
               ) : (
-                <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Authorities">
-                  <table className="govuk-table">
-                    <caption className="govuk-table__caption govuk-table__caption--m">{items.length} authorities</caption>
-                    <thead className="govuk-table__head">
-                      <tr className="govuk-table__row">
-                        <th scope="col" className="govuk-table__header">Name</th>
-                        <th scope="col" className="govuk-table__header">Sector</th>
-                        <th scope="col" className="govuk-table__header">Type</th>
-                        <th scope="col" className="govuk-table__header">Prevent lead</th>
-                        <th scope="col" className="govuk-table__header">IT provided by</th>
-                      </tr>
-                    </thead>
-                    <tbody className="govuk-table__body">
-                      {sorted.map((a) => (
-                        <tr className="govuk-table__row" key={a.id}>
-                          <th scope="row" className="govuk-table__header">
-                            <Link className="govuk-link" to={`/authorities/${a.id}`}>
-                              {a.name}
-                            </Link>
-                          </th>
-                          <td className="govuk-table__cell">{labelOf(SECTOR_LABELS, a.sector)}</td>
-                          <td className="govuk-table__cell">{labelOf(TYPE_LABELS, a.type)}</td>
-                          <td className="govuk-table__cell">
-                            {a.preventLeadName ?? 'Not recorded'}
-                            {a.preventLeadEmail && (
-                              <>
-                                <br />
-                                <span className="govuk-body-s">{a.preventLeadEmail}</span>
-                              </>
-                            )}
-                          </td>
-                          <td className="govuk-table__cell">{a.itProvidedBy ? (names.get(a.itProvidedBy) ?? a.itProvidedBy) : 'Its own'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table label="Authorities" caption={`${items.length} authorities`} headers={['Name', 'Sector', 'Type', 'Prevent lead', 'IT provided by']}>
+                  {sorted.map((a) => (
+                    <tr className="govuk-table__row" key={a.id}>
+                      <th scope="row" className="govuk-table__header">
+                        <Link className="govuk-link" to={`/authorities/${a.id}`}>
+                          {a.name}
+                        </Link>
+                      </th>
+                      <td className="govuk-table__cell">{labelOf(SECTOR_LABELS, a.sector)}</td>
+                      <td className="govuk-table__cell">{labelOf(TYPE_LABELS, a.type)}</td>
+                      <td className="govuk-table__cell">
+                        {a.preventLeadName ?? 'Not recorded'}
+                        {a.preventLeadEmail && (
+                          <>
+                            <br />
+                            <span className="govuk-body-s">{a.preventLeadEmail}</span>
+                          </>
+                        )}
+                      </td>
+                      <td className="govuk-table__cell">{a.itProvidedBy ? (names.get(a.itProvidedBy) ?? a.itProvidedBy) : 'Its own'}</td>
+                    </tr>
+                  ))}
+                </Table>
               )}
             </>
           );

@@ -9,7 +9,7 @@ import { friendly, SECTOR_LABELS, TYPE_LABELS } from '../../components/admin-lab
 import { Conflict, type ConflictField } from '../../components/Conflict';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Radios, Select, TextInput } from '../../components/fields';
-import { asApiError, useFormErrors } from '../../components/forms';
+import { useVersionedForm } from '../../components/forms';
 import { PageTitle } from '../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../components/ui';
 
@@ -88,8 +88,9 @@ function Form({ title, existing, others }: { title: string; existing?: Authority
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>(existing ? valuesOf(existing) : EMPTY);
   const [version, setVersion] = useState(existing?.version);
-  const [theirs, setTheirs] = useState<Authority | null>(null);
-  const form = useFormErrors();
+  const { form, theirs, setTheirs, onError } = useVersionedForm<Authority>(
+    existing ? () => call(api.GET('/authorities/{id}', { params: { path: { id: existing.id } } })) : undefined,
+  );
   const { errors, forField } = friendly(form.errors, MESSAGES);
   const set = (key: keyof Values) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
 
@@ -113,17 +114,7 @@ function Form({ title, existing, others }: { title: string; existing?: Authority
       queryClient.setQueryData(['authority', saved.id], saved);
       navigate(`/authorities/${saved.id}`, { state: { flash: existing ? `${saved.name}: details saved` : `${saved.name} added to the partnership` } });
     },
-    onError: async (error) => {
-      const e = asApiError(error);
-      form.setError(e);
-      if (e.isConflict && existing) {
-        try {
-          setTheirs(await call(api.GET('/authorities/{id}', { params: { path: { id: existing.id } } })));
-        } catch (loadError) {
-          form.setError(asApiError(loadError));
-        }
-      }
-    },
+    onError,
   });
 
   const submit = (event: FormEvent) => {

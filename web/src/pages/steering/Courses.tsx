@@ -9,9 +9,9 @@ import { friendly, LEVEL_LABELS, listInWords, MODE_LABELS } from '../../componen
 import { Conflict, type ConflictField } from '../../components/Conflict';
 import { ErrorSummary, fieldId } from '../../components/ErrorSummary';
 import { Checkbox, Select, Textarea, TextInput } from '../../components/fields';
-import { asApiError, useFormErrors } from '../../components/forms';
+import { useVersionedForm } from '../../components/forms';
 import { PageTitle } from '../../components/PageTitle';
-import { Button, NotificationBanner, QueryView, Tag } from '../../components/ui';
+import { Button, NotificationBanner, QueryView, Table, Tag } from '../../components/ui';
 
 type Course = ResponseOf<'/courses', 'get'>['items'][number];
 
@@ -107,51 +107,33 @@ export default function Courses() {
             {items.length === 0 ? (
               <p className="govuk-body">There are no courses yet.{can.editsPartnership ? ' Add one with the button above.' : ''}</p>
             ) : (
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Courses">
-                <table className="govuk-table">
-                  <caption className="govuk-table__caption govuk-table__caption--m">{items.length} courses</caption>
-                  <thead className="govuk-table__head">
-                    <tr className="govuk-table__row">
-                      <th scope="col" className="govuk-table__header">Course</th>
-                      <th scope="col" className="govuk-table__header">Level</th>
-                      <th scope="col" className="govuk-table__header">Refresher</th>
-                      <th scope="col" className="govuk-table__header">Other names</th>
+              <Table label="Courses" caption={`${items.length} courses`} headers={['Course', 'Level', 'Refresher', 'Other names', can.editsPartnership ? { hidden: 'Actions' } : null]}>
+                {[...items]
+                  .sort((a, b) => a.name.localeCompare(b.name))
+                  .map((c) => (
+                    <tr className="govuk-table__row" key={c.id}>
+                      <th scope="row" className="govuk-table__header">
+                        {c.name}
+                        {!c.active && (
+                          <>
+                            {' '}
+                            <Tag colour="grey">No longer offered</Tag>
+                          </>
+                        )}
+                      </th>
+                      <td className="govuk-table__cell">{LEVEL_LABELS[c.level] ?? c.level}</td>
+                      <td className="govuk-table__cell">{refresher(c.refresherMonths)}</td>
+                      <td className="govuk-table__cell">{c.aliases.length ? listInWords(c.aliases) : 'None'}</td>
                       {can.editsPartnership && (
-                        <th scope="col" className="govuk-table__header">
-                          <span className="govuk-visually-hidden">Actions</span>
-                        </th>
+                        <td className="govuk-table__cell">
+                          <button type="button" className="govuk-link app-link-button" onClick={() => open(c)}>
+                            Edit<span className="govuk-visually-hidden"> {c.name}</span>
+                          </button>
+                        </td>
                       )}
                     </tr>
-                  </thead>
-                  <tbody className="govuk-table__body">
-                    {[...items]
-                      .sort((a, b) => a.name.localeCompare(b.name))
-                      .map((c) => (
-                        <tr className="govuk-table__row" key={c.id}>
-                          <th scope="row" className="govuk-table__header">
-                            {c.name}
-                            {!c.active && (
-                              <>
-                                {' '}
-                                <Tag colour="grey">No longer offered</Tag>
-                              </>
-                            )}
-                          </th>
-                          <td className="govuk-table__cell">{LEVEL_LABELS[c.level] ?? c.level}</td>
-                          <td className="govuk-table__cell">{refresher(c.refresherMonths)}</td>
-                          <td className="govuk-table__cell">{c.aliases.length ? listInWords(c.aliases) : 'None'}</td>
-                          {can.editsPartnership && (
-                            <td className="govuk-table__cell">
-                              <button type="button" className="govuk-link app-link-button" onClick={() => open(c)}>
-                                Edit<span className="govuk-visually-hidden"> {c.name}</span>
-                              </button>
-                            </td>
-                          )}
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+              </Table>
             )}
           </>
         )}
@@ -165,8 +147,9 @@ function CourseForm({ existing, onDone }: { existing?: Course; onDone: (message:
   const queryClient = useQueryClient();
   const [values, setValues] = useState<Values>(existing ? valuesOf(existing) : EMPTY);
   const [version, setVersion] = useState(existing?.version);
-  const [theirs, setTheirs] = useState<Course | null>(null);
-  const form = useFormErrors();
+  const { form, theirs, setTheirs, onError } = useVersionedForm<Course>(
+    existing ? async () => (await call(api.GET('/courses'))).items.find((c) => c.id === existing.id) ?? null : undefined,
+  );
   const { errors: fieldErrors, forField } = friendly(form.errors, MESSAGES);
   const duplicate = !existing && form.error?.isConflict;
   const errors = duplicate ? [{ path: 'id', message: form.error!.message }] : fieldErrors;
@@ -190,18 +173,7 @@ function CourseForm({ existing, onDone }: { existing?: Course; onDone: (message:
       await queryClient.invalidateQueries({ queryKey: ['courses'] });
       onDone(existing ? `${course.name}: changes saved` : `${course.name} added to the catalogue`);
     },
-    onError: async (error) => {
-      const e = asApiError(error);
-      form.setError(e);
-      if (e.isConflict && existing) {
-        try {
-          const { items } = await call(api.GET('/courses'));
-          setTheirs(items.find((c) => c.id === existing.id) ?? null);
-        } catch (loadError) {
-          form.setError(asApiError(loadError));
-        }
-      }
-    },
+    onError,
   });
 
   const submit = (event: FormEvent) => {

@@ -10,7 +10,7 @@ import { useDeadline } from '../../components/admin-queries';
 import { Conflict, type ConflictField } from '../../components/Conflict';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Checkbox, Select, Textarea, TextInput } from '../../components/fields';
-import { asApiError, useFormErrors } from '../../components/forms';
+import { asApiError, useVersionedForm } from '../../components/forms';
 import { PageTitle } from '../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../components/ui';
 
@@ -103,9 +103,13 @@ function Form({
   const [base, setBase] = useState<Settings>(initial);
   const [deadlines, setDeadlines] = useState<[string, string]>(initialDeadlines);
   const [savedDeadlines, setSavedDeadlines] = useState<[string, string]>(initialDeadlines);
-  const [theirs, setTheirs] = useState<Settings | null>(null);
-  const form = useFormErrors();
-  const { errors, forField } = friendly(form.errors, MESSAGES);
+  const { form, theirs, setTheirs, onError } = useVersionedForm<Settings>(() =>
+    queryClient.fetchQuery({ queryKey: ['settings'], queryFn: () => call(api.GET('/settings')), staleTime: 0 }),
+  );
+  const { errors, forField } = friendly(form.errors, {
+    ...MESSAGES,
+    ...Object.fromEntries(years.map((year) => [`deadline-${year}`, `Enter a real date for the ${year} statement deadline`])),
+  });
   const set = <K extends keyof Values>(key: K) => (value: Values[K]) => setValues((v) => ({ ...v, [key]: value }));
 
   const FIELDS: ConflictField[] = [
@@ -146,8 +150,9 @@ function Form({
         try {
           await call(api.PUT('/statement-deadlines/{year}', { params: { path: { year } }, body: { dueOn: deadlines[i] } }));
         } catch (error) {
+          // Shown on the deadline's own field, in the API's words (e.g. "cannot be before the year starts").
           const e = asApiError(error);
-          throw new ApiError(e.status, e.message, e.code, e.fieldErrors.length || e.status === 400 ? [{ path: `deadline-${year}`, message: `Enter a real date for the ${year} statement deadline` }] : []);
+          throw new ApiError(e.status, e.message, e.code, e.fieldErrors.map((f) => ({ path: `deadline-${year}`, message: f.message })));
         }
         setSavedDeadlines((d) => (i === 0 ? [deadlines[0], d[1]] : [d[0], deadlines[1]]));
         await queryClient.invalidateQueries({ queryKey: ['statement-deadline', year] });
@@ -157,18 +162,7 @@ function Form({
     onSuccess: () => {
       navigate('/settings', { state: { flash: 'Settings saved' } });
     },
-    onError: async (error) => {
-      const e = asApiError(error);
-      form.setError(e);
-      if (e.isConflict) {
-        try {
-          const current = await queryClient.fetchQuery({ queryKey: ['settings'], queryFn: () => call(api.GET('/settings')), staleTime: 0 });
-          setTheirs(current);
-        } catch (loadError) {
-          form.setError(asApiError(loadError));
-        }
-      }
-    },
+    onError,
   });
 
   const submit = (event: FormEvent) => {

@@ -4,7 +4,7 @@ import { call } from '../../api/client';
 import { useApi } from '../../app/context';
 import { ROLE_LABELS, useAbilities } from '../../app/session';
 import { PageTitle } from '../../components/PageTitle';
-import { NotificationBanner, QueryView } from '../../components/ui';
+import { NotificationBanner, QueryView, Table } from '../../components/ui';
 
 /** The partnership's users and their roles (steering group only). */
 export default function Users() {
@@ -35,31 +35,18 @@ export default function Users() {
             {items.length === 0 ? (
               <p className="govuk-body">No users yet. Invite the first one with the button above.</p>
             ) : (
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Users">
-                <table className="govuk-table">
-                  <caption className="govuk-table__caption govuk-table__caption--m">{items.length} users</caption>
-                  <thead className="govuk-table__head">
-                    <tr className="govuk-table__row">
-                      <th scope="col" className="govuk-table__header">Email</th>
-                      <th scope="col" className="govuk-table__header">Name</th>
-                      <th scope="col" className="govuk-table__header">Role</th>
-                      <th scope="col" className="govuk-table__header">Authority</th>
+              <Table label="Users" caption={`${items.length} users`} headers={['Email', 'Name', 'Role', 'Authority']}>
+                {[...items]
+                  .sort((a, b) => a.email.localeCompare(b.email))
+                  .map((u) => (
+                    <tr className="govuk-table__row" key={u.id}>
+                      <th scope="row" className="govuk-table__header">{u.email}</th>
+                      <td className="govuk-table__cell">{u.displayName ?? '—'}</td>
+                      <td className="govuk-table__cell">{ROLE_LABELS[u.role]}</td>
+                      <td className="govuk-table__cell">{u.authorityId ? (names.get(u.authorityId) ?? u.authorityId) : 'Whole partnership'}</td>
                     </tr>
-                  </thead>
-                  <tbody className="govuk-table__body">
-                    {[...items]
-                      .sort((a, b) => a.email.localeCompare(b.email))
-                      .map((u) => (
-                        <tr className="govuk-table__row" key={u.id}>
-                          <th scope="row" className="govuk-table__header">{u.email}</th>
-                          <td className="govuk-table__cell">{u.displayName ?? '—'}</td>
-                          <td className="govuk-table__cell">{ROLE_LABELS[u.role]}</td>
-                          <td className="govuk-table__cell">{u.authorityId ? (names.get(u.authorityId) ?? u.authorityId) : 'Whole partnership'}</td>
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+              </Table>
             )}
           </>
         )}
