@@ -1,3 +1,5 @@
+import { APP_PAGES_PREFIX } from '../domain/reminders/due';
+
 /**
  * The web app's security headers, defined once: CloudFront's response-headers policy
  * (infra/constructs/web-hosting.ts) and the local server (infra/local/server.ts) both send
@@ -46,8 +48,8 @@ export function webSecurityHeaders(origins: CspOrigins = {}, options: { hsts?: b
   };
 }
 
-/** Path prefix the single-page app is served under, locally and in CloudFront (reminder links use it). */
-export const APP_BASE_PATH = '/app/';
+/** Path prefix the single-page app is served under, locally and in CloudFront: where reminder links point. */
+export const APP_BASE_PATH = `${APP_PAGES_PREFIX}/`;
 
 /**
  * `<APP_BASE_PATH>config.json`: what one build of the web app needs to know about the

@@ -15,6 +15,8 @@ const apiPaths = ['/me', '/authorities', '/users', '/audit', '/settings', '/cour
 
 export default defineConfig({
   root: webRoot,
+  // APP_BASE_PATH of infra/web-app.ts (not imported: it would load the domain into Vite's config);
+  // the browser tests fail if the two differ, as the server would not find the assets.
   base: '/app/',
   plugins: [react()],
   css: { preprocessorOptions: { scss: { quietDeps: true, loadPaths: [fileURLToPath(new URL('..', import.meta.url))] } } },
