@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { demoUser, expectAccessible, useWebApp, waitForPage } from './support/web';
 
-// ID tokens of 65 s: oidc-client-ts renews 60 s before expiry, so renewal comes within seconds.
-const web = useWebApp({ signIn: 'cognito', idTokenSeconds: 65 });
+// ID tokens of 80 s: oidc-client-ts renews 60 s before expiry, so renewal comes within 20 s.
+const web = useWebApp({ signIn: 'cognito', idTokenSeconds: 80 });
 
 describe('signing in as in AWS (authorization code with PKCE, through oidc-client-ts)', () => {
   it('signs in with a verified PKCE exchange, calls the API with the ID token, renews silently and signs out at the provider', async () => {
@@ -14,13 +14,13 @@ describe('signing in as in AWS (authorization code with PKCE, through oidc-clien
     await page.waitForURL(/\/app\/report$/);
     await waitForPage(page);
     await expect(page.locator('h1').textContent()).resolves.toContain('Consolidated report');
-    await expect(page.locator('table').first().isVisible()).resolves.toBe(true);
+    await page.locator('table').first().waitFor();
     expect(h.cognito!.log.slice(0, 3)).toEqual(['authorize code S256', 'token authorization_code', 'pkce ok']);
-    await expectAccessible(page, 'report after Cognito sign-in');
 
     // Silent renewal with the refresh token, without leaving the page.
     await expect.poll(() => h.cognito!.log.includes('token refresh_token'), { timeout: 120_000, interval: 500 }).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/app/report');
+    await expectAccessible(page, 'report after Cognito sign-in and a renewal');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await waitForPage(page);
     await expect(page.locator('h1').textContent()).resolves.toContain('Dashboard');

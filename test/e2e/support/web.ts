@@ -145,6 +145,15 @@ export async function waitForPage(page: Page): Promise<void> {
   await page.waitForSelector('.app-loading', { state: 'detached' });
 }
 
+/** page.evaluate has no timeout of its own: a page that never answers fails the test, saying where. */
+function bounded<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from the page in ${WAIT_MS / 1000} s`)), WAIT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
@@ -160,11 +169,11 @@ export interface AxeViolation {
 export async function expectAccessible(page: Page, what = page.url()): Promise<void> {
   await waitForPage(page);
   // Strings, not functions: they run in the page, and this file is not typed against the DOM.
-  const hasAxe = await page.evaluate<boolean>("typeof window.axe !== 'undefined'");
-  if (!hasAxe) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate<AxeViolation[]>(`axe
+  const hasAxe = await bounded(page.evaluate<boolean>("typeof window.axe !== 'undefined'"), `${what}: checking for axe`);
+  if (!hasAxe) await bounded(page.evaluate(AXE_SOURCE), `${what}: injecting axe`);
+  const violations = await bounded(page.evaluate<AxeViolation[]>(`axe
     .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] }, resultTypes: ['violations'] })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`);
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`), `${what}: running axe`);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${what}: axe found serious/critical violations:\n${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }

@@ -54,6 +54,8 @@ export class CognitoAuth implements Auth {
   }
 
   async signOut() {
+    // First stop renewing: a renewal still in flight would otherwise store the user again.
+    this.manager.stopSilentRenew();
     await this.manager.removeUser();
     // Cognito's logout takes client_id and logout_uri rather than the OIDC parameters.
     const logout = new URL(`${this.settings.signInDomain}/logout`);
