@@ -12,7 +12,8 @@ import { PutPlan, TrainingPlan } from '../domain/training/plan';
 import { ImportMapping, PutImportMapping } from '../domain/training/import-mapping';
 import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
 import { CompletionQuery, SearchCompletions } from '../domain/training/service';
-import { IMPORT_ENCODINGS } from '../domain/training/csv-import';
+import { IMPORT_ENCODINGS, IMPORT_FILE_TYPES, MAX_JOB_BYTES, MAX_JOB_ROWS } from '../domain/training/csv-import';
+import { RequestImportUpload, StartImport } from '../domain/training/import-job';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';
 import { Framework } from '../domain/statements/frameworks';
@@ -122,15 +123,6 @@ const TrainingSummary = z.object({
   refreshersOverdue: z.number(),
   refreshersDueWithin60Days: z.number(),
 });
-/** What an import file may be sent as; an .xlsx workbook is known by its bytes whatever the type. */
-export const IMPORT_FILE_TYPES = [
-  'text/csv',
-  'application/octet-stream',
-  'application/vnd.ms-excel',
-  'text/tab-separated-values',
-  'text/plain',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-] as const;
 /** A file body: the bytes as sent (absent when nothing was sent, which the importer refuses in words). */
 const FileBody = z.custom<Uint8Array | undefined>((v) => v === undefined || v instanceof Uint8Array, { message: 'Send the file itself as the request body.' });
 const ImportResult = z.object({
@@ -147,6 +139,31 @@ const ImportResult = z.object({
   columnsIgnored: z.array(z.string()).describe('Headers of the file that no field uses'),
   rowsWithoutRole: z.number().describe('Rows imported without a plan role (map a job-title column to `role` to give them one)'),
 });
+
+const ImportJob = z.object({
+  importId: z.string(),
+  authorityId: z.string(),
+  status: z.enum(['queued', 'running', 'interrupted', 'completed', 'failed']).describe('`interrupted`: the worker stopped; the job resumes from its last checkpoint (the queue retries it, or POST …/resume)'),
+  via: z.enum(['request', 'upload']).describe('`request`: the file came with POST …/completions/import; `upload`: a job over an uploaded file'),
+  rows: z.number().describe('Data rows in the file (0 until the worker has read it)'),
+  rowsDone: z.number().describe('Rows stored or checked so far (progress: rowsDone of rows)'),
+  imported: z.number().describe('New completions stored'),
+  duplicates: z.number().describe('Rows already recorded (same staff reference, course and date)'),
+  rejectedCount: z.number(),
+  rejected: z.array(z.object({ line: z.number(), reasons: z.array(z.string()) })).describe('The first 1,000 rejected rows: line and reasons (naming the column, never a cell)'),
+  format: z.enum(['csv', 'xlsx']).optional(),
+  encoding: z.enum([...IMPORT_ENCODINGS, 'utf-16be']).optional(),
+  delimiter: z.string().optional(),
+  headerLine: z.number().optional(),
+  columnsUsed: z.record(z.string(), z.string()).optional(),
+  columnsIgnored: z.array(z.string()).optional(),
+  rowsWithoutRole: z.number().optional(),
+  error: z.object({ message: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).optional().describe('Why a failed import failed (a file-level problem: columns, encoding, limits)'),
+  attempts: z.number().describe('How many times a worker took the job'),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+const ImportParam = AuthorityParam.extend({ importId: EntityId });
 
 function route<const R extends RouteContract>(r: R): R {
   return r;
@@ -239,13 +256,36 @@ export const ROUTES = {
   }),
   importCompletions: route({
     method: 'POST', path: '/authorities/{id}/completions/import', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
-    summary: 'Import completions from a learning system’s export: CSV (any separator; UTF-8, UTF-16 or Windows-1252) or .xlsx, as the request body (columns in the README; at most 5 MB and 20,000 rows)',
+    summary: 'Import completions from a learning system’s export sent as the request body, inline: CSV (any separator; UTF-8, UTF-16 or Windows-1252) or .xlsx (columns in the README; at most 5 MB and 20,000 rows — larger files go through POST …/imports/uploads as a job)',
     params: AuthorityParam,
     query: z.object({
       fileName: z.string().max(200).optional().describe('Accepted for older clients and ignored: file names can name people, so none is kept'),
       encoding: z.enum(IMPORT_ENCODINGS).optional().describe('The text encoding of a CSV without a byte-order mark; default: UTF-8 if the bytes are valid UTF-8, else Windows-1252'),
     }),
     body: FileBody, bodyContentType: 'text/csv', fileTypes: IMPORT_FILE_TYPES, response: ImportResult,
+  }),
+  requestImportUpload: route({
+    method: 'POST', path: '/authorities/{id}/imports/uploads', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: `Step 1 of an import job: a presigned URL to PUT the file to (type and size signed into it; at most ${MAX_JOB_BYTES / 1024 / 1024} MB and ${MAX_JOB_ROWS.toLocaleString('en-GB')} rows)`,
+    params: AuthorityParam, body: RequestImportUpload,
+    response: z.object({ key: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresInSeconds: z.number() }), status: 201,
+  }),
+  startImport: route({
+    method: 'POST', path: '/authorities/{id}/imports', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Step 2: import the uploaded file as a job (202; follow it with GET …/imports/{importId})',
+    params: AuthorityParam, body: StartImport, response: ImportJob, status: 202,
+  }),
+  listImports: route({
+    method: 'GET', path: '/authorities/{id}/imports', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The authority’s imports, newest first (the latest 100)', params: AuthorityParam, response: z.object({ items: z.array(ImportJob) }),
+  }),
+  getImport: route({
+    method: 'GET', path: '/authorities/{id}/imports/{importId}', group: 'training', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'An import’s status and progress (rows done of rows), and its result', params: ImportParam, response: ImportJob,
+  }),
+  resumeImport: route({
+    method: 'POST', path: '/authorities/{id}/imports/{importId}/resume', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Hand an interrupted import job to the workers again (it carries on from its last checkpoint)', params: ImportParam, response: ImportJob, status: 202,
   }),
   getImportMapping: route({
     method: 'GET', path: '/authorities/{id}/import-mapping', group: 'training', auth: 'jwt', roles: ALL_ROLES,

@@ -40,7 +40,7 @@ export class ConflictError extends DomainError {
   readonly code: string;
   constructor(
     message: string,
-    readonly details: { currentVersion?: number; reason: 'stale_version' | 'already_exists' | 'immutable' | 'busy' } = {
+    readonly details: { currentVersion?: number; reason: 'stale_version' | 'already_exists' | 'immutable' | 'busy' | 'not_resumable' } = {
       reason: 'stale_version',
     },
   ) {

@@ -65,9 +65,10 @@ export const pairKey = (c: Pick<Completion, 'staffRef' | 'courseId'>) => `${c.st
 export const completionKey = (c: Pick<Completion, 'staffRef' | 'courseId' | 'completedOn'>) => `${pairKey(c)}\u0000${c.completedOn}`;
 
 /** What the merge needs to know of a stored current completion it does not replace. */
-export type CurrentHead = Pick<Completion, 'staffRef' | 'courseId' | 'completedOn' | 'version'>;
+/** What an import compares of a stored current completion (`id` tells a row an earlier attempt of the same import stored). */
+export type CurrentHead = Pick<Completion, 'staffRef' | 'courseId' | 'completedOn' | 'version'> & { id?: string };
 
-const isFull = (c: Completion | CurrentHead): c is Completion => 'id' in c;
+const isFull = (c: Completion | CurrentHead): c is Completion => 'createdAt' in c;
 
 export interface CompletionWrite {
   slot: 'current' | 'history';

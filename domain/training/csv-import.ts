@@ -7,9 +7,30 @@ import { courseMatcher, DELIVERY_MODES, normalizeLabel, type Course, type Delive
 import { CompletionInput } from './completions';
 import type { PlanRole } from './plan';
 
-/** Explicit limits of one import, stated in the README and in the 413 answer. */
+/**
+ * Explicit limits, stated in the README and in the 413 answer: a file sent in the request
+ * itself (Lambda's 6 MB payload limit), and a file uploaded to storage and imported as a job.
+ */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
+export const MAX_JOB_BYTES = 50 * 1024 * 1024;
+export const MAX_JOB_ROWS = 100_000;
+export interface ImportLimits {
+  bytes: number;
+  rows: number;
+}
+export const REQUEST_LIMITS: ImportLimits = { bytes: MAX_IMPORT_BYTES, rows: MAX_IMPORT_ROWS };
+export const JOB_LIMITS: ImportLimits = { bytes: MAX_JOB_BYTES, rows: MAX_JOB_ROWS };
+
+/** What an import file may be sent as; an .xlsx workbook is known by its bytes whatever the type. */
+export const IMPORT_FILE_TYPES = [
+  'text/csv',
+  'application/octet-stream',
+  'application/vnd.ms-excel',
+  'text/tab-separated-values',
+  'text/plain',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+] as const;
 /** How far down the file the header row is looked for (title rows above it are skipped). */
 export const HEADER_SCAN_ROWS = 10;
 
@@ -228,11 +249,16 @@ async function readXlsx(buffer: Buffer, columns: ImportMappingRules['columns']):
  */
 export async function readImportFile(
   bytes: Uint8Array | undefined,
-  options: { encoding?: (typeof IMPORT_ENCODINGS)[number]; mapping?: ImportMappingRules } = {},
+  options: { encoding?: (typeof IMPORT_ENCODINGS)[number]; mapping?: ImportMappingRules; limits?: ImportLimits } = {},
 ): Promise<ReadFile> {
+  const limits = options.limits ?? REQUEST_LIMITS;
   if (!bytes || bytes.length === 0) throw fileError('No file was sent: put the file itself in the request body.');
-  if (bytes.length > MAX_IMPORT_BYTES) {
-    throw new PayloadTooLargeError(`An import may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split the file.`);
+  if (bytes.length > limits.bytes) {
+    throw new PayloadTooLargeError(
+      limits.bytes < MAX_JOB_BYTES
+        ? `A file sent with the request may be at most ${limits.bytes / 1024 / 1024} MB: upload a larger one (up to ${MAX_JOB_BYTES / 1024 / 1024} MB) with POST /authorities/{id}/imports/uploads and import it as a job.`
+        : `An import may be at most ${limits.bytes / 1024 / 1024} MB; split the file.`,
+    );
   }
   const columns = options.mapping?.columns;
   if (startsWith(bytes, ZIP_MAGIC)) return readXlsx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), columns);
@@ -263,7 +289,8 @@ function dateOf(text: string): string | undefined {
 
 export interface ParsedImport {
   rows: number;
-  valid: { line: number; input: CompletionInput }[];
+  /** `index`: the row's place among the data rows (0 first), which fixes the chunk it is stored in. */
+  valid: { line: number; index: number; input: CompletionInput }[];
   rejected: RejectedRow[];
   /** Header in the file → the field it was read as. */
   columnsUsed: Record<string, CsvField>;
@@ -280,6 +307,7 @@ export interface ParseContext {
   roles: readonly PlanRole[];
   today: string;
   mapping?: ImportMappingRules;
+  limits?: ImportLimits;
 }
 
 /**
@@ -295,8 +323,13 @@ export function parseCompletionRecords(records: readonly FileRecord[], context: 
   const header = records[at];
   const data = records.slice(at + 1);
   if (data.length === 0) throw fileError('The file has a header but no rows.');
-  if (data.length > MAX_IMPORT_ROWS) {
-    throw new PayloadTooLargeError(`An import may have at most ${MAX_IMPORT_ROWS} rows; this one has ${data.length}. Split the file.`);
+  const maxRows = (context.limits ?? REQUEST_LIMITS).rows;
+  if (data.length > maxRows) {
+    throw new PayloadTooLargeError(
+      maxRows < MAX_JOB_ROWS
+        ? `A file sent with the request may have at most ${maxRows} rows; this one has ${data.length}. Upload it (POST /authorities/{id}/imports/uploads) to import up to ${MAX_JOB_ROWS} rows as a job.`
+        : `An import may have at most ${maxRows} rows; this one has ${data.length}. Split the file.`,
+    );
   }
   const header0 = header.cells;
   const col = mapHeaders(header0, columns);
@@ -322,7 +355,8 @@ export function parseCompletionRecords(records: readonly FileRecord[], context: 
     const name = col[f] === undefined ? f : headerName(col[f]!) || f;
     return normalizeLabel(name) === normalizeLabel(f) ? `column ${f}` : `column "${name}" (${f})`;
   };
-  for (const { cells: record, line } of data) {
+  for (let index = 0; index < data.length; index++) {
+    const { cells: record, line } = data[index];
     const cell = (f: CsvField) => (col[f] === undefined ? '' : (record[col[f]!] ?? '').trim());
     const reasons: string[] = [];
 
@@ -377,7 +411,7 @@ export function parseCompletionRecords(records: readonly FileRecord[], context: 
         certificateIssued,
       };
       const checked = CompletionInput.safeParse(candidate);
-      if (checked.success) valid.push({ line, input: checked.data });
+      if (checked.success) valid.push({ line, index, input: checked.data });
       // zod's messages state the rule (length, characters), not the value.
       else reasons.push(...checked.error.issues.map((i) => `${i.path[0] && String(i.path[0]) in CSV_COLUMNS ? column(String(i.path[0]) as CsvField) : i.path.join('.')}: ${i.message}`));
     }

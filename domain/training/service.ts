@@ -22,7 +22,9 @@ import {
   type CompletionWrite,
   type CurrentHead,
 } from './completions';
-import { parseCompletionRecords, readImportFile, type IMPORT_ENCODINGS, type ImportMappingRules, type RejectedRow } from './csv-import';
+import type { ImportMappingRules } from './csv-import';
+import { importService, scrubbedImport, type ImportFiles, type ImportQueue, type ImportRecord, type ImportStore, type ImportTimings } from './import-job';
+export { scrubbedImport, STORED_REJECTIONS, type ImportRecord, type ImportStore, type StoredImport } from './import-job';
 import { completionsAsAt, computeCoverage, countByCourse, type Coverage } from './coverage';
 import type { TrainingPlan } from './plan';
 import { feedbackShare, SessionFields, type Session } from './sessions';
@@ -77,55 +79,6 @@ export interface CompletionStore {
   erase(tenantId: string, authorityId: string, staffRef: string, audit: AuditEvent, scrubbedImports?: readonly ImportRecord[]): Promise<number>;
 }
 
-/**
- * What is kept of an import: counts and the line numbers and reasons of rejected rows. No
- * file name (it can name a person) and no cell values (reasons never echo them), so erasure
- * has nothing to find here; kept as long as the completions it brought (`retainUntil`, TTL).
- */
-export interface ImportRecord {
-  id: string;
-  authorityId: string;
-  status: 'running' | 'completed' | 'failed';
-  retainUntil: string;
-  rows: number;
-  imported: number;
-  duplicates: number;
-  rejectedCount: number;
-  /** The first rejected rows, kept with the import for later reference. */
-  rejected: RejectedRow[];
-  startedAt: string;
-  finishedAt?: string;
-}
-
-/** An import record as an older version may have stored it: with the file name, reasons quoting cells, no retention. */
-export type StoredImport = Omit<ImportRecord, 'retainUntil'> & { retainUntil?: string; fileName?: string };
-
-/**
- * An import record written before reasons stopped quoting cells: the same record without the
- * file name and with every quoted value cut out of its reasons, kept as long as completions.
- * Undefined for records written by this version (nothing to remove). Rejected rows name no staff reference, so which
- * rows were the person's cannot be known: erasure cleans every such record of the authority.
- */
-export function scrubbedImport(record: StoredImport, retentionYears: number): ImportRecord | undefined {
-  // Records written since reasons name columns carry retainUntil and never a file name.
-  if (record.fileName === undefined && record.retainUntil !== undefined) return undefined;
-  const quoted = /"[^"]*"?|\d{4}-\d{2}-\d{2}/g;
-  const { fileName: _dropped, ...rest } = record;
-  return {
-    ...rest,
-    rejected: record.rejected.map((r) => ({ line: r.line, reasons: r.reasons.map((x) => x.replace(quoted, '[value removed]')) })),
-    retainUntil: record.retainUntil ?? yearsAfter(new Date(record.startedAt), retentionYears).toISOString(),
-  };
-}
-
-export interface ImportStore {
-  /** Every import record of the authority (bounded: one per import). */
-  list(tenantId: string, authorityId: string): Promise<StoredImport[]>;
-  /** Takes the authority's import lock (ConflictError if another import holds it). */
-  begin(tenantId: string, record: ImportRecord, leaseUntil: Date, audit: AuditEvent): Promise<void>;
-  finish(tenantId: string, record: ImportRecord, audit: AuditEvent): Promise<void>;
-}
-
 export interface SessionStore {
   create(tenantId: string, session: Session, audit: AuditEvent): Promise<void>;
   get(tenantId: string, authorityId: string, id: string): Promise<Session | undefined>;
@@ -145,75 +98,17 @@ export interface TrainingDeps {
   ids: IdGenerator;
   /** The authority's saved import mapping, applied to every import of that authority. */
   importMappings?: { get(tenantId: string, authorityId: string): Promise<ImportMappingRules | undefined> };
+  /** Upload storage and the job queue (import jobs); absent where only inline imports run. */
+  files?: ImportFiles;
+  queue?: ImportQueue;
+  timings?: ImportTimings;
 }
-
-/** How many (person, course) pairs one import step reads and writes, and how many run at once. */
-export const IMPORT_CHUNK_PAIRS = 100;
-export const IMPORT_CONCURRENCY = 8;
-/**
- * From this many valid rows on, an import reads the authority's current completions with
- * one paged Query instead of point reads (BatchGetItem) per 100 pairs.
- */
-export const IMPORT_HEADS_THRESHOLD = 1000;
-export const IMPORT_LEASE_MINUTES = 15;
-/** Rejected rows kept on the stored import record (all of them are in the answer). */
-export const STORED_REJECTIONS = 1000;
 
 const EDIT_ROLES = ['steering-group', 'authority-lead', 'authority-editor'] as const;
 
-/**
- * Runs `work` over the items, `concurrency` at a time. After the first failure no new item
- * is started, and it waits for those under way to end before it throws: nothing is still
- * writing once the caller records the failure and releases its lease.
- */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (!failure && next < items.length) {
-      try {
-        await work(items[next++]);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(runners);
-  if (failure) throw failure.error;
-}
-
-function uniquePairs(list: readonly Completion[]): Completion[] {
-  const seen = new Map<string, Completion>();
-  for (const c of list) if (!seen.has(pairKey(c))) seen.set(pairKey(c), c);
-  return [...seen.values()];
-}
-
-/** Groups completions so that every (person, course) pair falls in exactly one chunk. */
-export function chunkByPair(completions: readonly Completion[], pairsPerChunk: number): Completion[][] {
-  const groups = new Map<string, Completion[]>();
-  for (const c of completions) {
-    const k = pairKey(c);
-    const g = groups.get(k);
-    if (g) g.push(c);
-    else groups.set(k, [c]);
-  }
-  const chunks: Completion[][] = [];
-  let chunk: Completion[] = [];
-  let pairs = 0;
-  for (const g of groups.values()) {
-    chunk.push(...g);
-    if (++pairs === pairsPerChunk) {
-      chunks.push(chunk);
-      chunk = [];
-      pairs = 0;
-    }
-  }
-  if (chunk.length) chunks.push(chunk);
-  return chunks;
-}
-
 export function trainingService(deps: TrainingDeps) {
-  const { completions, imports, sessions, clock, ids } = deps;
+  const { completions, sessions, clock, ids } = deps;
+  const imports = importService(deps);
 
   async function authorityInScope(caller: Caller, authorityId: string): Promise<Authority> {
     assertCanSeeAuthority(caller, authorityId);
@@ -282,109 +177,12 @@ export function trainingService(deps: TrainingDeps) {
       return completion;
     },
 
-    /**
-     * Imports a CSV export. Every row is validated; valid rows are stored (those already
-     * known are counted as duplicates, so a re-import adds nothing), rejected rows come back
-     * with their line numbers and reasons.
-     */
+    /** Imports a file sent with the request (see import-job.ts: the same runner as upload jobs). */
+    importFile: imports.importFile,
+
+    /** Imports UTF-8 CSV text (the seed and older callers). */
     async importCsv(caller: Caller, authorityId: string, csv: string) {
-      return this.importFile(caller, authorityId, Buffer.from(csv, 'utf8'));
-    },
-
-    /**
-     * Imports a learning system's export from the file's bytes: CSV in any of the usual
-     * encodings and separators, or an Excel workbook (see `readImportFile`), read with the
-     * authority's saved mapping if it has one.
-     */
-    async importFile(caller: Caller, authorityId: string, bytes: Uint8Array | undefined, options: { encoding?: (typeof IMPORT_ENCODINGS)[number] } = {}) {
-      requireRole(caller, ...EDIT_ROLES);
-      await authorityInScope(caller, authorityId);
-      const { courses, plan, settings } = await context(caller, authorityId);
-      const mapping: ImportMappingRules | undefined = await deps.importMappings?.get(caller.tenantId, authorityId);
-      const file = await readImportFile(bytes, { encoding: options.encoding, mapping });
-      const now = clock.now();
-      const parsed = parseCompletionRecords(file.records, { courses, roles: plan?.roles ?? [], today: toIsoDate(now), mapping });
-      const byId = new Map(courses.map((c) => [c.id, c]));
-      const importId = ids.next();
-      const record: ImportRecord = {
-        id: importId,
-        authorityId,
-        status: 'running',
-        // The completions' retention, counted from the import: no completion in the file is newer.
-        retainUntil: yearsAfter(now, settings.trainingRetentionYears).toISOString(),
-        rows: parsed.rows,
-        imported: 0,
-        duplicates: 0,
-        rejectedCount: parsed.rejected.length,
-        rejected: parsed.rejected.slice(0, STORED_REJECTIONS),
-        startedAt: now.toISOString(),
-      };
-      const audit = (action: 'import', status: string, counts?: Record<string, number>) =>
-        auditEvent(caller, clock.now(), ids, {
-          action,
-          entityType: 'training-import',
-          entityId: importId,
-          authorityId,
-          after: { status, rows: parsed.rows, rejected: parsed.rejected.length, ...counts },
-        });
-      await imports.begin(caller.tenantId, record, new Date(now.getTime() + IMPORT_LEASE_MINUTES * 60_000), audit('import', 'running'));
-
-      const valid = parsed.valid.map(({ input }) => toCompletion(caller, authorityId, input, byId.get(input.courseId)!, now, importId));
-      let imported = 0;
-      let duplicates = 0;
-      try {
-        const heads = valid.length >= IMPORT_HEADS_THRESHOLD ? await completions.currentHeads(caller.tenantId, authorityId) : undefined;
-        await pool(chunkByPair(valid, IMPORT_CHUNK_PAIRS), IMPORT_CONCURRENCY, async (chunk) => {
-          let currentMap: Map<string, Completion | CurrentHead>;
-          if (heads) {
-            // Full items are needed only where a stored completion is superseded (it moves to history).
-            const renewing = chunk.filter((c) => {
-              const head = heads.get(pairKey(c));
-              return head !== undefined && c.completedOn > head.completedOn;
-            });
-            const full = renewing.length ? await completions.currentOf(caller.tenantId, authorityId, uniquePairs(renewing)) : [];
-            currentMap = new Map(chunk.filter((c) => heads.has(pairKey(c))).map((c) => [pairKey(c), heads.get(pairKey(c))!]));
-            for (const c of full) currentMap.set(pairKey(c), c);
-          } else {
-            const current = await completions.currentOf(caller.tenantId, authorityId, uniquePairs(chunk));
-            currentMap = new Map(current.map((c) => [pairKey(c), c]));
-          }
-          const check = historyToCheck(currentMap, chunk);
-          const known = check.length ? await completions.historyKnown(caller.tenantId, authorityId, check) : new Set<string>();
-          const merged = mergeCompletions(currentMap, known, chunk);
-          if (merged.writes.length) await completions.writeMany(caller.tenantId, authorityId, merged.writes, settings.trainingRetentionYears);
-          imported += merged.added.length;
-          duplicates += merged.duplicates.length;
-        });
-      } catch (error) {
-        // Record the failure and release the lease; if even that fails, the lease runs out
-        // by itself (IMPORT_LEASE_MINUTES) and the original error is what the caller sees.
-        const failed = { ...record, status: 'failed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
-        await imports.finish(caller.tenantId, failed, audit('import', 'failed', { imported, duplicates })).catch(() => undefined);
-        if (error instanceof ServiceUnavailableError) {
-          throw new ServiceUnavailableError(
-            `The import stopped part-way because the database is busy (import ${importId}, marked failed). Rows stored so far are kept; import the same file again in ${error.retryAfterSeconds} seconds to complete it — rows already stored count as duplicates.`,
-            error.retryAfterSeconds,
-          );
-        }
-        throw error;
-      }
-      const done = { ...record, status: 'completed' as const, imported, duplicates, finishedAt: clock.now().toISOString() };
-      await imports.finish(caller.tenantId, done, audit('import', 'completed', { imported, duplicates }));
-      return {
-        importId,
-        rows: parsed.rows,
-        imported,
-        duplicates,
-        rejected: parsed.rejected,
-        format: file.format,
-        ...(file.encoding ? { encoding: file.encoding } : {}),
-        ...(file.delimiter ? { delimiter: file.delimiter } : {}),
-        headerLine: parsed.headerLine,
-        columnsUsed: parsed.columnsUsed,
-        columnsIgnored: parsed.columnsIgnored,
-        rowsWithoutRole: parsed.rowsWithoutRole,
-      };
+      return imports.importFile(caller, authorityId, Buffer.from(csv, 'utf8'));
     },
 
     async list(caller: Caller, authorityId: string, q: CompletionQuery): Promise<Page<Completion>> {
@@ -421,7 +219,7 @@ export function trainingService(deps: TrainingDeps) {
       const items = await completions.ofStaff(caller.tenantId, authorityId, ref);
       if (items.length === 0) throw new NotFoundError('Training records for this staff reference');
       const { settings } = await context(caller, authorityId);
-      const scrubbed = (await imports.list(caller.tenantId, authorityId)).flatMap((r) => scrubbedImport(r, settings.trainingRetentionYears) ?? []);
+      const scrubbed = (await deps.imports.list(caller.tenantId, authorityId)).flatMap((r) => scrubbedImport(r, settings.trainingRetentionYears) ?? []);
       const erased = await completions.erase(
         caller.tenantId,
         authorityId,

@@ -31,10 +31,44 @@ export type WriteOp =
   | { kind: 'put'; entity: string; key: StorageKey; record: Item; expiresAt?: Date }
   /** A put that succeeds only if the stored item meets a condition (e.g. a field still has the value read). */
   | { kind: 'put-if'; entity: string; key: StorageKey; record: Item; condition: string; values: Record<string, unknown>; conflictMessage: string }
-  /** Takes a lease (a lock that expires): refused while someone else's lease runs. */
-  | { kind: 'lease'; entity: string; key: StorageKey; record: Item & { leaseUntil: string }; now: Date; conflictMessage: string }
-  /** Writes nothing; fails the transaction while someone holds the lease at `key`. */
-  | { kind: 'no-lease'; key: StorageKey; now: Date; conflictMessage: string };
+  /** Changes some attributes (UpdateItem) under a condition; the item is made if missing. */
+  | { kind: 'update-if'; entity: string; key: StorageKey; update: AttributeUpdate; conflictMessage: string }
+  /**
+   * Fails the transaction while someone holds the lease (`leaseUntil`) at `key`; otherwise it
+   * leaves a new `writeMark` there, so a lease holder that cached what lies under the lock
+   * (an import's view of the current completions) knows it changed in between.
+   */
+  | { kind: 'no-lease'; entity: string; key: StorageKey; now: Date; conflictMessage: string };
+
+/** Attributes to set and remove, and a condition naming attributes `#name` and values `:value`. */
+export interface AttributeUpdate {
+  set?: Record<string, unknown>;
+  remove?: readonly string[];
+  condition?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** An UpdateItem's expression parts from an AttributeUpdate (placeholders #u0…, :u0…, #r0…). */
+function updateExpression(u: AttributeUpdate) {
+  const names: Record<string, string> = { ...u.names };
+  const values: Record<string, unknown> = { ...u.values };
+  const sets = Object.entries(u.set ?? {}).map(([name, value], i) => {
+    names[`#u${i}`] = name;
+    values[`:u${i}`] = value;
+    return `#u${i} = :u${i}`;
+  });
+  const removes = (u.remove ?? []).map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  return {
+    UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
+    ...(u.condition ? { ConditionExpression: u.condition } : {}),
+    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+    ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+  };
+}
 
 /**
  * A record written with its version check: version 0 means it must not exist yet (create),
@@ -234,36 +268,19 @@ export class TableStore {
    * moving the job's watermark. `condition` names attributes as `#name` (each a key of
    * `names`) and values as `:value`. False when the condition fails; nothing is written then.
    */
-  async updateIf(
-    key: StorageKey,
-    u: { set?: Record<string, unknown>; remove?: readonly string[]; condition?: string; names?: Record<string, string>; values?: Record<string, unknown> },
-  ): Promise<boolean> {
-    const names: Record<string, string> = { ...u.names };
-    const values: Record<string, unknown> = { ...u.values };
-    const sets = Object.entries(u.set ?? {}).map(([name, value], i) => {
-      names[`#u${i}`] = name;
-      values[`:u${i}`] = value;
-      return `#u${i} = :u${i}`;
-    });
-    const removes = (u.remove ?? []).map((name, i) => {
-      names[`#r${i}`] = name;
-      return `#r${i}`;
-    });
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
+  async updateIf(key: StorageKey, u: AttributeUpdate): Promise<boolean> {
+    return (await this.updateReturning(key, u)) !== undefined;
+  }
+
+  /** updateIf that answers with the item as it is after the update (undefined when the condition fails). */
+  async updateReturning(key: StorageKey, u: AttributeUpdate): Promise<Item | undefined> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: key.PK, SK: key.SK },
-          UpdateExpression: expression,
-          ConditionExpression: u.condition,
-          ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
-          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-        }),
+      const out = await this.doc.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { PK: key.PK, SK: key.SK }, ...updateExpression(u), ReturnValues: 'ALL_NEW' }),
       );
-      return true;
+      return out.Attributes ?? {};
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
@@ -340,6 +357,18 @@ export class TableStore {
    * becomes a ConflictError (stale version, duplicate) or NotFoundError (record gone).
    */
   async write(tenantId: string, ops: WriteOp[], audit: AuditEvent): Promise<void> {
+    return this.send(ops, audit, tenantId);
+  }
+
+  /**
+   * The same writes, all or nothing, with no audit event: only for bookkeeping of records that
+   * are themselves the log (an import's progress between its audited start and end).
+   */
+  async transact(ops: WriteOp[]): Promise<void> {
+    return this.send(ops);
+  }
+
+  private async send(ops: WriteOp[], audit?: AuditEvent, tenantId?: string): Promise<void> {
     const TableName = this.tableName;
     const withKeys = (op: { record: Item; key: StorageKey; entity: string }, expiresAt?: Date) => ({
       ...op.record,
@@ -380,16 +409,20 @@ export class TableStore {
           return {
             Put: { TableName, Item: withKeys(op), ConditionExpression: op.condition, ExpressionAttributeValues: op.values },
           };
-        case 'lease':
-        case 'no-lease': {
-          const lease = {
-            ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
-            ExpressionAttributeValues: { ':now': op.now.toISOString() },
+        case 'update-if':
+          return { Update: { TableName, Key: { PK: op.key.PK, SK: op.key.SK }, ...updateExpression({ ...op.update, set: { ...op.update.set, entity: op.entity } }) } };
+        case 'no-lease':
+          return {
+            Update: {
+              TableName,
+              Key: { PK: op.key.PK, SK: op.key.SK },
+              ...updateExpression({
+                set: { entity: op.entity, writeMark: randomBytes(12).toString('base64url') },
+                condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
+                values: { ':now': op.now.toISOString() },
+              }),
+            },
           };
-          return op.kind === 'lease'
-            ? { Put: { TableName, Item: withKeys(op, new Date(Date.parse(op.record.leaseUntil) + 86_400_000)), ...lease } }
-            : { ConditionCheck: { TableName, Key: { PK: op.key.PK, SK: op.key.SK }, ...lease } };
-        }
         case 'delete':
           return {
             Delete: {
@@ -407,7 +440,7 @@ export class TableStore {
           };
       }
     });
-    items.push({
+    if (audit && tenantId) items.push({
       Put: {
         TableName,
         Item: {
@@ -436,7 +469,7 @@ function translateCancellation(error: TransactionCanceledException, ops: WriteOp
     if (!op) return new ConflictError('The audit trail refused a duplicate event; retry.', { reason: 'already_exists' });
     if (op.kind === 'create') return new ConflictError(`This ${op.entity} already exists.`, { reason: 'already_exists' });
     if (op.kind === 'unique') return new ConflictError(op.conflictMessage, { reason: 'already_exists' });
-    if (op.kind === 'lease' || op.kind === 'no-lease' || op.kind === 'put-if') return new ConflictError(op.conflictMessage, { reason: 'busy' });
+    if (op.kind === 'update-if' || op.kind === 'no-lease' || op.kind === 'put-if') return new ConflictError(op.conflictMessage, { reason: 'busy' });
     if (op.kind === 'put') return error;
     const old = reasons[i].Item;
     if (!old) return new NotFoundError(op.entity);

@@ -1,4 +1,5 @@
-import { STORED_REJECTIONS, type StoredImport, type CompletionQuery, type CompletionStore, type ImportRecord, type ImportStore, type SessionStore } from '../../domain/training/service';
+import type { CompletionQuery, CompletionStore, SessionStore } from '../../domain/training/service';
+import { STORED_REJECTIONS, type ImportRecord, type ImportStore, type StoredImport } from '../../domain/training/import-job';
 import { completionKey, pairKey, type Completion, type CompletionWrite, type CurrentHead } from '../../domain/training/completions';
 import type { Course, CourseStore } from '../../domain/training/courses';
 import type { PlanStore, TrainingPlan } from '../../domain/training/plan';
@@ -6,7 +7,7 @@ import type { ImportMapping, ImportMappingStore } from '../../domain/training/im
 import type { Session } from '../../domain/training/sessions';
 import { yearsAfter } from '../../domain/shared/dates';
 import { keys } from './keys';
-import { versionedWrite, type PageQuery, type TableStore } from './store';
+import { toRecord, versionedWrite, type PageQuery, type TableStore } from './store';
 import { TABLE } from './table';
 
 /** DynamoDB adapters for the training ports. Layout: docs/data-model.md. */
@@ -80,7 +81,7 @@ export function completionRepository(table: TableStore): CompletionStore {
       const heads = await table.all<CurrentHead>({
         pk: keys.training.partition(tenantId, authorityId),
         skPrefix: keys.training.currentPrefix,
-        projection: ['staffRef', 'courseId', 'completedOn', 'version'],
+        projection: ['staffRef', 'courseId', 'completedOn', 'version', 'id'],
       });
       return new Map(heads.map((h) => [pairKey(h), h]));
     },
@@ -112,7 +113,7 @@ export function completionRepository(table: TableStore): CompletionStore {
           : { kind: 'create' as const, entity: 'completion', key, record, expiresAt };
       });
       const busy = 'An import is running for this authority; try again when it has finished.';
-      await table.write(tenantId, [...ops, { kind: 'no-lease', key: keys.training.importLock(tenantId, authorityId), now, conflictMessage: busy }], audit);
+      await table.write(tenantId, [...ops, { kind: 'no-lease', entity: 'import lock', key: keys.training.importLock(tenantId, authorityId), now, conflictMessage: busy }], audit);
     },
 
     allCurrent: (tenantId, authorityId) => table.all<Completion>({ pk: keys.training.partition(tenantId, authorityId), skPrefix: keys.training.currentPrefix }),
@@ -155,42 +156,103 @@ export function completionRepository(table: TableStore): CompletionStore {
       }
       // A transaction holds at most 100 items: any surplus goes first in batches, and the
       // last transaction carries the audit event.
-      const surplus = found.slice(0, Math.max(0, found.length - 99));
+      const surplus = found.slice(0, Math.max(0, found.length - 98));
       if (surplus.length) await table.batchWrite(surplus.map((k) => ({ delete: k })));
-      await table.write(tenantId, found.slice(surplus.length).map((key) => ({ kind: 'delete' as const, entity: 'completion', key })), audit);
+      // Leaves a write mark on the import lock: an import running meanwhile reads the current completions again.
+      const busy = 'An import is writing to this authority; try again in a minute.';
+      await table.write(
+        tenantId,
+        [...found.slice(surplus.length).map((key) => ({ kind: 'delete' as const, entity: 'completion', key })), { kind: 'no-lease', entity: 'import lock', key: keys.training.importLock(tenantId, authorityId), now: new Date(), conflictMessage: busy }],
+        audit,
+      );
       return found.length;
     },
   };
 }
 
 export function importRepository(table: TableStore): ImportStore {
+  const recordKey = (tenantId: string, r: Pick<ImportRecord, 'authorityId' | 'id'>) => keys.training.importRecord(tenantId, r.authorityId, r.id);
+  const stored = (r: ImportRecord) => ({ ...r, rejected: r.rejected.slice(0, STORED_REJECTIONS) }) as unknown as Record<string, unknown>;
+  const lockTaken = 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR importId = :id';
+  const lost = 'This import was taken over by another worker (its lease ran out).';
   return {
     list: (tenantId, authorityId) => table.all<StoredImport>({ pk: keys.training.partition(tenantId, authorityId), skPrefix: keys.training.importPrefix }),
-    begin: (tenantId, record, leaseUntil, audit) =>
+    get: (tenantId, authorityId, importId) => table.get<StoredImport>(keys.training.importRecord(tenantId, authorityId, importId)),
+
+    create: (tenantId, record, audit, lock) =>
       table.write(
         tenantId,
         [
-          {
-            kind: 'lease',
-            entity: 'import lock',
-            key: keys.training.importLock(tenantId, record.authorityId),
-            record: { importId: record.id, leaseUntil: leaseUntil.toISOString() },
-            now: new Date(record.startedAt),
-            conflictMessage: 'Another import is running for this authority; try again when it has finished.',
-          },
-          { kind: 'create', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: record as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
+          { kind: 'create', entity: 'import', key: recordKey(tenantId, record), record: stored(record), expiresAt: new Date(record.retainUntil) },
+          ...(lock
+            ? [
+                {
+                  kind: 'update-if' as const,
+                  entity: 'import lock',
+                  key: keys.training.importLock(tenantId, record.authorityId),
+                  update: {
+                    set: { importId: record.id, leaseUntil: lock.leaseUntil.toISOString(), jobLeaseUntil: record.leaseUntil ?? lock.leaseUntil.toISOString() },
+                    remove: [TABLE.ttlAttribute],
+                    condition: lockTaken,
+                    values: { ':now': lock.now.toISOString(), ':id': record.id },
+                  },
+                  conflictMessage: 'Another import is writing to this authority; try again in a minute.',
+                },
+              ]
+            : []),
         ],
         audit,
       ),
-    finish: (tenantId, record: ImportRecord, audit) =>
+
+    async claim(tenantId, record, now, leaseUntil, leaseToken) {
+      const item = await table.updateReturning(recordKey(tenantId, record), {
+        set: { status: 'running', leaseUntil: leaseUntil.toISOString(), leaseToken, attempts: (record.attempts ?? 0) + 1 },
+        condition: '#status IN (:queued, :running) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        names: { '#status': 'status' },
+        values: { ':queued': 'queued', ':running': 'running', ':now': now.toISOString() },
+      });
+      return item ? toRecord<ImportRecord>(item) : undefined;
+    },
+
+    async lockChunk(tenantId, authorityId, importId, now, leaseUntil) {
+      const item = await table.updateReturning(keys.training.importLock(tenantId, authorityId), {
+        set: { entity: 'import lock', importId, leaseUntil: leaseUntil.toISOString() },
+        remove: [TABLE.ttlAttribute],
+        condition: lockTaken,
+        values: { ':now': now.toISOString(), ':id': importId },
+      });
+      return item ? { writeMark: item.writeMark as string | undefined } : undefined;
+    },
+
+    checkpoint: (tenantId, record, writeMark, jobLeaseUntil) =>
+      table.transact([
+        { kind: 'put-if', entity: 'import', key: recordKey(tenantId, record), record: { ...stored(record), [TABLE.ttlAttribute]: Math.floor(Date.parse(record.retainUntil) / 1000) }, condition: 'leaseToken = :token', values: { ':token': record.leaseToken }, conflictMessage: lost },
+        writeMark
+          ? {
+              kind: 'update-if',
+              entity: 'import lock',
+              key: keys.training.importLock(tenantId, record.authorityId),
+              update: { set: { writeMark, jobLeaseUntil: jobLeaseUntil.toISOString() }, remove: ['leaseUntil'], condition: 'importId = :id', values: { ':id': record.id } },
+              conflictMessage: lost,
+            }
+          : { kind: 'update-if', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId), update: { set: { jobLeaseUntil: jobLeaseUntil.toISOString() } }, conflictMessage: lost },
+      ]),
+
+    finish: (tenantId, record, audit, writeMark) =>
       table.write(
         tenantId,
         [
-          { kind: 'put', entity: 'import', key: keys.training.importRecord(tenantId, record.authorityId, record.id), record: { ...record, rejected: record.rejected.slice(0, STORED_REJECTIONS) } as unknown as Record<string, unknown>, expiresAt: new Date(record.retainUntil) },
-          { kind: 'delete', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId) },
+          { kind: 'put', entity: 'import', key: recordKey(tenantId, record), record: stored(record), expiresAt: new Date(record.retainUntil) },
+          // Rows may have been written: a new mark; no job runs on (a second import of the authority sets it again at its next checkpoint).
+          { kind: 'update-if', entity: 'import lock', key: keys.training.importLock(tenantId, record.authorityId), update: { set: { writeMark }, remove: ['jobLeaseUntil'] }, conflictMessage: lost },
         ],
         audit,
       ),
+
+    async release(tenantId, record) {
+      await table.updateIf(recordKey(tenantId, record), { remove: ['leaseUntil'], condition: 'leaseToken = :token', values: { ':token': record.leaseToken } });
+      await table.updateIf(keys.training.importLock(tenantId, record.authorityId), { remove: ['leaseUntil'], condition: 'importId = :id', values: { ':id': record.id } });
+    },
   };
 }
 

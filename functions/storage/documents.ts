@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3 } from './s3-client';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStorage } from '../../domain/statements/document';
 
@@ -8,25 +9,6 @@ import type { DocumentStorage } from '../../domain/statements/document';
  * through short-lived presigned URLs; the API only signs, then checks what arrived.
  * S3_ENDPOINT points it at the local stand-in (path-style, local credentials).
  */
-let client: S3Client | undefined;
-function s3(): S3Client {
-  // Checksums only where S3 requires them: otherwise the SDK signs a CRC32 of the empty
-  // body into presigned PUT URLs, and S3 refuses the real upload.
-  const checksums = { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
-  client ??= new S3Client(
-    process.env.S3_ENDPOINT
-      ? {
-          ...checksums,
-          endpoint: process.env.S3_ENDPOINT,
-          forcePathStyle: true,
-          region: process.env.AWS_REGION ?? 'eu-west-2',
-          credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID ?? 'local-s3', secretAccessKey: process.env.S3_SECRET_ACCESS_KEY ?? 'local-s3-secret' },
-        }
-      : checksums,
-  );
-  return client;
-}
-
 const bucket = () => process.env.DOCUMENTS_BUCKET ?? 'prevent-documents';
 
 export const s3Documents: DocumentStorage = {

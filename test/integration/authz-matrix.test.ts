@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId } from '../../functions/api';
 import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
 import { LocalIssuer } from '../../infra/local/issuer';
+import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -56,6 +57,21 @@ const created = (e: Row['expect']): Row['expect'] =>
     Object.entries(e).map(([who, t]) => [who, typeof t === 'number' ? t : Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 200 ? 201 : v]))]),
   ) as Row['expect'];
 const completionBody = (staffRef: string) => ({ staffRef, courseId: 'home-office-elearning', completedOn: '2025-01-15', role: 'frontline' });
+
+/** The same expectations, with `status` where a write succeeds (202 for a job handed on). */
+const withStatus = (e: Row['expect'], status: number): Row['expect'] =>
+  Object.fromEntries(
+    Object.entries(e).map(([who, t]) => [who, typeof t === 'number' ? t : Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v === 200 ? status : v]))]),
+  ) as Row['expect'];
+
+/** A small export uploaded for the target authority by its owning steering group; its key. */
+async function uploadedFile(ctx: Ctx, t: Target): Promise<string> {
+  const csv = `Employee ID,Course Title,Completion Date\nU${ctx.unique()},Prevent e-learning,01/02/2025\n`;
+  const upload = await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/imports/uploads`, { contentType: 'text/csv', contentLength: Buffer.byteLength(csv) });
+  const put = await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: csv });
+  if (!put.ok) throw new Error(`upload fixture: ${put.status}`);
+  return upload.key;
+}
 
 function all(status: number): Row['expect'] {
   return Object.fromEntries(WHO.map((w) => [w, status])) as Row['expect'];
@@ -173,6 +189,37 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     targeted: true,
     request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/completions`, body: completionBody(`M${ctx.unique()}`) }),
     expect: created(EDITORS),
+  },
+  requestImportUpload: {
+    targeted: true,
+    request: async (ctx, t) => ({ method: 'POST', url: `/authorities/${ctx.authority(t)}/imports/uploads`, body: { contentType: 'text/csv', contentLength: 100 } }),
+    expect: created(EDITORS),
+  },
+  startImport: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const url = `/authorities/${ctx.authority(t)}/imports`;
+      return { method: 'POST', url, body: { key: await uploadedFile(ctx, t) } };
+    },
+    expect: withStatus(EDITORS, 202),
+  },
+  listImports: { targeted: true, request: async (ctx, t) => ({ method: 'GET', url: `/authorities/${ctx.authority(t)}/imports` }), expect: READERS },
+  getImport: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const job = await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/imports`, { key: await uploadedFile(ctx, t) });
+      return { method: 'GET', url: `/authorities/${ctx.authority(t)}/imports/${job.importId}` };
+    },
+    expect: READERS,
+  },
+  resumeImport: {
+    targeted: true,
+    request: async (ctx, t) => {
+      // A queued job (no worker runs in this test) may be handed to the workers again.
+      const job = await ctx.setUp(t, 'POST', `/authorities/${ctx.authority(t)}/imports`, { key: await uploadedFile(ctx, t) });
+      return { method: 'POST', url: `/authorities/${ctx.authority(t)}/imports/${job.importId}/resume` };
+    },
+    expect: withStatus(EDITORS, 202),
   },
   importCompletions: {
     targeted: true,
@@ -415,6 +462,8 @@ let ctx: Ctx;
 const tokenOf: Record<Who, string> = {} as Record<Who, string>;
 
 beforeAll(async () => {
+  // Jobs are handed on and stay queued: this test is about who may start and see them.
+  useLocalImportQueue({ enqueue: async () => undefined });
   api = await TestApi.create();
   const alpha = await seedPartnership(api, 'alpha');
   const beta = await seedPartnership(api, 'beta');

@@ -148,12 +148,8 @@ describe('coverage and counts for a fixture authority', () => {
     const { imports, clock } = deps();
     const now = clock.now();
     const caller = { tenantId: 'cover', userId: 'importer', role: 'authority-editor' as const, authorityId: p.authorities.a };
-    await imports.begin(
-      'cover',
-      { id: ulidIds.next(), authorityId: p.authorities.a, status: 'running', retainUntil: now.toISOString(), rows: 1, imported: 0, duplicates: 0, rejectedCount: 0, rejected: [], startedAt: now.toISOString() },
-      new Date(now.getTime() + 60_000),
-      auditEvent(caller, now, ulidIds, { action: 'import', entityType: 'training-import', entityId: 'lock-test', authorityId: p.authorities.a }),
-    );
+    // An import's chunk holds the authority's lock (as between reading and writing a chunk).
+    expect(await imports.lockChunk('cover', p.authorities.a, ulidIds.next(), now, new Date(now.getTime() + 60_000))).toBeDefined();
     const res = await post('/completions', { staffRef: 'Z1', courseId: 'wrap', completedOn: recent(1) });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('busy');

@@ -13,6 +13,7 @@ export function useFreshTable(options: { stream?: boolean } = {}): { tableName: 
   process.env.TABLE_NAME = tableName;
   process.env.S3_ENDPOINT = inject('s3Endpoint');
   process.env.DOCUMENTS_BUCKET = `documents-${tableName}`;
+  process.env.IMPORTS_BUCKET = `imports-${tableName}`;
   delete process.env.USER_POOL_ID;
   beforeAll(async () => {
     // A change stream only where a test runs the report-summary consumer (useStreamConsumer).

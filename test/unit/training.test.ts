@@ -4,7 +4,7 @@ import { completionKey, historyToCheck, mergeCompletions, pairKey, type Completi
 import { mapHeaders, parseCompletionsCsv } from '../../domain/training/csv-import';
 import { computeCoverage, countByCourse } from '../../domain/training/coverage';
 import { STANDARD_COURSES, courseMatcher, type Course } from '../../domain/training/courses';
-import { chunkByPair } from '../../domain/training/service';
+import { chunkByPair } from '../../domain/training/import-job';
 import { ValidationError } from '../../domain/shared/errors';
 
 const meta = { version: 1, createdAt: 'x', createdBy: 'u', updatedAt: 'x', updatedBy: 'u' };
@@ -118,7 +118,7 @@ describe('CSV headers and courses', () => {
         ],
       },
     ]);
-    expect(out.valid).toEqual([{ line: 3, input: { staffRef: 'A1', name: 'Smith, Jo', courseId: 'wrap', completedOn: '2024-04-30' } }]);
+    expect(out.valid).toEqual([{ line: 3, index: 1, input: { staffRef: 'A1', name: 'Smith, Jo', courseId: 'wrap', completedOn: '2024-04-30' } }]);
   });
 
   it('names the column and the problem of a rejected row without echoing any cell', () => {

@@ -1,0 +1,52 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { EntityId, TenantId } from '../../domain/shared/ids';
+import type { ImportJobRef } from '../../domain/training/import-job';
+import { logger } from '../shared/logger';
+import { trainingServices } from '../wiring/training';
+
+/**
+ * The import worker (SQS → Lambda; on this machine the local queue runs it in a process of its
+ * own). Each message names one job; the job runs from its last checkpoint to the end. A job
+ * another worker holds, or one the database turned away, goes back to the queue (partial
+ * batch failure) and is retried after the visibility timeout; after the last receive a job that
+ * keeps failing is marked failed, so nobody waits on it.
+ */
+export const ImportJobMessage = z.object({ tenantId: TenantId, authorityId: EntityId, importId: EntityId });
+/** Matches the queue's redrive policy (maxReceiveCount) in infra/stack.ts. */
+export const MAX_RECEIVES = 5;
+
+export async function runImportJob(job: ImportJobRef, receiveCount = 1): Promise<'done' | 'retry' | 'gone'> {
+  const imports = trainingServices().imports;
+  try {
+    const { outcome, record } = await imports.work(job);
+    // Ids, status and counts only: never a cell of the file.
+    logger.info('import job', { importId: job.importId, authorityId: job.authorityId, outcome, status: record?.status, rows: record?.rows, imported: record?.imported, duplicates: record?.duplicates });
+    return outcome;
+  } catch (error) {
+    logger.error('import job stopped', { importId: job.importId, authorityId: job.authorityId, receiveCount, error: (error as Error).name });
+    if (receiveCount >= MAX_RECEIVES) {
+      await imports.abandon(job, 'The import stopped on an error several times and was given up. Rows stored so far are kept; import the file again to complete it (rows already stored count as duplicates).');
+      return 'done';
+    }
+    return 'retry';
+  }
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const job = ImportJobMessage.safeParse(JSON.parse(record.body || 'null'));
+      if (!job.success) {
+        logger.error('import job message refused', { messageId: record.messageId });
+        continue;
+      }
+      const outcome = await runImportJob(job.data, Number(record.attributes.ApproximateReceiveCount ?? 1));
+      if (outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+    return { batchItemFailures };
+  });
