@@ -12,3 +12,4 @@ const { ImportJobMessage, runImportJob } = await import('../../functions/jobs/im
 const job = ImportJobMessage.parse(JSON.parse(process.argv[2] ?? 'null'));
 const outcome = await runImportJob(job, Number(process.argv[3] ?? 1));
 process.exit(outcome === 'retry' ? 75 : 0);
+export {};
