@@ -37,13 +37,14 @@ export const GROUPS = {
   users: { entry: 'functions/handlers/users.ts', table: 'RW' },
   audit: { entry: 'functions/handlers/audit.ts', table: 'RO' },
   partnership: { entry: 'functions/handlers/partnership.ts', table: 'RW' },
-  // CSV imports parse and write up to 20,000 rows: more memory (and so CPU), and close to
-  // API Gateway's 30-second integration limit.
-  training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29 },
+  // The synchronous CSV import parses and writes up to 20,000 rows: more memory (and so CPU), and
+  // close to API Gateway's 30-second integration limit. Larger files go through the imports bucket
+  // and queue to the import worker (functions/jobs/import-worker.ts), which has 15 minutes per run.
+  training: { entry: 'functions/handlers/training.ts', table: 'RW', memoryMB: 1024, timeoutSeconds: 29, imports: true },
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
   assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
   reports: { entry: 'functions/handlers/reports.ts', table: 'RO' },
-} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean }>;
+} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean; imports?: boolean }>;
 export type GroupName = keyof typeof GROUPS;
 
 /** A group's Lambda size and time limit, with the defaults every group gets. */

@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -58,6 +58,11 @@ export interface PreventComplianceStackProps extends StackProps {
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** The import worker's time limit per run (Lambda's maximum). */
+export const IMPORT_WORKER_TIMEOUT = Duration.minutes(15);
+/** Imports the worker processes at once, so a burst of imports cannot starve the table. */
+export const IMPORT_WORKER_CONCURRENCY = 5;
+
 /**
  * Everything the service runs on: one DynamoDB table, a Cognito user pool whose tokens
  * carry the partnership and authority, an HTTP API whose routes, Lambdas and
@@ -73,6 +78,10 @@ export class PreventComplianceStack extends Stack {
   readonly reminderFunction: ApiFunction;
   readonly documents: s3.Bucket;
   readonly summaryFunction: ApiFunction;
+  readonly imports: s3.Bucket;
+  readonly importJobs: sqs.Queue;
+  readonly importJobDeadLetters: sqs.Queue;
+  readonly importWorker: ApiFunction;
   readonly reminderDeadLetters: sqs.Queue;
   readonly signInDomain: cognito.UserPoolDomain;
   readonly web: WebHosting;
@@ -210,6 +219,35 @@ export class PreventComplianceStack extends Stack {
       cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: allowedOrigins, allowedHeaders: ['content-type', 'content-length'], maxAge: 3000 }],
     });
 
+    // ---- Import jobs: uploaded files and the queue of imports to run -------------------
+    // A file to import is personal data: the browser PUTs it with a presigned URL, the worker reads
+    // it and deletes it when the import is done. The lifecycle rule is only the backstop (objects of
+    // a failed or abandoned import); unversioned, so a deleted file leaves no earlier version behind.
+    this.imports = new s3.Bucket(this, 'Imports', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'ExpireImportFiles', expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: allowedOrigins, allowedHeaders: ['content-type', 'content-length'], maxAge: 3000 }],
+    });
+    // A message is { tenantId, authorityId, importId }. The worker resumes from the import's last
+    // checkpoint, so a redelivered message is safe; one that keeps failing is parked after 5 tries.
+    this.importJobDeadLetters = new sqs.Queue(this, 'ImportJobDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.importJobs = new sqs.Queue(this, 'ImportJobs', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the function's timeout, as AWS advises for a Lambda event source: a message
+      // is not handed to a second worker while the first may still run (or be retried by Lambda).
+      visibilityTimeout: Duration.seconds(6 * IMPORT_WORKER_TIMEOUT.toSeconds()),
+      deadLetterQueue: { queue: this.importJobDeadLetters, maxReceiveCount: 5 },
+    });
+
     // ---- Page cursors: sealed with a key of this deployment ----------------------------
     // Cursors are LastEvaluatedKeys sealed with AES-256-GCM (functions/data/store.ts). The key is
     // generated here and reaches the functions through a CloudFormation dynamic reference, so it
@@ -240,6 +278,15 @@ export class PreventComplianceStack extends Stack {
         fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
         this.documents.grantReadWrite(fn);
         this.documents.grantDelete(fn);
+      }
+      if ('imports' in spec && spec.imports) {
+        // Signs upload URLs for import files, checks and reads what arrived (the synchronous route),
+        // deletes what it will not import, and queues the import job.
+        fn.addEnvironment('IMPORTS_BUCKET', this.imports.bucketName);
+        fn.addEnvironment('IMPORT_QUEUE_URL', this.importJobs.queueUrl);
+        this.imports.grantReadWrite(fn);
+        this.imports.grantDelete(fn);
+        this.importJobs.grantSendMessages(fn);
       }
       functions[group] = fn;
     }
@@ -347,6 +394,31 @@ export class PreventComplianceStack extends Stack {
       }),
     );
 
+    // ---- The import worker: runs queued imports ---------------------------------------
+    this.importWorker = new ApiFunction(this, 'ImportWorkerFunction', {
+      entry: path.join(PROJECT_ROOT, 'functions/jobs/import-worker.ts'),
+      projectRoot: PROJECT_ROOT,
+      description: 'Prevent compliance: runs queued imports of completions in checkpointed chunks',
+      logLevel: props.logLevel,
+      memorySize: 2048,
+      timeout: IMPORT_WORKER_TIMEOUT,
+      environment: { IMPORTS_BUCKET: this.imports.bucketName },
+    });
+    this.importWorker.bindTable(this.table, 'RW');
+    // Reads the uploaded file and deletes it when the import is done; never writes to the bucket.
+    this.imports.grantRead(this.importWorker);
+    this.imports.grantDelete(this.importWorker);
+    // One import per invocation; a failed one is reported alone and comes back after the
+    // visibility timeout. The event source's maximum concurrency (rather than reserved
+    // concurrency, which would throttle and burn receives) caps imports running at once.
+    this.importWorker.addEventSource(
+      new SqsEventSource(this.importJobs, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: IMPORT_WORKER_CONCURRENCY,
+      }),
+    );
+
     // ---- Web app's runtime configuration (infra/web-app.ts WebConfig) --------------------
     const webConfig: WebConfig = {
       apiUrl: this.api.apiEndpoint,
@@ -365,6 +437,8 @@ export class PreventComplianceStack extends Stack {
     new CfnOutput(this, 'WebBucket', { value: this.web.bucket.bucketName });
     new CfnOutput(this, 'ReminderDeadLetterQueue', { value: this.reminderDeadLetters.queueUrl });
     new CfnOutput(this, 'DocumentsBucket', { value: this.documents.bucketName });
+    new CfnOutput(this, 'ImportsBucket', { value: this.imports.bucketName });
+    new CfnOutput(this, 'ImportJobDeadLetterQueue', { value: this.importJobDeadLetters.queueUrl });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

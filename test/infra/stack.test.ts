@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/shared/identity';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
-import { PreventComplianceStack } from '../../infra/stack';
+import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT, PreventComplianceStack } from '../../infra/stack';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
 
 /**
@@ -181,10 +181,10 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('one per group plus the reminder job, all Node 22 on arm64 with a bounded log group', () => {
+  it('one per group plus the reminder job, the summaries and the import worker, all Node 22 on arm64 with a bounded log group', () => {
     const [ours, cdks] = partition(resources('AWS::Lambda::Function'), ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
     const functions = ours;
-    expect(functions).toHaveLength(Object.keys(GROUPS).length + 2); // + reminder job, + report summaries
+    expect(functions).toHaveLength(Object.keys(GROUPS).length + 3); // + reminder job, + report summaries, + import worker
     // The only other one is CDK's BucketDeployment handler (the web app's files).
     expect(cdks.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
@@ -306,9 +306,9 @@ describe('user pool', () => {
 });
 
 describe('outputs', () => {
-  it('exports the API URL, user pool, client, table and the reminders dead-letter queue', () => {
+  it('exports the API URL, user pool, client, table, buckets and the reminder and import-job dead-letter queues', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
-      'ApiUrl', 'DocumentsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
+      'ApiUrl', 'DocumentsBucket', 'ImportJobDeadLetterQueue', 'ImportsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
     ]);
     expect(template.findOutputs('WebAppUrl').WebAppUrl.Value).toEqual(distributionUrl('/app/'));
     expect(template.findOutputs('WebBucket').WebBucket.Value).toEqual({ Ref: webBucketId() });
@@ -390,12 +390,122 @@ describe('documents bucket', () => {
   });
 });
 
+describe('import jobs', () => {
+  const importsBucketId = () => outputRef('ImportsBucket');
+  /** Logical id of the queue behind the dead-letter output's URL (`{ Ref: queue }`). */
+  const deadLettersId = () => outputRef('ImportJobDeadLetterQueue');
+  const importQueue = (): [string, Resource] => {
+    const queues = resources('AWS::SQS::Queue').filter(([, q]) => q.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0] === deadLettersId());
+    expect(queues, 'the queue whose dead letters go to ImportJobDeadLetterQueue').toHaveLength(1);
+    return queues[0];
+  };
+  const workerId = () => {
+    const [id] = resources('AWS::Lambda::Function').find(([, fn]) => (fn.Properties.Description as string | undefined)?.includes('runs queued imports')) ?? [];
+    expect(id, 'the import worker').toBeDefined();
+    return id!;
+  };
+  const workerMapping = (): Resource => {
+    const mappings = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName?.Ref === workerId());
+    expect(mappings).toHaveLength(1);
+    return mappings[0][1];
+  };
+
+  it('keep uploaded files in a private, encrypted, TLS-only bucket that expires them after 2 days', () => {
+    const bucketId = importsBucketId();
+    const bucket = template.toJSON().Resources[bucketId] as Resource;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    // Unversioned: a file the worker deletes leaves no earlier version behind.
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 2, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    ]);
+    const [, policy] = resources('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
+    const denyInsecure = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    expect(denyInsecure).toBeDefined();
+    expect(JSON.stringify(denyInsecure.Resource)).toContain(bucketId);
+  });
+
+  it('are queued encrypted, TLS only, with a dead-letter queue after 5 receives', () => {
+    const [queueId, queue] = importQueue();
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    const deadLetters = template.toJSON().Resources[deadLettersId()] as Resource;
+    expect(deadLetters.Type).toBe('AWS::SQS::Queue');
+    expect(deadLetters.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(deadLetters.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    for (const id of [queueId, deadLettersId()]) {
+      const [, policy] = resources('AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties.Queues).some((q: { Ref?: string }) => q.Ref === id)) ?? [];
+      expect(policy, `queue policy of ${id}`).toBeDefined();
+      expect(policy!.Properties.PolicyDocument.Statement.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false'), id).toBe(true);
+    }
+  });
+
+  it('are run by a worker with 2 GB and 15 minutes, one message at a time, at most 5 at once', () => {
+    const worker = template.toJSON().Resources[workerId()] as Resource;
+    expect(worker.Properties.MemorySize).toBe(2048);
+    expect(worker.Properties.Timeout).toBe(900);
+    expect(IMPORT_WORKER_TIMEOUT.toSeconds()).toBe(900);
+    expect(worker.Properties.Environment.Variables.IMPORTS_BUCKET).toEqual({ Ref: importsBucketId() });
+    expect(worker.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: only('AWS::DynamoDB::Table')[0] });
+    const mapping = workerMapping();
+    expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [importQueue()[0], 'Arn'] });
+    expect(mapping.Properties.BatchSize).toBe(1);
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.Properties.ScalingConfig).toEqual({ MaximumConcurrency: IMPORT_WORKER_CONCURRENCY });
+    expect(IMPORT_WORKER_CONCURRENCY).toBe(5);
+    // Capped by the mapping, not by reserved concurrency (throttled receives would count towards the DLQ).
+    expect(worker.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('a message stays invisible for at least 6 times the worker’s timeout', () => {
+    const [, queue] = importQueue();
+    const worker = template.toJSON().Resources[workerId()] as Resource;
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Properties.Timeout);
+  });
+
+  it('the worker reads and deletes uploaded files, writes the table, and never writes to the bucket', () => {
+    const bucketId = importsBucketId();
+    const onBucket = statementsOf(workerId()).filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
+    const actions = onBucket.flatMap((st) => asArray(st.Action));
+    expect(actions).toContain('s3:GetObject*');
+    expect(actions).toContain('s3:DeleteObject*');
+    expect(actions.filter((a) => a.startsWith('s3:Put'))).toEqual([]);
+    expect(actionsOf(workerId())).toContain('dynamodb:PutItem');
+    expect(actionsOf(workerId())).toContain('sqs:DeleteMessage');
+  });
+
+  it('the training group signs uploads, queues jobs, and is the only group to reach the bucket or the queue', () => {
+    const bucketId = importsBucketId();
+    const [queueId] = importQueue();
+    const training = template.toJSON().Resources[functionIdOfGroup('training')] as Resource;
+    expect(training.Properties.Environment.Variables.IMPORTS_BUCKET).toEqual({ Ref: bucketId });
+    expect(training.Properties.Environment.Variables.IMPORT_QUEUE_URL).toEqual({ Ref: queueId });
+    const statements = statementsOf(functionIdOfGroup('training'));
+    const onQueue = statements.filter((st) => JSON.stringify(st.Resource ?? '') === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }));
+    expect(onQueue.flatMap((st) => asArray(st.Action))).toContain('sqs:SendMessage');
+    const onBucket = statements.filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId)).flatMap((st) => asArray(st.Action));
+    for (const action of ['s3:PutObject', 's3:GetObject*', 's3:DeleteObject*']) expect(onBucket).toContain(action);
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const fnStatements = statementsOf(functionIdOfGroup(group));
+      const reaches = fnStatements.some((st) => { const r = JSON.stringify(st.Resource ?? ''); return r.includes(bucketId) || r.includes(queueId); });
+      expect(reaches, group).toBe(group === 'training');
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      if (group !== 'training') expect([vars.IMPORTS_BUCKET, vars.IMPORT_QUEUE_URL], group).toEqual([undefined, undefined]);
+    }
+  });
+});
+
 describe('report summaries', () => {
   it('are fed by the table stream, with retries, batch bisection and a dead-letter queue', () => {
     const [, table] = only('AWS::DynamoDB::Table');
     expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
-    const [, mapping] = only('AWS::Lambda::EventSourceMapping');
-    expect(mapping.Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [only('AWS::DynamoDB::Table')[0], 'StreamArn'] });
+    const streamArn = { 'Fn::GetAtt': [only('AWS::DynamoDB::Table')[0], 'StreamArn'] };
+    const mappings = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(streamArn));
+    expect(mappings).toHaveLength(1);
+    const [[, mapping]] = mappings;
     expect(mapping.Properties.StartingPosition).toBe('TRIM_HORIZON');
     expect(mapping.Properties.BisectBatchOnFunctionError).toBe(true);
     expect(mapping.Properties.MaximumRetryAttempts).toBe(5);
@@ -588,11 +698,15 @@ describe('sign-in', () => {
 });
 
 describe('CORS', () => {
-  it('allows exactly the web app’s origin: API preflight, handlers and documents bucket', () => {
+  it('allows exactly the web app’s origin: API preflight, handlers, documents and imports buckets', () => {
     const [, api] = only('AWS::ApiGatewayV2::Api');
     expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual([distributionUrl()]);
-    const bucket = template.toJSON().Resources[outputRef('DocumentsBucket')] as Resource;
-    expect(bucket.Properties.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: unknown }) => r.AllowedOrigins)).toEqual([[distributionUrl()]]);
+    for (const output of ['DocumentsBucket', 'ImportsBucket']) {
+      const bucket = template.toJSON().Resources[outputRef(output)] as Resource;
+      expect(bucket.Properties.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: unknown }) => r.AllowedOrigins), output).toEqual([[distributionUrl()]]);
+    }
+    const imports = template.toJSON().Resources[outputRef('ImportsBucket')] as Resource;
+    expect(imports.Properties.CorsConfiguration.CorsRules.map((r: { AllowedMethods: unknown }) => r.AllowedMethods)).toEqual([['PUT']]);
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
       expect(vars.ALLOWED_ORIGINS, group).toEqual(distributionUrl());
