@@ -1,3 +1,4 @@
+import { IMPORT_MAX_RECEIVES } from '../domain/training/import-job';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -245,7 +246,7 @@ export class PreventComplianceStack extends Stack {
       // Six times the function's timeout, as AWS advises for a Lambda event source: a message
       // is not handed to a second worker while the first may still run (or be retried by Lambda).
       visibilityTimeout: Duration.seconds(6 * IMPORT_WORKER_TIMEOUT.toSeconds()),
-      deadLetterQueue: { queue: this.importJobDeadLetters, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.importJobDeadLetters, maxReceiveCount: IMPORT_MAX_RECEIVES },
     });
 
     // ---- Page cursors: sealed with a key of this deployment ----------------------------
@@ -402,7 +403,8 @@ export class PreventComplianceStack extends Stack {
       logLevel: props.logLevel,
       memorySize: 2048,
       timeout: IMPORT_WORKER_TIMEOUT,
-      environment: { IMPORTS_BUCKET: this.imports.bucketName },
+      // The queue's URL: a job to retry is made visible again in seconds, not after the visibility timeout.
+      environment: { IMPORTS_BUCKET: this.imports.bucketName, IMPORT_QUEUE_URL: this.importJobs.queueUrl },
     });
     this.importWorker.bindTable(this.table, 'RW');
     // Reads the uploaded file and deletes it when the import is done; never writes to the bucket.

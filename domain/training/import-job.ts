@@ -59,6 +59,10 @@ export const IMPORT_HEADS_THRESHOLD = 1000;
 /** Rejected rows kept on the stored import record (the synchronous answer has all of them). */
 export const STORED_REJECTIONS = 1000;
 export const UPLOAD_URL_SECONDS = 900;
+/** Deliveries of a job's message before it is parked (the queue's maxReceiveCount; the worker marks the job failed on the last). */
+export const IMPORT_MAX_RECEIVES = 5;
+/** How soon a job handed back (another worker holds it, the database is busy) is tried again. */
+export const IMPORT_RETRY_SECONDS = 30;
 
 export interface ImportTimings {
   /** How long a worker holds an import between checkpoints before another may take it over. */

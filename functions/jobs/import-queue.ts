@@ -1,4 +1,4 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ImportQueue, ImportTimings } from '../../domain/training/import-job';
 import { DEFAULT_TIMINGS } from '../../domain/training/import-job';
 
@@ -21,6 +21,14 @@ const sqsQueue = (url: string): ImportQueue => ({
     await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(job) }));
   },
 });
+
+/** Makes a received message visible again after `seconds` (the worker's retry of a job it could not take). */
+export async function retryLater(receiptHandle: string, seconds: number): Promise<void> {
+  const url = process.env.IMPORT_QUEUE_URL;
+  if (!url) return;
+  client ??= new SQSClient({});
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+}
 
 export function importQueue(): ImportQueue | undefined {
   const url = process.env.IMPORT_QUEUE_URL;

@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { EntityId, TenantId } from '../../domain/shared/ids';
-import type { ImportJobRef } from '../../domain/training/import-job';
+import { IMPORT_MAX_RECEIVES, IMPORT_RETRY_SECONDS, type ImportJobRef } from '../../domain/training/import-job';
+import { retryLater } from './import-queue';
 import { logger } from '../shared/logger';
 import { trainingServices } from '../wiring/training';
 
@@ -15,8 +16,6 @@ import { trainingServices } from '../wiring/training';
  * keeps failing is marked failed, so nobody waits on it.
  */
 export const ImportJobMessage = z.object({ tenantId: TenantId, authorityId: EntityId, importId: EntityId });
-/** Matches the queue's redrive policy (maxReceiveCount) in infra/stack.ts. */
-export const MAX_RECEIVES = 5;
 
 export async function runImportJob(job: ImportJobRef, receiveCount = 1): Promise<'done' | 'retry' | 'gone'> {
   const imports = trainingServices().imports;
@@ -27,7 +26,7 @@ export async function runImportJob(job: ImportJobRef, receiveCount = 1): Promise
     return outcome;
   } catch (error) {
     logger.error('import job stopped', { importId: job.importId, authorityId: job.authorityId, receiveCount, error: (error as Error).name });
-    if (receiveCount >= MAX_RECEIVES) {
+    if (receiveCount >= IMPORT_MAX_RECEIVES) {
       await imports.abandon(job, 'The import stopped on an error several times and was given up. Rows stored so far are kept; import the file again to complete it (rows already stored count as duplicates).');
       return 'done';
     }
@@ -46,7 +45,11 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         continue;
       }
       const outcome = await runImportJob(job.data, Number(record.attributes.ApproximateReceiveCount ?? 1));
-      if (outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+      if (outcome === 'retry') {
+        // Back on the queue in seconds rather than after the visibility timeout (an hour and more).
+        await retryLater(record.receiptHandle, IMPORT_RETRY_SECONDS).catch((error) => logger.warn('could not shorten the retry', { error: (error as Error).name }));
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
     }
     return { batchItemFailures };
   });
