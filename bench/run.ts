@@ -1,5 +1,5 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
-import { benchTrainingImport } from './training-import';
+import { benchImportJob, benchTrainingImport } from './training-import';
 import { benchReport } from './report';
 import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
 import { execFileSync } from 'node:child_process';
@@ -37,6 +37,14 @@ async function main() {
   if (process.env.BENCH_ONLY === 'web') return;
   const dynamo = await startDynamoLocal();
   try {
+    if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'job') {
+      const j = await benchImportJob(dynamo.endpoint);
+      console.log(`\nImport job of ${fmt(j.rows)} completions (${fmt(j.bytes / 1024 / 1024, 1)} MB CSV) into an empty authority: upload, job, worker process, completion (DynamoDB Local, same run)`);
+      console.log(`  job end to end (presigned PUT → POST /imports → worker → GET until completed)  ${fmt(j.jobMs)} ms  ${fmt(j.jobRate)} rows/s`);
+      console.log(`  raw BatchWriteItem, same number of items                                        ${fmt(j.rawMs)} ms  ${fmt(j.rawRate)} rows/s`);
+      console.log(`  ratio job / raw                                                                 ${fmt(j.ratio, 2)}   (median of ${j.trials.length} trials: ${j.trials.map((t) => fmt(t, 2)).join(', ')})`);
+      if (process.env.BENCH_ONLY === 'job') return;
+    }
     const r = await benchTrainingImport(dynamo.endpoint);
     console.log(`\nCSV import of ${fmt(r.rows)} completions into an empty authority (DynamoDB Local, same run)`);
     console.log(`  import (API → handler → DynamoDB)  ${fmt(r.importMs)} ms  ${fmt(r.importRate)} rows/s   requests: ${requests(r.importRequests)}`);

@@ -141,3 +141,112 @@ export async function benchTrainingImport(endpoint: string) {
     trials: ratios,
   };
 }
+
+/**
+ * An import job end to end, as a large NHS trust would run one: the presigned upload to the
+ * S3 stand-in, the job started through the API, the real worker in a process of its own
+ * (spawned by the local queue, as Lambda would be invoked), polled through the API until it
+ * reports completed — against raw BatchWriteItem of the same number of items in the same run.
+ */
+export async function benchImportJob(endpoint: string) {
+  const rows = Number(process.env.BENCH_JOB_ROWS ?? 100_000);
+  const trials = Number(process.env.BENCH_JOB_TRIALS ?? 2);
+  const { startLocalS3 } = await import('../infra/local/s3');
+  const { startLocalImportQueue } = await import('../infra/local/import-queue');
+  const { useLocalImportQueue } = await import('../functions/jobs/import-queue');
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.TABLE_NAME = 'bench-jobs';
+  await ensureTable(endpoint, 'bench-jobs', { stream: false });
+  await ensureTable(endpoint, 'bench-jobs-raw', { stream: false });
+  const s3 = await startLocalS3();
+  process.env.S3_ENDPOINT = s3.endpoint;
+  process.env.IMPORTS_BUCKET = 'bench-imports';
+  const queue = startLocalImportQueue({ concurrency: 1 });
+  useLocalImportQueue(queue);
+  try {
+    const { partnership, audit, courses } = newPartnership({ id: 'benchjobs', name: 'Bench partnership' }, systemClock, ulidIds);
+    await deps().partnerships.create(partnership, audit, courses);
+    const issuer = await LocalIssuer.ephemeral();
+    const gateway = createGateway({ issuer });
+    const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'benchjobs', role: 'steering-group' });
+    const call = async (method: string, url: string, body?: unknown) => {
+      const res = await gateway.handle({ method, url, headers: { authorization: `Bearer ${steering}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      return JSON.parse(res.body);
+    };
+    const { csv } = lmsExport(rows, { badRows: false });
+    const file = Buffer.from(csv, 'utf8');
+    const runJob = async (authority: string, bytes: Buffer) => {
+      const upload = await call('POST', `/authorities/${authority}/imports/uploads`, { contentType: 'text/csv', contentLength: bytes.length });
+      const put = await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: bytes });
+      if (!put.ok) throw new Error(`upload: ${put.status}`);
+      const started = await call('POST', `/authorities/${authority}/imports`, { key: upload.key });
+      for (;;) {
+        const job = await call('GET', `/authorities/${authority}/imports/${started.importId}`);
+        if (job.status === 'completed' || job.status === 'failed') return job;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const newAuthority = async (id: string) => {
+      await call('POST', '/authorities', { id, name: `Bench Trust ${id}`, sector: 'health-social-care', type: 'nhs-trust' });
+      await call('PUT', `/authorities/${id}/training-plan`, LMS_PLAN);
+    };
+    // Warm-up (JIT, JVM, the worker's first process), not measured.
+    await newAuthority('warm-up');
+    await runJob('warm-up', Buffer.from(lmsExport(2000, { badRows: false }).csv, 'utf8'));
+    await rawBatchWrite(dynamo().doc, 'bench-jobs-raw', Array.from({ length: 2000 }, (_, i) => ({ PK: 'bench#WARM', SK: `W${i}`, n: i })));
+
+    const results: { jobMs: number; rawMs: number }[] = [];
+    for (let trial = 0; trial < trials; trial++) {
+      const authority = `trust-${trial}`;
+      await newAuthority(authority);
+      const t0 = performance.now();
+      const job = await runJob(authority, file);
+      const jobMs = performance.now() - t0;
+      if (job.status !== 'completed' || job.imported !== rows) throw new Error(`job ${job.status}: ${job.imported} of ${rows} imported`);
+      const items = Array.from({ length: rows }, (_, i) => {
+        const c = { staffRef: `RAW${trial}-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01' };
+        return {
+          ...keys.training.current('benchjobs', authority, c),
+          ...keys.training.completionIndexes('benchjobs', authority, c, 'current'),
+          ...c,
+          id: `${ulidIds.next()}-${i + 2}`,
+          authorityId: authority,
+          source: 'import',
+          importId: ulidIds.next(),
+          role: 'frontline',
+          name: `Person ${i}, Esq.`,
+          team: 'Team 1',
+          deliveryMode: 'e-learning',
+          version: 1,
+          createdAt: new Date().toISOString(),
+          createdBy: 'bench',
+          updatedAt: new Date().toISOString(),
+          updatedBy: 'bench',
+          entity: 'completion',
+          [TABLE.ttlAttribute]: 2_000_000_000,
+        };
+      });
+      const t1 = performance.now();
+      await rawBatchWrite(dynamo().doc, 'bench-jobs-raw', items);
+      results.push({ jobMs, rawMs: performance.now() - t1 });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const jobMs = median(results.map((r) => r.jobMs));
+    const rawMs = median(results.map((r) => r.rawMs));
+    return {
+      rows,
+      bytes: file.length,
+      jobMs,
+      jobRate: rows / (jobMs / 1000),
+      rawMs,
+      rawRate: rows / (rawMs / 1000),
+      ratio: median(results.map((r) => r.rawMs / r.jobMs)),
+      trials: results.map((r) => r.rawMs / r.jobMs),
+    };
+  } finally {
+    queue.stop();
+    useLocalImportQueue(undefined);
+    await s3.stop();
+  }
+}

@@ -63,6 +63,7 @@ let dynamoStarting: Promise<RunningDynamo> | undefined;
 let server: LocalServer | undefined;
 let s3: { endpoint: string; stop(): Promise<void> } | undefined;
 let poller: { settle(): Promise<void>; stop(): void } | undefined;
+let importQueue: import('./import-queue').LocalImportQueue | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Idempotent: closes the server and stops DynamoDB Local (even one still starting), then exits. */
@@ -80,6 +81,7 @@ function shutdown(code: number, why: string): Promise<void> {
       console.error('Closing the HTTP server failed:', error);
     }
     poller?.stop();
+    importQueue?.stop();
     await s3?.stop().catch(() => undefined);
     try {
       const running = dynamo ?? (await dynamoStarting?.catch(() => undefined));
@@ -136,6 +138,7 @@ async function main() {
       import('./server'),
     ]);
   const { createWebApp } = await import('./web');
+  const [{ startLocalImportQueue }, { useLocalImportQueue }] = await Promise.all([import('./import-queue'), import('../../functions/jobs/import-queue')]);
   if (stopping) return;
 
   // The S3 stand-in for signed statement documents (presigned uploads and downloads).
@@ -204,6 +207,9 @@ async function main() {
     await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, partnershipData)));
   }
   poller = await startStreamPoller({ endpoint: dynamo.endpoint, tableName, consume: (records) => processRecords(records) });
+  // Import jobs: the same worker as the Lambda, one process per delivery, fed by a local queue.
+  importQueue = startLocalImportQueue({ log: (line) => console.log(`  ${line}`) });
+  useLocalImportQueue(importQueue);
   if (!hadNoStream) await poller.settle();
   const summariesMs = performance.now() - t2;
   if (stopping) return;
@@ -232,7 +238,7 @@ async function main() {
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
     `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
     `  Table      ${tableName}`,
-    `  S3         ${s3?.endpoint}   stand-in for signed statement documents (in memory; checks presigned URLs)`,
+    `  S3         ${s3?.endpoint}   stand-in for signed statement documents and import uploads (in memory; checks presigned URLs)`,
     `  Tenant     ${seed.tenantId}  "${DEMO_PARTNERSHIP.name}" (fictional; ${seeded})`,
     '',
     `Demo users (tokens valid ${TOKEN_LIFETIME}, signed with .local/issuer-key.json):`,
