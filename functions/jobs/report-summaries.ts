@@ -26,9 +26,9 @@ import { logger } from '../shared/logger';
  * order in which the stream's shards deliver the chunks' records does not matter; a
  * completion written by anyone else while the job runs is in the table by then too. Any other
  * record (plan, session, SOP, statement, ...) refreshes the authority as before, job or not,
- * and so does a completion once the lease has run out (a dead worker's job: its completions
- * are then summarised by the next batch that touches the authority, not by a job end that
- * never comes).
+ * and so does a completion once the lease has run out. A job that never ends (its worker died
+ * and the message is not retried) leaves the completions it wrote out of the summaries until
+ * the next change to the authority refreshes it; a retried job renews the lease and ends.
  */
 
 /** Entities that no summary depends on (or that are the summaries themselves). */
