@@ -1,6 +1,7 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { benchImportJob, benchTrainingImport } from './training-import';
 import { benchReport } from './report';
+import { benchSummaryConsumer } from './summary-consumer';
 import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
 import { execFileSync } from 'node:child_process';
 
@@ -37,22 +38,32 @@ async function main() {
   if (process.env.BENCH_ONLY === 'web') return;
   const dynamo = await startDynamoLocal();
   try {
-    if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'job') {
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === 'job') {
       const j = await benchImportJob(dynamo.endpoint);
       console.log(`\nImport job of ${fmt(j.rows)} completions (${fmt(j.bytes / 1024 / 1024, 1)} MB CSV) into an empty authority: upload, job, worker process, completion (DynamoDB Local, same run)`);
       console.log(`  job end to end (presigned PUT → POST /imports → worker → GET until completed)  ${fmt(j.jobMs)} ms  ${fmt(j.jobRate)} rows/s`);
       console.log(`  raw BatchWriteItem, same number of items                                        ${fmt(j.rawMs)} ms  ${fmt(j.rawRate)} rows/s`);
       console.log(`  ratio job / raw                                                                 ${fmt(j.ratio, 2)}   (median of ${j.trials.length} trials: ${j.trials.map((t) => fmt(t, 2)).join(', ')})`);
-      if (process.env.BENCH_ONLY === 'job') return;
     }
-    const r = await benchTrainingImport(dynamo.endpoint);
-    console.log(`\nCSV import of ${fmt(r.rows)} completions into an empty authority (DynamoDB Local, same run)`);
-    console.log(`  import (API → handler → DynamoDB)  ${fmt(r.importMs)} ms  ${fmt(r.importRate)} rows/s   requests: ${requests(r.importRequests)}`);
-    console.log(`  raw BatchWriteItem, same items     ${fmt(r.rawMs)} ms  ${fmt(r.rawRate)} rows/s   requests: ${requests(r.rawRequests)}`);
-    console.log(`  ratio import / raw                 ${fmt(r.ratio, 2)}   (median of ${r.trials.length} trials, each an import and a raw write back to back: ${r.trials.map((t) => fmt(t, 2)).join(', ')})`);
-    console.log(`  re-import of the same file         ${fmt(r.reimportMs)} ms  (0 stored)   requests: ${requests(r.reimportRequests)}`);
+    if (!only || only === 'import') {
+      const r = await benchTrainingImport(dynamo.endpoint);
+      console.log(`\nCSV import of ${fmt(r.rows)} completions sent with the request, inline (DynamoDB Local, same run)`);
+      console.log(`  import (API → handler → DynamoDB)  ${fmt(r.importMs)} ms  ${fmt(r.importRate)} rows/s   requests: ${requests(r.importRequests)}`);
+      console.log(`  raw BatchWriteItem, same items     ${fmt(r.rawMs)} ms  ${fmt(r.rawRate)} rows/s   requests: ${requests(r.rawRequests)}`);
+      console.log(`  ratio import / raw                 ${fmt(r.ratio, 2)}   (median of ${r.trials.length} trials, each an import and a raw write back to back: ${r.trials.map((t) => fmt(t, 2)).join(', ')})`);
+      console.log(`  re-import of the same file         ${fmt(r.reimportMs)} ms  (0 stored)   requests: ${requests(r.reimportRequests)}`);
+    }
 
-    if (process.env.BENCH_ONLY !== 'import') {
+    if (!only || only === 'consumer') {
+      const c = await benchSummaryConsumer(dynamo.endpoint);
+      console.log(`\nReport-summary consumer: items read per imported row (import job of ${fmt(c.rows)} rows into one authority, chunks of ${fmt(c.chunk)}, stream batches of ${c.streamBatch}; DynamoDB Local, same run)`);
+      for (const [label, f] of [['job-aware      ', c.jobAware], ['without marker ', c.withoutMarker]] as const) {
+        console.log(`  ${label} rows ${fmt(c.rows)}   stream batches ${fmt(f.batches)}   recomputations ${fmt(f.recomputations)}   items read ${fmt(f.itemsRead)}   items read per row ${fmt(f.itemsRead / c.rows, 2)}  (goal <= 2)`);
+      }
+    }
+
+    if (!only || only === 'report') {
       const b = await benchReport(dynamo.endpoint);
       console.log(`\nConsolidated report: ${b.authorities} authorities, ${fmt(b.completions)} completions over ${b.years} years (DynamoDB Local, same run)`);
       console.log(`  seeded in ${fmt(b.seedMs / 1000, 1)} s; summaries recomputed for every authority in ${fmt(b.refreshMs / 1000, 1)} s (the stream consumer's work)`);

@@ -7,12 +7,15 @@ import { localClient } from './dynamodb';
  * Stands in for the Lambda event-source mapping locally: reads the table's stream from DynamoDB
  * Local and hands each batch of records to the same function the stream consumer runs.
  * `settle()` waits until everything written so far has been consumed (tests, npm start).
+ * `batchSize` hands what one pass read over in consume() calls of at most that many records,
+ * as the event-source mapping does in AWS (its batch size); by default one call per pass.
  */
 export async function startStreamPoller(options: {
   endpoint: string;
   tableName: string;
   consume: (records: DynamoDBRecord[]) => Promise<unknown>;
   intervalMs?: number;
+  batchSize?: number;
 }) {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'eu-west-2', credentials });
@@ -47,7 +50,8 @@ export async function startStreamPoller(options: {
       iterators.set(shardId, iterator);
     }
     const handled = records.length;
-    if (handled) await options.consume(records as DynamoDBRecord[]);
+    const size = options.batchSize ?? Math.max(handled, 1);
+    for (let i = 0; i < handled; i += size) await options.consume(records.slice(i, i + size) as DynamoDBRecord[]);
     return handled;
   }
 
