@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import { Unzip, UnzipInflate } from 'fflate';
 import { ValidationError } from '../shared/errors';
 import { PayloadTooLargeError } from '../shared/limits';
 import { parseDate } from '../shared/dates';
@@ -225,7 +226,42 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
+/**
+ * A workbook is a zip of XML: a few MB can unpack to gigabytes (a "zip bomb"). Before the reader
+ * sees it, every entry is inflated as a stream and counted, and the workbook refused past this many
+ * bytes unpacked (a real 100,000-row export unpacks to a few hundred MB at most).
+ */
+export const MAX_XLSX_UNPACKED_BYTES = 600 * 1024 * 1024;
+
+/** True if the zip's entries unpack to at most `limit` bytes in all (stops inflating as soon as they do not). */
+export function unpacksWithin(bytes: Uint8Array, limit: number): boolean {
+  let total = 0;
+  let over = false;
+  const unzip = new Unzip((entry) => {
+    entry.ondata = (error, chunk) => {
+      if (error || over) return;
+      total += chunk.length;
+      if (total > limit) {
+        over = true;
+        entry.terminate();
+      }
+    };
+    entry.start();
+  });
+  unzip.register(UnzipInflate);
+  const step = 1 << 20;
+  for (let at = 0; at < bytes.length && !over; at += step) unzip.push(bytes.subarray(at, at + step), at + step >= bytes.length);
+  return !over;
+}
+
 async function readXlsx(buffer: Buffer, columns: ImportMappingRules['columns']): Promise<ReadFile> {
+  let within: boolean;
+  try {
+    within = unpacksWithin(buffer, MAX_XLSX_UNPACKED_BYTES);
+  } catch {
+    throw fileError('The file looks like an Excel workbook (.xlsx) but could not be read.');
+  }
+  if (!within) throw new PayloadTooLargeError(`The workbook unpacks to more than ${MAX_XLSX_UNPACKED_BYTES / 1024 / 1024} MB; save the sheet as CSV and import that.`);
   const { default: readXlsxFile } = await import('read-excel-file/node');
   let sheets: Awaited<ReturnType<typeof readXlsxFile>>;
   try {

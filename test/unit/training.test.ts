@@ -202,3 +202,14 @@ describe('reading import files', () => {
     expect(parseCompletionRecords(piped.records, { courses, roles: [], today: '2025-01-01' }).valid[0].input.completedOn).toBe('2024-01-02');
   });
 });
+
+describe('xlsx unpacking guard', () => {
+  it('counts what a zip unpacks to and stops past the limit (a few KB that unpack to 10 MB)', async () => {
+    const { zipSync } = await import('fflate');
+    const { unpacksWithin } = await import('../../domain/training/csv-import');
+    const bomb = zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(10 * 1024 * 1024) }, { level: 9 });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect(unpacksWithin(bomb, 1024 * 1024)).toBe(false);
+    expect(unpacksWithin(bomb, 11 * 1024 * 1024)).toBe(true);
+  });
+});
