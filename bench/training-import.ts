@@ -1,5 +1,9 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newPartnership } from '../domain/partnerships/partnership';
+import { IMPORT_CONCURRENCY } from '../domain/training/import-job';
+import { JOB_LIMITS, parseCompletionRecords, readImportFile } from '../domain/training/csv-import';
+import { expiryOf } from '../domain/training/completions';
+import type { Course } from '../domain/training/courses';
 import { systemClock } from '../domain/shared/ports';
 import { keys } from '../functions/data/keys';
 import { TABLE } from '../functions/data/table';
@@ -12,8 +16,8 @@ import { LMS_PLAN, lmsExport } from '../test/support/lms-export';
 import { countRequests } from '../test/support/dynamo-counter';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
-/** Raw writes get the same parallelism as the import (IMPORT_CONCURRENCY). */
-const RAW_CONCURRENCY = 8;
+/** Raw writes get the same parallelism as the import. */
+const RAW_CONCURRENCY = IMPORT_CONCURRENCY;
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 3);
 
 async function rawBatchWrite(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
@@ -31,6 +35,29 @@ async function rawBatchWrite(doc: DynamoDBDocumentClient, tableName: string, ite
       }
     }),
   );
+}
+
+/**
+ * The items an import of `csv` stores, built before any timing: the same keys, index values and
+ * attributes (the key order of a file, its dates spread over the year), for a raw write that is
+ * the same work for DynamoDB as the import's. Only the authority differs (a fresh one each trial).
+ */
+async function sameItemsAs(csv: string, tenantId: string, authorityId: string, courses: Course[]): Promise<Record<string, unknown>[]> {
+  const file = await readImportFile(Buffer.from(csv, 'utf8'), { limits: JOB_LIMITS });
+  const parsed = parseCompletionRecords(file.records, { courses, roles: LMS_PLAN.roles as never, today: new Date().toISOString().slice(0, 10), limits: JOB_LIMITS });
+  const byId = new Map(courses.map((c) => [c.id, c]));
+  const importId = ulidIds.next();
+  const now = new Date().toISOString();
+  return parsed.valid.map(({ line, input }) => {
+    const c = { ...input, id: `${importId}-${line}`, authorityId, expiresOn: expiryOf(input.completedOn, byId.get(input.courseId)!), source: 'import', importId, version: 1, createdAt: now, createdBy: 'bench', updatedAt: now, updatedBy: 'bench' };
+    return {
+      ...c,
+      ...keys.training.current(tenantId, authorityId, c),
+      ...keys.training.completionIndexes(tenantId, authorityId, c, 'current'),
+      entity: 'completion',
+      [TABLE.ttlAttribute]: 2_000_000_000,
+    };
+  });
 }
 
 /**
@@ -90,29 +117,8 @@ export async function benchTrainingImport(endpoint: string) {
       if (again.imported !== 0) throw new Error(`re-import stored ${again.imported}`);
     }
 
-    // Raw: the same number of completion items, shaped as the import stores them.
-    const items = Array.from({ length: ROWS }, (_, i) => {
-      const c = { staffRef: `RAW${trial}-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01' };
-      return {
-        ...keys.training.current('bench', authority, c),
-        ...keys.training.completionIndexes('bench', authority, c, 'current'),
-        ...c,
-        id: ulidIds.next(),
-        authorityId: authority,
-        source: 'import',
-        role: 'frontline',
-        name: `Person ${i}, Esq.`,
-        team: 'Team 1',
-        deliveryMode: 'e-learning',
-        version: 1,
-        createdAt: new Date().toISOString(),
-        createdBy: 'bench',
-        updatedAt: new Date().toISOString(),
-        updatedBy: 'bench',
-        entity: 'completion',
-        [TABLE.ttlAttribute]: 2_000_000_000,
-      };
-    });
+    // Raw: the very items the import stored, into a fresh authority of another table.
+    const items = await sameItemsAs(csv, 'bench', authority, courses);
     counter.reset();
     t0 = performance.now();
     await rawBatchWrite(dynamo().doc, 'bench-raw', items);
@@ -161,7 +167,7 @@ export async function benchImportJob(endpoint: string) {
   const s3 = await startLocalS3();
   process.env.S3_ENDPOINT = s3.endpoint;
   process.env.IMPORTS_BUCKET = 'bench-imports';
-  const queue = startLocalImportQueue({ concurrency: 1 });
+  const queue = startLocalImportQueue({ concurrency: 1, nodeArgs: process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}`] : undefined });
   useLocalImportQueue(queue);
   try {
     const { partnership, audit, courses } = newPartnership({ id: 'benchjobs', name: 'Bench partnership' }, systemClock, ulidIds);
@@ -204,29 +210,7 @@ export async function benchImportJob(endpoint: string) {
       const job = await runJob(authority, file);
       const jobMs = performance.now() - t0;
       if (job.status !== 'completed' || job.imported !== rows) throw new Error(`job ${job.status}: ${job.imported} of ${rows} imported`);
-      const items = Array.from({ length: rows }, (_, i) => {
-        const c = { staffRef: `RAW${trial}-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01' };
-        return {
-          ...keys.training.current('benchjobs', authority, c),
-          ...keys.training.completionIndexes('benchjobs', authority, c, 'current'),
-          ...c,
-          id: `${ulidIds.next()}-${i + 2}`,
-          authorityId: authority,
-          source: 'import',
-          importId: ulidIds.next(),
-          role: 'frontline',
-          name: `Person ${i}, Esq.`,
-          team: 'Team 1',
-          deliveryMode: 'e-learning',
-          version: 1,
-          createdAt: new Date().toISOString(),
-          createdBy: 'bench',
-          updatedAt: new Date().toISOString(),
-          updatedBy: 'bench',
-          entity: 'completion',
-          [TABLE.ttlAttribute]: 2_000_000_000,
-        };
-      });
+      const items = await sameItemsAs(csv, 'benchjobs', authority, courses);
       const t1 = performance.now();
       await rawBatchWrite(dynamo().doc, 'bench-jobs-raw', items);
       results.push({ jobMs, rawMs: performance.now() - t1 });

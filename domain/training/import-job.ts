@@ -49,7 +49,7 @@ import { ImportMappingFields, mappingRuleErrors } from './import-mapping';
 /** Data rows per chunk: what one checkpoint covers, and the longest a hand-recorded completion waits. */
 export const IMPORT_CHUNK_ROWS = 5_000;
 /** How many (person, course) pairs one step of a chunk reads and writes, and how many steps run at once. */
-export const IMPORT_CHUNK_PAIRS = 100;
+export const IMPORT_CHUNK_PAIRS = 25;
 export const IMPORT_CONCURRENCY = 8;
 /**
  * From this many valid rows on, an import reads the authority's current completions with one
@@ -448,9 +448,11 @@ export function importService(deps: ImportDeps) {
     const byId = new Map(ctx.courses.map((c) => [c.id, c]));
     const now = clock.now();
     const chunks = start.chunks ?? 0;
-    const byChunk: Completion[][] = Array.from({ length: chunks }, () => []);
-    for (const { line, index, input } of parsed.valid) {
-      byChunk[Math.floor(index / IMPORT_CHUNK_ROWS)].push({
+    // Rows by chunk; each chunk's completions are made only when it is stored (less to keep in memory).
+    const byChunk: ParsedImport['valid'][] = Array.from({ length: chunks }, () => []);
+    for (const row of parsed.valid) byChunk[Math.floor(row.index / IMPORT_CHUNK_ROWS)].push(row);
+    const completionsOf = (rows: ParsedImport['valid']): Completion[] =>
+      rows.map(({ line, input }) => ({
         ...input,
         id: importedCompletionId(start.id, line),
         authorityId: start.authorityId,
@@ -458,8 +460,7 @@ export function importService(deps: ImportDeps) {
         source: 'import',
         importId: start.id,
         ...newMeta(actor, now),
-      });
-    }
+      }));
     const useHeads = parsed.valid.length >= IMPORT_HEADS_THRESHOLD;
     let heads: Map<string, CurrentHead> | undefined;
     let knownMark: string | undefined;
@@ -471,7 +472,8 @@ export function importService(deps: ImportDeps) {
         if (lock.writeMark !== knownMark) heads = undefined;
       }
       if (useHeads && !heads) heads = await completions.currentHeads(tenantId, record.authorityId);
-      const stored = await storeChunk(tenantId, record, byChunk[k], useHeads ? heads : undefined, ctx.settings.trainingRetentionYears);
+      const stored = await storeChunk(tenantId, record, completionsOf(byChunk[k]), useHeads ? heads : undefined, ctx.settings.trainingRetentionYears);
+      byChunk[k] = [];
       const jobLeaseUntil = later(timings.jobLeaseMs);
       record = {
         ...record,

@@ -29,7 +29,9 @@ export interface LocalImportQueue extends ImportQueue {
   stop(): void;
 }
 
-export function startLocalImportQueue(options: { visibilityMs?: number; maxReceives?: number; concurrency?: number; env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): LocalImportQueue {
+export function startLocalImportQueue(
+  options: { visibilityMs?: number; maxReceives?: number; concurrency?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; log?: (line: string) => void } = {},
+): LocalImportQueue {
   const visibilityMs = options.visibilityMs ?? 10_000;
   const maxReceives = options.maxReceives ?? 5;
   const concurrency = options.concurrency ?? 2;
@@ -56,7 +58,7 @@ export function startLocalImportQueue(options: { visibilityMs?: number; maxRecei
   function deliver(message: Message) {
     message.receives++;
     deliveries++;
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(message.job), String(message.receives)], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', WORKER, JSON.stringify(message.job), String(message.receives)], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId } from '../../functions/api';
 import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
+import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -16,6 +17,8 @@ useFreshTable();
 const NO_RECORD: Partial<Record<RouteId, string>> = {
   requestStatementUpload: 'only signs an upload URL; the upload is recorded when attached',
   searchCompletions: 'a read: POST only so that the staff reference stays out of the URL',
+  requestImportUpload: 'only signs an upload URL; the import is recorded when it starts',
+  resumeImport: 'hands a job to the queue again; its record changes (and is audited) when a worker finishes it',
 };
 
 let api: TestApi;
@@ -23,6 +26,8 @@ let p: PartnershipFixture;
 const covered = new Set<RouteId>();
 
 beforeAll(async () => {
+  // Jobs stay queued: the start is the write audited here (the worker's end is audited too, see import-jobs.test.ts).
+  useLocalImportQueue({ enqueue: async () => undefined });
   api = await TestApi.create();
   p = await seedPartnership(api, 'audited');
 });
@@ -58,6 +63,10 @@ describe('the audit trail', () => {
     await write('putImportMapping', editor, `/authorities/${a}/import-mapping`, { version: 0, columns: { 'Position Title': 'role' }, values: { role: { Caretaker: 'staff' } } }, { entityType: 'import-mapping', action: 'create' });
     await write('recordCompletion', editor, `/authorities/${a}/completions`, { staffRef: 'A1', courseId: 'wrap', completedOn: today }, { entityType: 'completion', action: 'create' });
     await write('importCompletions', editor, `/authorities/${a}/completions/import`, undefined, { entityType: 'training-import', action: 'import' }, 'Staff ID,Course,Date\nA2,WRAP,2025-01-01\n');
+    const file = 'Staff ID,Course,Date\nA3,WRAP,2025-01-01\n';
+    const upload = (await api.request('POST', `/authorities/${a}/imports/uploads`, { token: editor, body: { contentType: 'text/csv', contentLength: file.length } })).body;
+    expect((await fetch(upload.uploadUrl, { method: 'PUT', headers: upload.headers, body: file })).status).toBe(200);
+    await write('startImport', editor, `/authorities/${a}/imports`, { key: upload.key }, { entityType: 'training-import', action: 'import' });
     await write('eraseStaffTraining', lead, `/authorities/${a}/erasures`, { staffRef: 'A2' }, { entityType: 'staff-training', action: 'erase' });
     const session = await write('createSession', editor, `/authorities/${a}/sessions`, { date: today, courseId: 'wrap', provider: 'P', audience: 'staff', attendees: 10 }, { entityType: 'session', action: 'create' });
     await write('updateSession', editor, `/authorities/${a}/sessions/${session.id}`, { date: today, courseId: 'wrap', provider: 'P', audience: 'staff', attendees: 12, version: session.version }, { entityType: 'session', action: 'update' });
