@@ -597,10 +597,10 @@ export function importService(deps: ImportDeps) {
     async start(caller: Caller, authorityId: string, input: StartImport) {
       requireRole(caller, ...EDIT_ROLES);
       await authorityInScope(caller, authorityId);
-      if (!deps.files || !deps.queue) throw new ServiceUnavailableError('Import jobs are not configured here.', 60);
       if (!isIssuedImportKey(input.key, caller.tenantId, authorityId)) {
         throw new ValidationError([{ path: 'key', message: 'Not an upload key issued for this authority: ask POST …/imports/uploads for one.' }]);
       }
+      if (!deps.files || !deps.queue) throw new ServiceUnavailableError('Import jobs are not configured here.', 60);
       const ctx = await context(caller.tenantId, authorityId);
       if (input.mapping) {
         const errors = mappingRuleErrors({ ...input.mapping, version: 0 }, ctx.plan);

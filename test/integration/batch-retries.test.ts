@@ -141,7 +141,10 @@ describe('a CSV import stopped by throttling', () => {
     const partition = keys.training.partition(p.tenantId, p.authorities.a);
     const imports = (await store.raw({ pk: partition, skPrefix: 'IMPORT' })).filter((i) => i.entity === 'import');
     expect(imports.map((i) => i.status).sort()).toEqual(['completed', 'failed']);
-    expect(await store.get(keys.training.importLock(p.tenantId, p.authorities.a))).toBeUndefined();
+    // The lock item stays (its write mark outlives imports), with no lease on it.
+    const lock = await store.get<Record<string, unknown>>(keys.training.importLock(p.tenantId, p.authorities.a));
+    expect(lock?.leaseUntil).toBeUndefined();
+    expect(lock?.jobLeaseUntil).toBeUndefined();
 
     // Nothing was lost on the way: every person's 2024 completion is still held, current or history.
     const midway = await allCompletions();
