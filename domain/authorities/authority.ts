@@ -173,3 +173,15 @@ export function authorityService(deps: { store: AuthorityStore; clock: Clock; id
     },
   };
 }
+
+/** The authority, if the caller may see it: another authority's or partnership's answers 404, so existence does not leak. */
+export async function authorityInScope(
+  authorities: { get(tenantId: string, id: string): Promise<Authority | undefined> },
+  caller: Caller,
+  authorityId: string,
+): Promise<Authority> {
+  assertCanSeeAuthority(caller, authorityId);
+  const authority = await authorities.get(caller.tenantId, authorityId);
+  if (!authority) throw new NotFoundError('Authority');
+  return authority;
+}

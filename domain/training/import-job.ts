@@ -6,7 +6,7 @@ import { toIsoDate, yearsAfter } from '../shared/dates';
 import { newMeta } from '../shared/records';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { settingsOf, type Partnership } from '../partnerships/partnership';
-import type { Authority } from '../authorities/authority';
+import { authorityInScope as inScope, type Authority } from '../authorities/authority';
 import type { Course } from './courses';
 import type { TrainingPlan } from './plan';
 import { expiryOf, historyToCheck, mergeCompletions, pairKey, type Completion, type CompletionWrite, type CurrentHead } from './completions';
@@ -334,12 +334,7 @@ export function importService(deps: ImportDeps) {
   const token = deps.token ?? randomToken;
   const later = (ms: number) => new Date(clock.now().getTime() + ms);
 
-  async function authorityInScope(caller: Caller, authorityId: string): Promise<Authority> {
-    assertCanSeeAuthority(caller, authorityId);
-    const authority = await deps.authorities.get(caller.tenantId, authorityId);
-    if (!authority) throw new NotFoundError('Authority');
-    return authority;
-  }
+  const authorityInScope = (caller: Caller, authorityId: string) => inScope(deps.authorities, caller, authorityId);
 
   async function context(tenantId: string, authorityId: string) {
     const [courses, plan, partnership, saved] = await Promise.all([
@@ -494,6 +489,26 @@ export function importService(deps: ImportDeps) {
     return done;
   }
 
+  /** A new import record: nothing read or stored yet, kept as long as the completions it may bring. */
+  const newRecord = (caller: Caller, authorityId: string, retentionYears: number, fields: Pick<ImportRecord, 'status' | 'via'> & Partial<ImportRecord>): ImportRecord => {
+    const now = clock.now();
+    return {
+      id: ids.next(),
+      authorityId,
+      requestedBy: { userId: caller.userId, role: caller.role, ...(caller.authorityId ? { authorityId: caller.authorityId } : {}) },
+      // The completions' retention, counted from the import: no completion in the file is newer.
+      retainUntil: yearsAfter(now, retentionYears).toISOString(),
+      rows: 0,
+      imported: 0,
+      duplicates: 0,
+      rejectedCount: 0,
+      rejected: [],
+      attempts: 0,
+      startedAt: now.toISOString(),
+      ...fields,
+    };
+  };
+
   /** The record as it stands once the file is read: totals, what was rejected, how the file was read. */
   const withFile = (record: ImportRecord, parsed: ParsedImport, info: ImportFileInfo): ImportRecord => ({
     ...record,
@@ -533,25 +548,14 @@ export function importService(deps: ImportDeps) {
       const { parsed, info } = await prepare({ encoding: options.encoding }, bytes, ctx, REQUEST_LIMITS);
       const now = clock.now();
       const record = withFile(
-        {
-          id: ids.next(),
-          authorityId,
+        newRecord(caller, authorityId, ctx.settings.trainingRetentionYears, {
           status: 'running',
           via: 'request',
           ...(options.encoding ? { encoding: options.encoding } : {}),
-          requestedBy: { userId: caller.userId, role: caller.role, ...(caller.authorityId ? { authorityId: caller.authorityId } : {}) },
-          // The completions' retention, counted from the import: no completion in the file is newer.
-          retainUntil: yearsAfter(now, ctx.settings.trainingRetentionYears).toISOString(),
-          rows: 0,
-          imported: 0,
-          duplicates: 0,
-          rejectedCount: 0,
-          rejected: [],
           attempts: 1,
           leaseToken: token(),
           leaseUntil: later(timings.jobLeaseMs).toISOString(),
-          startedAt: now.toISOString(),
-        },
+        }),
         parsed,
         info,
       );
@@ -610,24 +614,13 @@ export function importService(deps: ImportDeps) {
       if (size === undefined) throw new ValidationError([{ path: 'key', message: 'Nothing has been uploaded with this key (or the upload expired): upload the file first.' }]);
       if (size > JOB_LIMITS.bytes) throw new ValidationError([{ path: 'key', message: `The uploaded file is larger than ${JOB_LIMITS.bytes / 1024 / 1024} MB.` }]);
       const now = clock.now();
-      const record: ImportRecord = {
-        id: ids.next(),
-        authorityId,
+      const record = newRecord(caller, authorityId, ctx.settings.trainingRetentionYears, {
         status: 'queued',
         via: 'upload',
         fileKey: input.key,
         ...(input.encoding ? { encoding: input.encoding } : {}),
         ...(input.mapping ? { mapping: input.mapping } : {}),
-        requestedBy: { userId: caller.userId, role: caller.role, ...(caller.authorityId ? { authorityId: caller.authorityId } : {}) },
-        retainUntil: yearsAfter(now, ctx.settings.trainingRetentionYears).toISOString(),
-        rows: 0,
-        imported: 0,
-        duplicates: 0,
-        rejectedCount: 0,
-        rejected: [],
-        attempts: 0,
-        startedAt: now.toISOString(),
-      };
+      });
       await imports.create(caller.tenantId, record, auditOf(caller, record));
       await deps.queue.enqueue({ tenantId: caller.tenantId, authorityId, importId: record.id });
       return importView(record, now);

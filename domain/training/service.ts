@@ -8,7 +8,7 @@ import { EntityId } from '../shared/ids';
 import { newMeta, nextMeta } from '../shared/records';
 import type { Clock, IdGenerator, Page } from '../shared/ports';
 import { settingsOf, type Partnership } from '../partnerships/partnership';
-import type { Authority } from '../authorities/authority';
+import { authorityInScope as inScope, type Authority } from '../authorities/authority';
 import { type Course } from './courses';
 import {
   COMPLETION_PERSONAL_FIELDS,
@@ -23,7 +23,7 @@ import {
   type CurrentHead,
 } from './completions';
 import type { ImportMappingRules } from './csv-import';
-import { importService, scrubbedImport, type ImportFiles, type ImportQueue, type ImportRecord, type ImportStore, type ImportTimings } from './import-job';
+import { EDIT_ROLES, importService, scrubbedImport, type ImportFiles, type ImportQueue, type ImportRecord, type ImportStore, type ImportTimings } from './import-job';
 export { scrubbedImport, STORED_REJECTIONS, type ImportRecord, type ImportStore, type StoredImport } from './import-job';
 import { completionsAsAt, computeCoverage, countByCourse, type Coverage } from './coverage';
 import type { TrainingPlan } from './plan';
@@ -104,18 +104,12 @@ export interface TrainingDeps {
   timings?: ImportTimings;
 }
 
-const EDIT_ROLES = ['steering-group', 'authority-lead', 'authority-editor'] as const;
 
 export function trainingService(deps: TrainingDeps) {
   const { completions, sessions, clock, ids } = deps;
   const imports = importService(deps);
 
-  async function authorityInScope(caller: Caller, authorityId: string): Promise<Authority> {
-    assertCanSeeAuthority(caller, authorityId);
-    const authority = await deps.authorities.get(caller.tenantId, authorityId);
-    if (!authority) throw new NotFoundError('Authority');
-    return authority;
-  }
+  const authorityInScope = (caller: Caller, authorityId: string) => inScope(deps.authorities, caller, authorityId);
 
   async function context(caller: Caller, authorityId: string) {
     const [courses, plan, partnership] = await Promise.all([
