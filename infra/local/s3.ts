@@ -96,6 +96,25 @@ export async function startLocalS3(port?: number): Promise<RunningS3> {
     const fail = (status: number, code: string, message = code) => {
       res.writeHead(status, { 'content-type': 'application/xml' }).end(xmlError(code, message));
     };
+    // CORS as the buckets in AWS have it, for the origins of this machine (the web app on
+    // localhost uploads import files and documents straight here with presigned URLs).
+    const origin = String(req.headers.origin ?? '');
+    const localOrigin = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin);
+    if (localOrigin) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', 'etag');
+    }
+    if (req.method === 'OPTIONS') {
+      if (!localOrigin) return res.writeHead(403).end();
+      return res
+        .writeHead(200, {
+          'access-control-allow-methods': 'PUT, GET, HEAD',
+          'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type'),
+          'access-control-max-age': '3000',
+        })
+        .end();
+    }
     try {
       // The path exactly as sent: S3 keys are opaque, and S3 resolves no `.` or `..` segments
       // in them (WHATWG URL parsing would, and turn `a/../b` into another object's key).
