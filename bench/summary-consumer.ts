@@ -3,6 +3,7 @@ import { authorityService } from '../domain/authorities/authority';
 import { newPartnership } from '../domain/partnerships/partnership';
 import { systemClock } from '../domain/shared/ports';
 import { keys } from '../functions/data/keys';
+import { completionItem } from '../functions/data/training-repositories';
 import { authorityRepository, partnershipRepository } from '../functions/data/repositories';
 import { TableStore } from '../functions/data/store';
 import { TABLE } from '../functions/data/table';
@@ -134,27 +135,9 @@ async function simulateJob(endpoint: string, tableName: string, marker: boolean)
   }
 }
 
-/** A completion item as the import stores it (bench/training-import.ts's raw items). */
+/** A completion item as the import stores it (the repository's own item builder). */
 function completion(tenantId: string, authorityId: string, i: number) {
-  const c = { staffRef: `JOB-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01' };
   const at = new Date().toISOString();
-  return {
-    ...keys.training.current(tenantId, authorityId, c),
-    ...keys.training.completionIndexes(tenantId, authorityId, c, 'current'),
-    ...c,
-    id: ulidIds.next(),
-    authorityId,
-    source: 'import',
-    role: 'frontline',
-    name: `Person ${i}, Esq.`,
-    team: 'Team 1',
-    deliveryMode: 'e-learning',
-    version: 1,
-    createdAt: at,
-    createdBy: 'bench',
-    updatedAt: at,
-    updatedBy: 'bench',
-    entity: 'completion',
-    [TABLE.ttlAttribute]: 2_000_000_000,
-  };
+  const c = { staffRef: `JOB-${i}`, courseId: 'wrap', completedOn: '2024-05-01', expiresOn: '2027-05-01', id: ulidIds.next(), authorityId, source: 'import' as const, role: 'frontline', name: `Person ${i}, Esq.`, team: 'Team 1', deliveryMode: 'e-learning' as const, version: 1, createdAt: at, createdBy: 'bench', updatedAt: at, updatedBy: 'bench' };
+  return completionItem(tenantId, authorityId, { slot: 'current', completion: c }, 10);
 }

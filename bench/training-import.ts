@@ -6,7 +6,7 @@ import { expiryOf } from '../domain/training/completions';
 import type { Course } from '../domain/training/courses';
 import { systemClock } from '../domain/shared/ports';
 import { keys } from '../functions/data/keys';
-import { TABLE } from '../functions/data/table';
+import { completionItem } from '../functions/data/training-repositories';
 import { deps, ulidIds } from '../functions/shared/deps';
 import { dynamo } from '../functions/data/client';
 import { ensureTable } from '../infra/local/dynamodb';
@@ -49,14 +49,8 @@ async function sameItemsAs(csv: string, tenantId: string, authorityId: string, c
   const importId = ulidIds.next();
   const now = new Date().toISOString();
   return parsed.valid.map(({ line, input }) => {
-    const c = { ...input, id: `${importId}-${line}`, authorityId, expiresOn: expiryOf(input.completedOn, byId.get(input.courseId)!), source: 'import', importId, version: 1, createdAt: now, createdBy: 'bench', updatedAt: now, updatedBy: 'bench' };
-    return {
-      ...c,
-      ...keys.training.current(tenantId, authorityId, c),
-      ...keys.training.completionIndexes(tenantId, authorityId, c, 'current'),
-      entity: 'completion',
-      [TABLE.ttlAttribute]: 2_000_000_000,
-    };
+    const c = { ...input, id: `${importId}-${line}`, authorityId, expiresOn: expiryOf(input.completedOn, byId.get(input.courseId)!), source: 'import' as const, importId, version: 1, createdAt: now, createdBy: 'bench', updatedAt: now, updatedBy: 'bench' };
+    return completionItem(tenantId, authorityId, { slot: 'current', completion: c }, 10);
   });
 }
 

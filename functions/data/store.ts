@@ -290,14 +290,24 @@ export class TableStore {
    * unprocessed at most `retry.maxAttempts` times in all, with back-off; then 503.
    */
   async batchGet<T>(keysToRead: readonly StorageKey[]): Promise<T[]> {
-    const out: T[] = [];
+    return (await this.batchGetItems(keysToRead)).map((item) => toRecord<T>(item)!);
+  }
+
+  /**
+   * batchGet as stored, keys included (answers come in no particular order: the keys tell
+   * them apart), optionally only some attributes.
+   */
+  async batchGetItems(keysToRead: readonly StorageKey[], projection?: readonly string[]): Promise<Item[]> {
+    const out: Item[] = [];
+    const names = projection ? Object.fromEntries(projection.map((name, i) => [`#p${i}`, name])) : undefined;
+    const shape = names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {};
     for (let i = 0; i < keysToRead.length; i += 100) {
       let pending: Item[] | undefined = keysToRead.slice(i, i + 100).map((k) => ({ PK: k.PK, SK: k.SK }));
       for (let attempt = 0; pending && pending.length; attempt++) {
         if (attempt >= this.retry.maxAttempts) throw batchGaveUp('read', pending.length, this.retry);
         if (attempt > 0) await backoff(attempt, this.retry);
-        const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
-        for (const item of res.Responses?.[this.tableName] ?? []) out.push(toRecord<T>(item)!);
+        const res = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...shape } } }));
+        out.push(...(res.Responses?.[this.tableName] ?? []));
         pending = res.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
     }

@@ -50,6 +50,20 @@ export function importMappingRepository(table: TableStore): ImportMappingStore {
   };
 }
 
+const slotKey = (tenantId: string, authorityId: string, w: CompletionWrite) =>
+  w.slot === 'current' ? keys.training.current(tenantId, authorityId, w.completion) : keys.training.history(tenantId, authorityId, w.completion);
+
+/** The whole stored item of a completion in its slot: keys, index attributes, retention (also what the benches write raw). */
+export function completionItem(tenantId: string, authorityId: string, w: CompletionWrite, retentionYears: number) {
+  return {
+    ...w.completion,
+    ...slotKey(tenantId, authorityId, w),
+    ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot),
+    entity: 'completion',
+    [TABLE.ttlAttribute]: Math.floor(yearsAfter(new Date(`${w.completion.completedOn}T00:00:00Z`), retentionYears).getTime() / 1000),
+  };
+}
+
 export function completionRepository(table: TableStore): CompletionStore {
   /** One page of an index whose sort key starts with a date, filtered by course and role. */
   const rangePage = (k: { index: PageQuery['index']; PK: string }, q: CompletionQuery & { from: string; to: string }) =>
@@ -61,18 +75,6 @@ export function completionRepository(table: TableStore): CompletionStore {
       cursor: q.cursor,
       filter: { ...(q.course ? { courseId: q.course } : {}), ...(q.role ? { role: q.role } : {}) },
     });
-
-  const slotKey = (tenantId: string, authorityId: string, w: CompletionWrite) =>
-    w.slot === 'current' ? keys.training.current(tenantId, authorityId, w.completion) : keys.training.history(tenantId, authorityId, w.completion);
-
-  /** The whole stored item of a completion in its slot: keys, index attributes, retention. */
-  const item = (tenantId: string, authorityId: string, w: CompletionWrite, retentionYears: number) => ({
-    ...w.completion,
-    ...slotKey(tenantId, authorityId, w),
-    ...keys.training.completionIndexes(tenantId, authorityId, w.completion, w.slot),
-    entity: 'completion',
-    [TABLE.ttlAttribute]: Math.floor(yearsAfter(new Date(`${w.completion.completedOn}T00:00:00Z`), retentionYears).getTime() / 1000),
-  });
 
   return {
     currentOf: (tenantId, authorityId, pairs) => table.batchGet<Completion>(pairs.map((p) => keys.training.current(tenantId, authorityId, p))),
@@ -98,7 +100,7 @@ export function completionRepository(table: TableStore): CompletionStore {
      */
     async writeMany(tenantId, authorityId, writes, retentionYears) {
       for (const slot of ['history', 'current'] as const) {
-        const puts = writes.filter((w) => w.slot === slot).map((w) => ({ put: item(tenantId, authorityId, w, retentionYears) }));
+        const puts = writes.filter((w) => w.slot === slot).map((w) => ({ put: completionItem(tenantId, authorityId, w, retentionYears) }));
         if (puts.length) await table.batchWrite(puts);
       }
     },

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Authority } from '../../domain/authorities/authority';
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../data/client';
 import { keyParts, keys } from '../data/keys';
 import { reportRepository } from '../data/report-repository';
@@ -86,29 +86,17 @@ export function touched(records: readonly Pick<DynamoDBRecord, 'dynamodb'>[]): T
 /**
  * The authorities (`tenant#authority`) among `candidates` whose import job is running: their
  * import lock's `jobLeaseUntil` is later than `now`. One BatchGetItem (per 100 authorities)
- * reading only the key and the job lease. Keys DynamoDB leaves unprocessed count as not
- * running: those authorities are refreshed as before, which costs reads but is never wrong.
+ * reading only the key and the job lease; the partition key tells the answers apart.
  */
-async function runningJobs(source: TableSource, candidates: readonly { tenantId: string; authorityId: string }[], now: Date): Promise<Set<string>> {
+async function runningJobs(table: TableStore, candidates: readonly { tenantId: string; authorityId: string }[], now: Date): Promise<Set<string>> {
+  const locks = candidates.map((c) => ({ key: keys.training.importLock(c.tenantId, c.authorityId), authority: `${c.tenantId}#${c.authorityId}` }));
+  const byPartition = new Map(locks.map((l) => [l.key.PK, l.authority]));
+  const items = await table.batchGetItems(locks.map((l) => l.key), [TABLE.partitionKey, 'jobLeaseUntil']);
   const running = new Set<string>();
-  const byPartition = new Map(candidates.map((c) => [keys.training.importLock(c.tenantId, c.authorityId).PK, `${c.tenantId}#${c.authorityId}`]));
-  const lockKeys = candidates.map((c) => {
-    const { PK, SK } = keys.training.importLock(c.tenantId, c.authorityId);
-    return { PK, SK };
-  });
-  // The store's batchGet strips the keys from what it returns, and BatchGetItem answers in no
-  // particular order: this read keeps the partition key to tell the authorities apart.
-  for (let i = 0; i < lockKeys.length; i += 100) {
-    const out = await source.doc.send(
-      new BatchGetCommand({
-        RequestItems: { [source.tableName]: { Keys: lockKeys.slice(i, i + 100), ProjectionExpression: '#pk, #lease', ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#lease': 'jobLeaseUntil' } } },
-      }),
-    );
-    for (const item of out.Responses?.[source.tableName] ?? []) {
-      const lease = item.jobLeaseUntil;
-      const authority = byPartition.get(String(item[TABLE.partitionKey]));
-      if (authority && typeof lease === 'string' && Date.parse(lease) > now.getTime()) running.add(authority);
-    }
+  for (const item of items) {
+    const lease = item.jobLeaseUntil;
+    const authority = byPartition.get(String(item[TABLE.partitionKey]));
+    if (authority && typeof lease === 'string' && Date.parse(lease) > now.getTime()) running.add(authority);
   }
   return running;
 }
@@ -123,7 +111,7 @@ export async function processRecords(records: readonly Pick<DynamoDBRecord, 'dyn
   const reports = reportRepository(table);
   const all = touched(records);
   const waiting = all.filter((t): t is { tenantId: string; authorityId: string; onlyCompletions: true } => !!t.authorityId && t.onlyCompletions === true);
-  const running = waiting.length ? await runningJobs(source, waiting, options.now ?? new Date()) : new Set<string>();
+  const running = waiting.length ? await runningJobs(table, waiting, options.now ?? new Date()) : new Set<string>();
   const jobs: { tenantId: string; authorityId: string }[] = [];
   for (const t of all) {
     if (t.authorityId) {

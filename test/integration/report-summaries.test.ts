@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { reportingYearOf, toIsoDate } from '../../domain/shared/dates';
 import { dynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
-import { TABLE } from '../../functions/data/table';
+import { completionItem } from '../../functions/data/training-repositories';
 import { processRecords } from '../../functions/jobs/report-summaries';
 import { deps, ulidIds } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
@@ -30,26 +30,11 @@ let q: PartnershipFixture;
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
-/** Completion items as an import job stores them (current slot, this year). */
+/** Completion items as an import job stores them (current slot, this year), built by the repository's own item builder. */
 function completions(tenantId: string, authorityId: string, n: number, prefix: string) {
   return Array.from({ length: n }, (_, i) => {
-    const c = { staffRef: `${prefix}${i}`, courseId: 'wrap', completedOn: TODAY, expiresOn: '2099-01-01' };
-    return {
-      ...keys.training.current(tenantId, authorityId, c),
-      ...keys.training.completionIndexes(tenantId, authorityId, c, 'current'),
-      ...c,
-      id: ulidIds.next(),
-      authorityId,
-      source: 'import',
-      role: 'frontline',
-      version: 1,
-      createdAt: TODAY,
-      createdBy: 'test',
-      updatedAt: TODAY,
-      updatedBy: 'test',
-      entity: 'completion',
-      [TABLE.ttlAttribute]: 2_000_000_000,
-    };
+    const c = { staffRef: `${prefix}${i}`, courseId: 'wrap', completedOn: TODAY, expiresOn: '2099-01-01', id: ulidIds.next(), authorityId, source: 'import' as const, role: 'frontline', version: 1, createdAt: TODAY, createdBy: 'test', updatedAt: TODAY, updatedBy: 'test' };
+    return completionItem(tenantId, authorityId, { slot: 'current', completion: c }, 10);
   });
 }
 
