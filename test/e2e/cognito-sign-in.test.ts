@@ -30,7 +30,13 @@ describe('signing in as in AWS (authorization code with PKCE, through oidc-clien
     expect(h.cognito!.log).toContain('logout');
     // Signed out for real: a page of the app sends the browser to sign in again.
     await page.goto('/app/dashboard');
-    await expect.poll(() => h.cognito!.log.filter((l) => l.startsWith('authorize')).length, { timeout: 60_000 }).toBe(2);
+    // Through the provider again and back to the page asked for; the page settles before the
+    // context closes (it used to close mid-exchange, the likeliest cause of a hang once seen in CI).
+    await page.waitForURL(/\/app\/dashboard$/);
+    await waitForPage(page);
+    await expect(page.locator('h1').textContent()).resolves.toContain('Dashboard');
+    expect(h.cognito!.log.filter((l) => l.startsWith('authorize'))).toHaveLength(2);
+    expect(h.cognito!.log.filter((l) => l === 'pkce ok')).toHaveLength(2);
     expect(problems).toEqual([]);
     await context.close();
   });

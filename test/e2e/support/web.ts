@@ -102,8 +102,14 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
       settle: () => poller!.settle(),
       tokenFor: mint,
       async newPage() {
-        const context = await b.newContext({ baseURL: url, locale: 'en-GB', timezoneId: 'Europe/London', acceptDownloads: true });
-        const page = await context.newPage();
+        const context = await bounded(b.newContext({ baseURL: url, locale: 'en-GB', timezoneId: 'Europe/London', acceptDownloads: true }), 'opening a browser context');
+        // Closing never hangs a test. Once in CI a test ran into its 300 s limit with every
+        // Playwright wait bounded; the unbounded calls were these, and that test closed its
+        // context mid-navigation. The browser goes in afterAll anyway.
+        const close = context.close.bind(context);
+        context.close = (options) =>
+          bounded(close(options), 'closing the browser context').catch((error: Error) => console.warn(`${error.message}; left to browser.close()`));
+        const page = await bounded(context.newPage(), 'opening a page');
         page.setDefaultTimeout(WAIT_MS);
         page.setDefaultNavigationTimeout(WAIT_MS);
         const problems: string[] = [];
@@ -117,7 +123,8 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
   });
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    // Bounded too: a browser that will not close is left to Playwright's exit handler, which kills it.
+    if (browser) await bounded(browser.close(), 'closing the browser').catch((error: Error) => console.warn(error.message));
     await server?.close().catch(() => undefined);
     poller?.stop();
   });
