@@ -160,11 +160,13 @@ export class PreventComplianceStack extends Stack {
 
     // ---- Web app: static hosting behind CloudFront ----------------------------------------
     // The CSP may not name the HttpApi: the API's CORS names the distribution (cycle), hence the
-    // region's execute-api wildcard. The sign-in domain depends only on the pool, so it is exact.
+    // region's execute-api wildcard. The same holds for the buckets the browser uploads to with
+    // presigned URLs (their CORS names the distribution), hence the region's S3 wildcard.
+    // The sign-in domain depends only on the pool, so it is exact.
     this.web = new WebHosting(this, 'Web', {
       assetsPath: props.webAssetsPath ?? path.join(PROJECT_ROOT, 'web', 'dist'),
       cspOrigins: {
-        connect: [`https://*.execute-api.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, this.signInDomain.baseUrl()],
+        connect: [`https://*.execute-api.${region}.amazonaws.com`, `https://*.s3.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, this.signInDomain.baseUrl()],
         formAction: [this.signInDomain.baseUrl()],
       },
     });

@@ -158,6 +158,7 @@ async function main() {
       partnershipName: DEMO_PARTNERSHIP.name,
       mint: (user) => issuer.mint({ sub: user.sub, tenantId: DEMO_PARTNERSHIP.id, role: user.role as never, authorityId: user.authorityId }, TOKEN_LIFETIME),
     },
+    storageOrigin: s3.endpoint,
   });
   let ready = false;
   const starting = { statusCode: 503, headers: { 'content-type': 'application/json', 'retry-after': '2' }, body: JSON.stringify({ message: 'Starting; try again in a moment.' }) };

@@ -33,6 +33,8 @@ export interface WebOptions {
   distDir: string;
   /** The seeded users the sign-in page offers, and how to mint a token for one. */
   demo: { users: () => readonly DemoUser[]; mint: (user: DemoUser) => Promise<string>; partnershipName?: string };
+  /** The S3 stand-in's origin: the browser PUTs uploads to it with presigned URLs, so the CSP lets it connect there. */
+  storageOrigin?: string;
 }
 
 export const LOCAL_SIGN_IN_PATH = '/local/sign-in';
@@ -62,7 +64,7 @@ const ROLE_NAMES: Record<string, string> = {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function createWebApp(options: WebOptions) {
-  const headers = webSecurityHeaders({}, { hsts: false });
+  const headers = webSecurityHeaders({ connect: options.storageOrigin ? [options.storageOrigin] : [] }, { hsts: false });
   const config: WebConfig = { apiUrl: '', auth: { mode: 'local', signInUrl: LOCAL_SIGN_IN_PATH } };
   const root = normalize(options.distDir);
 

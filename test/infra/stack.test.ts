@@ -614,7 +614,7 @@ describe('web app hosting', () => {
     const directives = Object.fromEntries(cspOfDistribution().split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
     const domainId = only('AWS::Cognito::UserPoolDomain')[0];
     const signIn = `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`;
-    expect(directives['connect-src']).toEqual(["'self'", 'https://*.execute-api.{AWS::Region}.amazonaws.com', 'https://cognito-idp.{AWS::Region}.amazonaws.com', signIn]);
+    expect(directives['connect-src']).toEqual(["'self'", 'https://*.execute-api.{AWS::Region}.amazonaws.com', 'https://*.s3.{AWS::Region}.amazonaws.com', 'https://cognito-idp.{AWS::Region}.amazonaws.com', signIn]);
     expect(directives['form-action']).toEqual(["'self'", signIn]);
   });
 

@@ -75,7 +75,7 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
       issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, '2h');
     // 'cognito': the app's production sign-in code (oidc-client-ts, code + PKCE) against a stand-in provider.
     const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds }) : undefined;
-    const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, partnershipName: DEMO_PARTNERSHIP.name } });
+    const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, partnershipName: DEMO_PARTNERSHIP.name }, storageOrigin: process.env.S3_ENDPOINT });
     const handle = async (req: { method: string; url: string; body?: string }) => {
       if (cognito && req.url === '/app/config.json') {
         const provider = `${server!.url}${FAKE_COGNITO_PATH}`;

@@ -3,10 +3,13 @@ import { useServices } from './context';
 import { abilities, ROLE_LABELS, useMe } from './session';
 import { SERVICE_NAME } from '../components/PageTitle';
 import { Loading, LoadError } from '../components/ui';
+import { reportingYear } from '../components/admin-labels';
 
 interface NavItem {
   to: string;
   label: string;
+  /** Active on this path only, not on the paths under it (an authority's overview). */
+  exact?: boolean;
 }
 
 function navFor(me: ReturnType<typeof useMe>['data']): NavItem[] {
@@ -22,7 +25,16 @@ function navFor(me: ReturnType<typeof useMe>['data']): NavItem[] {
       { to: '/settings', label: 'Settings' },
     ];
   }
-  if (me?.authorityId) return [{ to: `/authorities/${me.authorityId}`, label: me.authorityName ?? 'Your authority' }];
+  if (me?.authorityId) {
+    const base = `/authorities/${me.authorityId}`;
+    return [
+      { to: base, label: 'My authority', exact: true },
+      { to: `${base}/statements/${reportingYear()}`, label: 'Assurance statement' },
+      { to: `${base}/training`, label: 'Training' },
+      { to: `${base}/sop`, label: 'SOP' },
+      { to: `${base}/it-filter-assurances`, label: 'IT filter' },
+    ];
+  }
   return [];
 }
 
@@ -69,7 +81,7 @@ export function Layout() {
               <nav aria-label="Menu" className="govuk-service-navigation__wrapper">
                 <ul className="govuk-service-navigation__list app-service-navigation__list" id="navigation">
                   {items.map((item) => {
-                    const active = location.pathname === item.to || location.pathname.startsWith(`${item.to}/`);
+                    const active = location.pathname === item.to || (!item.exact && location.pathname.startsWith(`${item.to}/`));
                     return (
                       <li key={item.to} className={`govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}`}>
                         <NavLink className="govuk-service-navigation__link" to={item.to} aria-current={active ? 'page' : undefined}>

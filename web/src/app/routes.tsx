@@ -1,13 +1,15 @@
 import type { RouteObject } from 'react-router';
 import { Layout } from './Layout';
+import { page } from './lazy-page';
 import { RequireSignIn } from './RequireSignIn';
+import { recordsRoutes } from '../pages/authority/records/routes';
+import { statementRoutes } from '../pages/authority/statement/routes';
+import { trainingRoutes } from '../pages/authority/training/routes';
 
 /**
  * Every page, loaded on demand (one chunk per page): the first load carries the shell only.
  * Paths mirror the API's (`/authorities/:id/sop` …) so reminder e-mails link straight here.
  */
-const page = (load: () => Promise<{ default: React.ComponentType }>) => async () => ({ Component: (await load()).default });
-
 export const routes: RouteObject[] = [
   { path: 'auth/callback', lazy: page(() => import('../pages/AuthCallback')) },
   { path: 'signed-out', lazy: page(() => import('../pages/SignedOut')) },
@@ -25,7 +27,9 @@ export const routes: RouteObject[] = [
           { path: 'authorities/new', lazy: page(() => import('../pages/steering/AuthorityForm')) },
           { path: 'authorities/:id', lazy: page(() => import('../pages/steering/AuthorityPage')) },
           { path: 'authorities/:id/edit', lazy: page(() => import('../pages/steering/AuthorityForm')) },
-          { path: 'authorities/:id/statements/:year', lazy: page(() => import('../pages/steering/StatementReview')) },
+          ...statementRoutes,
+          ...trainingRoutes,
+          ...recordsRoutes,
           { path: 'authorities/:id/*', lazy: page(() => import('../pages/authority/AuthorityPlaceholder')) },
           { path: 'users', lazy: page(() => import('../pages/steering/Users')) },
           { path: 'users/invite', lazy: page(() => import('../pages/steering/InviteUser')) },
