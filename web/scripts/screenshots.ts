@@ -70,20 +70,62 @@ async function main() {
     await shoot('Steering group chair', STEERING, '');
     // A statement waiting for review, found through the app's own dashboard link.
     await shoot('Steering group chair', [{ name: 'statement-review', path: await submittedStatementPath(base), fullPage: false }], '');
+    // An authority's pages, as its lead and its officer see them.
+    const year = await currentYear(base);
+    await shoot(
+      'OPCC Head of Policy and Partnerships (Prevent lead)',
+      [
+        { name: 'my-authority', path: '/app/authorities/opcc' },
+        { name: 'statement-task-list', path: `/app/authorities/opcc/statements/${year}` },
+        { name: 'sop', path: '/app/authorities/opcc/sop', fullPage: false },
+      ],
+      '',
+    );
+    await shoot(
+      'County council safeguarding officer',
+      [
+        { name: 'training-coverage', path: '/app/authorities/county-council/training' },
+        { name: 'import-result', path: await latestImportPath(base, 'county-council'), fullPage: false },
+      ],
+      '',
+    );
   } finally {
     await browser.close();
     server.kill('SIGINT');
   }
 }
 
-/** The page of a statement the demo seeds as submitted (read from the report, as the dashboard does). */
-async function submittedStatementPath(base: string): Promise<string> {
-  // npm start signs with this key file, so a token minted with it is accepted.
+/** GET a path of the API as the steering group (npm start signs with this key file, so a token minted with it is accepted). */
+async function apiGet<T>(base: string, path: string): Promise<T> {
   const issuer = await LocalIssuer.persistent(`${ROOT}.local/issuer-key.json`);
   const token = await issuer.mint({ sub: 'screenshots', tenantId: DEMO_TENANT_ID, role: 'steering-group' }, '10m');
-  const report = (await (await fetch(`${base}/reports/consolidated`, { headers: { authorization: `Bearer ${token}` } })).json()) as { year: string; rows: { authorityId: string; statement: { status: string } }[] };
+  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+interface ReportRows {
+  year: string;
+  rows: { authorityId: string; statement: { status: string } }[];
+}
+
+/** The page of a statement the demo seeds as submitted (read from the report, as the dashboard does). */
+async function submittedStatementPath(base: string): Promise<string> {
+  const report = await apiGet<ReportRows>(base, '/reports/consolidated');
   const row = report.rows.find((r) => r.statement.status === 'submitted') ?? report.rows[0];
   return `/app/authorities/${row.authorityId}/statements/${report.year}`;
+}
+
+/** The reporting year the consolidated report shows by default (this year's). */
+async function currentYear(base: string): Promise<string> {
+  return (await apiGet<ReportRows>(base, '/reports/consolidated')).year;
+}
+
+/** The page of the authority's latest import (the demo imports a learning-system export for each). */
+async function latestImportPath(base: string, authorityId: string): Promise<string> {
+  const imports = await apiGet<{ items: { importId: string }[] }>(base, `/authorities/${authorityId}/imports`);
+  if (!imports.items[0]) throw new Error(`The demo has no import for ${authorityId}`);
+  return `/app/authorities/${authorityId}/training/imports/${imports.items[0].importId}`;
 }
 
 main().catch((error) => {
