@@ -168,3 +168,226 @@ describe('importing training records through the browser', () => {
     await context.close();
   });
 });
+
+describe('matching the columns of an unfamiliar export', () => {
+  it('asks which column is which and which role each job title is, saves that for the authority, and the next import needs no questions', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/import`);
+    await page.getByRole('heading', { name: 'Import training records', level: 1 }).waitFor();
+    const file = (prefix: string) => ({
+      name: 'hr-system.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        ['Staff Number;Learning Item Title;Date Passed;Position Title', `${prefix}1;WRAP;02/05/2025;Head of Service`, `${prefix}2;Prevent e-learning;03/05/2025;Youth Worker`, `${prefix}3;WRAP;04/05/2025;Volunteer`].join('\n'),
+      ),
+    });
+    await page.setInputFiles('#field-file', file('MAP'));
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.getByRole('heading', { name: 'Match your columns', level: 1 }).waitFor();
+    await expectAccessible(page, 'match your columns');
+
+    // Nothing chosen yet: the error summary says what to do, field by field.
+    await page.getByRole('button', { name: 'Save and import' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('Select the column that holds the staff reference');
+    await expect(summary.textContent()).resolves.toContain('Select the column that holds the completion date');
+    await expectAccessible(page, 'match your columns with errors');
+
+    await page.getByLabel('Staff reference').selectOption({ label: 'Staff Number' });
+    await page.getByLabel('Course').selectOption({ label: 'Learning Item Title' });
+    await page.getByLabel('Completion date').selectOption({ label: 'Date Passed' });
+    await page.getByLabel('Role (job title) (optional)').selectOption({ label: 'Position Title' });
+    // The job titles of that column that are not plan roles, each to match (or leave, to reject).
+    await page.getByLabel('Head of Service').selectOption({ label: 'Senior leaders' });
+    await page.getByLabel('Youth Worker').selectOption({ label: 'Frontline staff' });
+    await expect(page.getByLabel('Volunteer').inputValue()).resolves.toBe('');
+    await page.getByRole('button', { name: 'Save and import' }).click();
+    await page.waitForURL(/\/training\/imports\/[^/]+$/);
+    await waitForResult(page);
+    await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('separated by semicolon');
+    const rejected = page.getByRole('table', { name: /Rejected rows/ }).locator('tbody tr');
+    await expect(rejected.count()).resolves.toBe(1);
+    await expect(rejected.first().textContent()).resolves.toMatch(/^4.*role is not in the authority's training plan/);
+    await expectAccessible(page, 'import result after matching');
+
+    const mapping = await api('GET', `/authorities/${COUNCIL}/import-mapping`);
+    expect(mapping.body).toMatchObject({
+      version: 1,
+      columns: { 'Staff Number': 'staffRef', 'Learning Item Title': 'course', 'Date Passed': 'completedOn', 'Position Title': 'role' },
+      values: { role: { 'Head of Service': 'senior-leader', 'Youth Worker': 'frontline' } },
+    });
+    expect((await completionsOf('MAP1'))[0]).toMatchObject({ role: 'senior-leader', courseId: 'wrap', completedOn: '2025-05-02' });
+    expect((await completionsOf('MAP2'))[0]).toMatchObject({ role: 'frontline', courseId: 'home-office-elearning' });
+
+    // The next export of the same system: straight to the import (only the unmatched title is asked about).
+    await page.goto(`/app/authorities/${COUNCIL}/training/import`);
+    await waitForPage(page);
+    await page.setInputFiles('#field-file', { ...file('MAQ'), buffer: Buffer.from(file('MAQ').buffer.toString().split('\n').slice(0, 3).join('\n')) });
+    await page.getByRole('button', { name: 'Upload and import' }).click();
+    await page.waitForURL(/\/training\/imports\/[^/]+$/);
+    await waitForResult(page);
+    await expect(page.locator('.govuk-summary-list').textContent()).resolves.toMatch(/New completions stored\s*2/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('coverage, one completion, and what a viewer sees', () => {
+  it('shows coverage by role with its figures, and an editor adds a completion that counts', async () => {
+    const { page, context, problems } = await web().newPage();
+    const before = (await api('GET', `/authorities/${COUNCIL}/training-summary`)).body;
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training`);
+    await page.getByRole('heading', { name: 'Training records', level: 1 }).waitFor();
+    const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+    for (const role of before.coverage.roles) {
+      const section = page.getByRole('region', { name: role.name });
+      await expect(section.textContent()).resolves.toContain(`${role.covered.toLocaleString('en-GB')} of ${role.headcount.toLocaleString('en-GB')} covered (${pct(role.coverage)})`);
+      await expect(section.textContent()).resolves.toContain(role.meetsTarget ? 'Meets target' : 'Below target');
+    }
+    await expect(page.locator('main').textContent()).resolves.toContain(`${before.refreshersDueWithin60Days} due in the next 60 days`);
+    await expect(page.locator('main').textContent()).resolves.toContain(`${before.refreshersOverdue} overdue`);
+    await expectAccessible(page, 'coverage');
+
+    await page.getByRole('button', { name: 'Add a completion' }).click();
+    await page.getByRole('heading', { name: 'Add a completion', level: 1 }).waitFor();
+    await expectAccessible(page, 'add a completion');
+    await page.getByRole('button', { name: 'Save completion' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('Enter the person’s staff reference');
+    await expect(summary.textContent()).resolves.toContain('Select the course');
+    await expectAccessible(page, 'add a completion with errors');
+    await page.getByLabel('Staff reference').fill('ADD001');
+    await page.getByLabel('Role in the training plan (optional)').selectOption({ label: 'Frontline staff' });
+    await page.getByLabel('Course').selectOption({ label: 'Home Office Prevent e-learning' });
+    await page.getByLabel('Date completed').fill('2025-06-01');
+    await page.getByRole('button', { name: 'Save completion' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('Completion recorded: ADD001');
+
+    const after = (await api('GET', `/authorities/${COUNCIL}/training-summary`)).body;
+    const frontline = (s: typeof before) => s.coverage.roles.find((r: { roleId: string }) => r.roleId === 'frontline');
+    expect(frontline(after).covered).toBe(frontline(before).covered + 1);
+    await expect(page.getByRole('region', { name: 'Frontline staff' }).textContent()).resolves.toContain(`${frontline(after).covered} of ${frontline(after).headcount} covered`);
+    expect(await completionsOf('ADD001')).toMatchObject([{ courseId: 'home-office-elearning', completedOn: '2025-06-01', role: 'frontline', source: 'manual' }]);
+    await expectAccessible(page, 'coverage after adding');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a viewer sees the training pages without a single edit control', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, 'Scrutiny member (read-only)', `/app/authorities/${COUNCIL}/training`);
+    await page.getByRole('heading', { name: 'Training records', level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Frontline staff' }).waitFor();
+    const main = page.locator('main');
+    for (const name of [/Import training records/, /Add a completion/, /Record a delivered session/, /Change the training plan/, /Erase/]) {
+      await expect(main.getByRole('link', { name }).count()).resolves.toBe(0);
+      await expect(main.getByRole('button', { name }).count()).resolves.toBe(0);
+    }
+    await expectAccessible(page, 'coverage as a viewer');
+
+    await main.getByRole('link', { name: 'Every import so far' }).click();
+    await page.getByRole('heading', { name: 'Import training records', level: 1 }).waitFor();
+    await page.getByRole('table', { name: /Import history/ }).waitFor();
+    await expect(page.locator('input[type=file]').count()).resolves.toBe(0);
+    await expectAccessible(page, 'imports as a viewer');
+    await page.getByRole('table', { name: /Import history/ }).getByRole('link').first().click();
+    await waitForResult(page);
+    await expect(main.getByRole('button', { name: /Carry on/ }).count()).resolves.toBe(0);
+    await expectAccessible(page, 'an import as a viewer');
+
+    for (const [path, title] of [['completions/new', 'Add a completion'], ['sessions/new', 'Record a delivered session'], ['plan', 'Change the training plan'], ['erase', 'Erase a person’s training records']]) {
+      await page.goto(`/app/authorities/${COUNCIL}/training/${path}`);
+      await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+      await waitForPage(page);
+      await expect(main.locator('input, select, textarea, button').count()).resolves.toBe(0);
+      await expectAccessible(page, `${title} as a viewer`);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('sessions, the plan and erasure', () => {
+  it('an editor records a delivered session (errors first) and changes the training plan', async () => {
+    const { page, context, problems } = await web().newPage();
+    const before = (await api('GET', `/authorities/${COUNCIL}/training-summary`)).body;
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/sessions/new`);
+    await page.getByRole('heading', { name: 'Record a delivered session', level: 1 }).waitFor();
+    await expectAccessible(page, 'record a session');
+    await page.getByLabel('Date of the session').fill('2026-04-20');
+    await page.getByLabel('What it covered').selectOption({ label: 'Prevent awareness' });
+    await page.getByLabel('Delivered by').fill('In-house safeguarding team');
+    await page.getByLabel('Elected members').check();
+    await page.getByLabel('Number of attendees').fill('12');
+    await page.getByLabel('How many gave feedback (optional)').fill('15');
+    await page.getByRole('button', { name: 'Save session' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('More respondents than attendees');
+    await expect(page.getByLabel('Delivered by').inputValue()).resolves.toBe('In-house safeguarding team');
+    await expectAccessible(page, 'record a session with errors');
+    await page.getByLabel('How many gave feedback (optional)').fill('10');
+    await page.getByLabel('How many rated it good or excellent (optional)').fill('9');
+    await page.getByRole('button', { name: 'Save session' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('Session recorded');
+    const after = (await api('GET', `/authorities/${COUNCIL}/training-summary`)).body;
+    expect(after.sessions.count).toBe(before.sessions.count + 1);
+    expect(after.sessions.attendees).toBe(before.sessions.attendees + 12);
+
+    await page.getByRole('link', { name: /Change the training plan/ }).click();
+    await page.getByRole('heading', { name: 'Change the training plan', level: 1 }).waitFor();
+    await expectAccessible(page, 'change the plan');
+    await page.getByRole('button', { name: 'Add another role' }).click();
+    const fieldset = page.locator('fieldset').filter({ has: page.locator('#field-roles-3-name') });
+    await page.locator('#field-roles-3-name').fill('Elected members');
+    await page.locator('#field-roles-3-headcount').fill('40');
+    await page.getByRole('button', { name: 'Save the training plan' }).click();
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('Say which courses or which level this role requires');
+    await expectAccessible(page, 'change the plan with errors');
+    await fieldset.getByLabel('Elected member briefing').check();
+    await page.getByRole('button', { name: 'Save the training plan' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('Training plan saved');
+    await page.getByRole('region', { name: 'Elected members' }).waitFor();
+    const plan = (await api('GET', `/authorities/${COUNCIL}/training-plan`)).body;
+    expect(plan.roles[3]).toMatchObject({ id: 'elected-members', name: 'Elected members', headcount: 40, requiredCourses: ['elected-member-briefing'] });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('only the lead erases one person’s records, after seeing what will go', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training`);
+    await page.getByRole('heading', { name: 'Training records', level: 1 }).waitFor();
+    await expect(page.getByRole('link', { name: /Erase/ }).count()).resolves.toBe(0);
+    await context.close();
+
+    const lead = await web().newPage();
+    await signInAs(lead.page, 'County council Prevent lead', `/app/authorities/${COUNCIL}/training`);
+    await lead.page.getByRole('link', { name: 'Erase one person’s training records' }).click();
+    await lead.page.getByRole('heading', { name: 'Erase a person’s training records', level: 1 }).waitFor();
+    await expectAccessible(lead.page, 'erase');
+    await lead.page.getByLabel('Staff reference').fill('MSY001');
+    await lead.page.getByRole('button', { name: 'Find their records' }).click();
+    const table = lead.page.getByRole('table', { name: /will be erased/ });
+    await table.waitFor();
+    await expect(table.textContent()).resolves.toContain('Zoë Brontë, MBE');
+    await expectAccessible(lead.page, 'erase: what will go');
+    await lead.page.getByRole('button', { name: 'Erase 1 record' }).click();
+    await lead.page.waitForURL(/\/training$/);
+    await waitForPage(lead.page);
+    await expect(lead.page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('1 training record erased');
+    expect(await completionsOf('MSY001')).toEqual([]);
+    expect(lead.problems).toEqual([]);
+    expect(problems).toEqual([]);
+    await lead.context.close();
+  });
+});

@@ -50,13 +50,14 @@ function Form({ authorityId, roles, courses }: { authorityId: string; roles: { i
   const save = useMutation({
     mutationFn: () => {
       const body = {
-        staffRef: values.staffRef,
+        // Empty answers go as absent: the API then says "required", which reads as what to do.
+        staffRef: values.staffRef.trim() || undefined,
         name: values.name.trim() || undefined,
         role: values.role || undefined,
-        courseId: values.courseId,
-        completedOn: values.completedOn,
+        courseId: values.courseId || undefined,
+        completedOn: values.completedOn || undefined,
         deliveryMode: values.deliveryMode || undefined,
-      } as BodyOf<'/authorities/{id}/completions', 'post'>;
+      } as unknown as BodyOf<'/authorities/{id}/completions', 'post'>;
       return call(api.POST('/authorities/{id}/completions', { params: { path: { id: authorityId } }, body }));
     },
     onSuccess: async (saved) => {

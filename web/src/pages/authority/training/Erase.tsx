@@ -44,7 +44,7 @@ function EraseForm({ authorityId }: { authorityId: string }) {
   const { errors, forField } = friendly(form.errors, MESSAGES);
 
   const search = useMutation({
-    mutationFn: () => call(api.POST('/authorities/{id}/completions/search', { params: { path: { id: authorityId } }, body: { staffRef } })),
+    mutationFn: () => call(api.POST('/authorities/{id}/completions/search', { params: { path: { id: authorityId } }, body: { staffRef: staffRef.trim() || (undefined as unknown as string) } })),
     onSuccess: (result) => setFound({ staffRef: staffRef.trim(), items: result.items }),
     onError: (error) => form.setError(asApiError(error)),
   });

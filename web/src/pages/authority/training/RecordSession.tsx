@@ -54,9 +54,10 @@ function Form({ authorityId, courses }: { authorityId: string; courses: { id: st
   const save = useMutation({
     mutationFn: () => {
       const body = {
-        date: values.date,
-        courseId: values.courseId,
-        provider: values.provider,
+        // Empty answers go as absent: the API then says "required", which reads as what to do.
+        date: values.date || undefined,
+        courseId: values.courseId || undefined,
+        provider: values.provider.trim() || undefined,
         audience: values.audience || undefined,
         attendees: count(values.attendees),
         feedbackRespondents: count(values.feedbackRespondents),
