@@ -152,6 +152,11 @@ describe('importing training records through the browser', () => {
     await waitForResult(page);
     await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('Excel workbook (.xlsx)');
     await expectAccessible(page, 'xlsx import result');
+    // The workbook was read in the browser too: the download gives back the rejected rows' cells.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the rejected rows (CSV)' }).click()]);
+    const rejectedRows = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(rejectedRows.map((l) => l.split(',')[0])).toEqual(['Line', '5', '6', '7', '9']);
+    expect(rejectedRows[2]).toMatch(/^6,XLS004,Renée Dubois,frontline,Prevent e-learning,31\/02\/2025,E-learning,.*impossible date/);
 
     const jobs = await Promise.all([utf8, cp1252, workbook].map((id) => api('GET', `/authorities/${COUNCIL}/imports/${id}`)));
     for (const job of jobs) {
@@ -339,6 +344,10 @@ describe('sessions, the plan and erasure', () => {
     const after = (await api('GET', `/authorities/${COUNCIL}/training-summary`)).body;
     expect(after.sessions.count).toBe(before.sessions.count + 1);
     expect(after.sessions.attendees).toBe(before.sessions.attendees + 12);
+    await page.getByText(/^The sessions \(\d+\)$/).click();
+    const row = page.getByRole('table', { name: /Sessions delivered in/ }).locator('tbody tr').filter({ hasText: '20 April 2026' });
+    await expect(row.textContent()).resolves.toMatch(/Prevent awareness.*Elected members.*12.*9 of 10/);
+    await expectAccessible(page, 'coverage with the sessions open');
 
     await page.getByRole('link', { name: /Change the training plan/ }).click();
     await page.getByRole('heading', { name: 'Change the training plan', level: 1 }).waitFor();
@@ -389,5 +398,55 @@ describe('sessions, the plan and erasure', () => {
     expect(lead.problems).toEqual([]);
     expect(problems).toEqual([]);
     await lead.context.close();
+  });
+});
+
+describe('when a save does not go through', () => {
+  it('a network failure keeps what was typed, and trying again saves it once', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/completions/new`);
+    await page.getByRole('heading', { name: 'Add a completion', level: 1 }).waitFor();
+    await page.route(/\/authorities\/county-council\/completions$/, (route) => route.abort('internetdisconnected'), { times: 1 });
+    await page.getByLabel('Staff reference').fill('NET001');
+    await page.getByLabel('Course').selectOption({ label: 'Workshop to Raise Awareness of Prevent (WRAP)' });
+    await page.getByLabel('Date completed').fill('2025-09-01');
+    await page.getByRole('button', { name: 'Save completion' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toContain('could not be reached');
+    await expect(page.getByLabel('Staff reference').inputValue()).resolves.toBe('NET001');
+    await expect(page.getByLabel('Date completed').inputValue()).resolves.toBe('2025-09-01');
+    await expectAccessible(page, 'add a completion after a network failure');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    expect(await completionsOf('NET001')).toMatchObject([{ courseId: 'wrap', completedOn: '2025-09-01' }]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the training plan saved by someone else meanwhile: the conflict panel, then the user keeps their changes', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/plan`);
+    await page.getByRole('heading', { name: 'Change the training plan', level: 1 }).waitFor();
+    await page.locator('#field-roles-1-headcount').fill('35');
+    const current = (await api('GET', `/authorities/${COUNCIL}/training-plan`)).body;
+    const roles = current.roles.map((r: { id: string; headcount: number }) => (r.id === 'senior-leader' ? { ...r, headcount: r.headcount + 5 } : r));
+    const theirs = await api('PUT', `/authorities/${COUNCIL}/training-plan`, { version: current.version, roles }, 'County council Prevent lead');
+    expect(theirs.status).toBe(200);
+    await page.getByRole('button', { name: 'Save the training plan' }).click();
+    const panel = page.locator('.app-conflict');
+    await panel.waitFor();
+    await expect(panel.textContent()).resolves.toContain('Someone else changed the training plan');
+    await expect(page.locator('#field-roles-1-headcount').inputValue()).resolves.toBe('35');
+    await expectAccessible(page, 'plan conflict');
+    await page.getByRole('button', { name: 'Keep my changes' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    const saved = (await api('GET', `/authorities/${COUNCIL}/training-plan`)).body;
+    expect(saved.version).toBe(current.version + 2);
+    expect(saved.roles[1].headcount).toBe(35);
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });

@@ -4,7 +4,7 @@ import { call } from '../../../api/client';
 import { useApi } from '../../../app/context';
 import { PageTitle } from '../../../components/PageTitle';
 import { formatDate, LoadError, Loading, percent, Table, Tag } from '../../../components/ui';
-import { Flash, todayIso, useAuthority, useAuthorityId, useCourses, usePlan, useTrainingAbilities, type Completion, type Course, type Plan } from './common';
+import { AUDIENCE_LABELS, Flash, todayIso, useAuthority, useAuthorityId, useCourses, usePlan, useTrainingAbilities, type Completion, type Course, type Plan } from './common';
 import { ImportHistory } from './ImportHistory';
 import './training.css';
 
@@ -197,6 +197,8 @@ export default function Training() {
         {s.sessions.feedbackShare !== null ? `; ${percent(s.sessions.feedbackShare)} of ${s.sessions.feedbackRespondents.toLocaleString('en-GB')} who gave feedback rated them good or excellent` : ''}.
       </p>
 
+      <SessionList authorityId={id} year={s.year} courseName={courseName} />
+
       <ImportHistory authorityId={id} limit={5} />
       <p className="govuk-body">
         <Link className="govuk-link" to={`${base}/import`}>
@@ -214,6 +216,38 @@ export default function Training() {
         </>
       )}
     </>
+  );
+}
+
+/** The sessions delivered in the reporting year (April to March). */
+function SessionList({ authorityId, year, courseName }: { authorityId: string; year: string; courseName: (id: string) => string }) {
+  const api = useApi();
+  const start = Number(year.slice(0, 4));
+  const sessions = useQuery({
+    queryKey: ['sessions', authorityId, year],
+    queryFn: () => call(api.GET('/authorities/{id}/sessions', { params: { path: { id: authorityId }, query: { from: `${start}-04-01`, to: `${start + 1}-03-31` } } })),
+  });
+  if (!sessions.data?.items.length) return null;
+  const items = [...sessions.data.items].sort((a, b) => b.date.localeCompare(a.date));
+  return (
+    <details className="govuk-details">
+      <summary className="govuk-details__summary">
+        <span className="govuk-details__summary-text">The sessions ({items.length})</span>
+      </summary>
+      <div className="govuk-details__text">
+        <Table label="Delivered sessions" caption={`Sessions delivered in ${year}`} headers={['Date', 'Course', 'For', 'Attendees', 'Rated good or excellent']}>
+          {items.map((x) => (
+            <tr className="govuk-table__row" key={x.id}>
+              <td className="govuk-table__cell">{formatDate(x.date)}</td>
+              <td className="govuk-table__cell">{courseName(x.courseId)}</td>
+              <td className="govuk-table__cell">{AUDIENCE_LABELS[x.audience] ?? x.audience}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{x.attendees}</td>
+              <td className="govuk-table__cell govuk-table__cell--numeric">{x.feedbackRespondents ? `${x.feedbackGoodOrExcellent} of ${x.feedbackRespondents}` : '—'}</td>
+            </tr>
+          ))}
+        </Table>
+      </div>
+    </details>
   );
 }
 

@@ -58,7 +58,7 @@ export function useImportMapping(id: string, enabled = true) {
 }
 
 /** The query keys a change to the authority's training records makes stale. */
-export const trainingKeys = (id: string) => [['training-summary', id], ['completions', id], ['expiring', id], ['imports', id]] as const;
+export const trainingKeys = (id: string) => [['training-summary', id], ['completions', id], ['expiring', id], ['imports', id], ['sessions', id]] as const;
 
 /** A success message handed over by the page that navigated here. */
 export function Flash() {
