@@ -44,6 +44,11 @@ async function storedFor(prefix: string) {
   return out;
 }
 
+/** A date relative to today (UTC, as the API's clock), as a date input takes it. */
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+/** 5 March 2026 */
+const inWords = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** Chooses the file on the import page, uploads it and waits for the job's page. */
 async function importThrough(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
   await page.goto(`/app/authorities/${COUNCIL}/training/import`);
@@ -266,7 +271,8 @@ describe('coverage, one completion, and what a viewer sees', () => {
     await page.getByLabel('Staff reference').fill('ADD001');
     await page.getByLabel('Role in the training plan (optional)').selectOption({ label: 'Frontline staff' });
     await page.getByLabel('Course').selectOption({ label: 'Home Office Prevent e-learning' });
-    await page.getByLabel('Date completed').fill('2025-06-01');
+    const completedOn = daysAgo(30);
+    await page.getByLabel('Date completed').fill(completedOn);
     await page.getByRole('button', { name: 'Save completion' }).click();
     await page.waitForURL(/\/training$/);
     await waitForPage(page);
@@ -276,7 +282,7 @@ describe('coverage, one completion, and what a viewer sees', () => {
     const frontline = (s: typeof before) => s.coverage.roles.find((r: { roleId: string }) => r.roleId === 'frontline');
     expect(frontline(after).covered).toBe(frontline(before).covered + 1);
     await expect(page.getByRole('region', { name: 'Frontline staff' }).textContent()).resolves.toContain(`${frontline(after).covered} of ${frontline(after).headcount} covered`);
-    expect(await completionsOf('ADD001')).toMatchObject([{ courseId: 'home-office-elearning', completedOn: '2025-06-01', role: 'frontline', source: 'manual' }]);
+    expect(await completionsOf('ADD001')).toMatchObject([{ courseId: 'home-office-elearning', completedOn, role: 'frontline', source: 'manual' }]);
     await expectAccessible(page, 'coverage after adding');
     expect(problems).toEqual([]);
     await context.close();
@@ -323,7 +329,8 @@ describe('sessions, the plan and erasure', () => {
     await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/sessions/new`);
     await page.getByRole('heading', { name: 'Record a delivered session', level: 1 }).waitFor();
     await expectAccessible(page, 'record a session');
-    await page.getByLabel('Date of the session').fill('2026-04-20');
+    const sessionDate = daysAgo(0);
+    await page.getByLabel('Date of the session').fill(sessionDate);
     await page.getByLabel('What it covered').selectOption({ label: 'Prevent awareness' });
     await page.getByLabel('Delivered by').fill('In-house safeguarding team');
     await page.getByLabel('Elected members').check();
@@ -345,7 +352,7 @@ describe('sessions, the plan and erasure', () => {
     expect(after.sessions.count).toBe(before.sessions.count + 1);
     expect(after.sessions.attendees).toBe(before.sessions.attendees + 12);
     await page.getByText(/^The sessions \(\d+\)$/).click();
-    const row = page.getByRole('table', { name: /Sessions delivered in/ }).locator('tbody tr').filter({ hasText: '20 April 2026' });
+    const row = page.getByRole('table', { name: /Sessions delivered in/ }).locator('tbody tr').filter({ hasText: inWords(sessionDate) }).filter({ hasText: 'Elected members' });
     await expect(row.textContent()).resolves.toMatch(/Prevent awareness.*Elected members.*12.*9 of 10/);
     await expectAccessible(page, 'coverage with the sessions open');
 
