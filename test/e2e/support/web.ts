@@ -13,6 +13,8 @@ import { DEMO_PARTNERSHIP, seedDemo } from '../../../infra/local/seed';
 import { startServer, type LocalServer } from '../../../infra/local/server';
 import { startStreamPoller } from '../../../infra/local/stream-poller';
 import { createWebApp, type DemoUser } from '../../../infra/local/web';
+import { startLocalImportQueue, type LocalImportQueue } from '../../../infra/local/import-queue';
+import { useLocalImportQueue } from '../../../functions/jobs/import-queue';
 import { useFreshTable } from '../../support/table';
 import { FAKE_COGNITO_PATH, fakeCognito } from './fake-cognito';
 import { LOCAL_AUDIENCE } from '../../../infra/local/issuer';
@@ -40,6 +42,8 @@ export interface WebHarness {
   tokenFor(user: DemoUser): Promise<string>;
   /** With `useWebApp({ signIn: 'cognito' })`: the OAuth provider the app signs in with. */
   cognito?: ReturnType<typeof fakeCognito>;
+  /** With `useWebApp({ imports: true })`: the local import queue that runs import jobs (the real worker, a process per delivery). */
+  imports?: LocalImportQueue;
   /** A fresh browser context and page, with CSP violations and page errors collected. */
   newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
 }
@@ -50,12 +54,13 @@ export interface WebHarness {
  * real handlers, and the built web app with its local sign-in page — on a free port, driven
  * by Debian's Chromium through playwright-core.
  */
-export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSeconds?: number } = {}): () => WebHarness {
+export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSeconds?: number; imports?: boolean } = {}): () => WebHarness {
   useFreshTable();
   let harness: WebHarness | undefined;
   let server: LocalServer | undefined;
   let browser: Browser | undefined;
   let poller: Awaited<ReturnType<typeof startStreamPoller>> | undefined;
+  let imports: LocalImportQueue | undefined;
 
   beforeAll(async () => {
     if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it first).');
@@ -69,6 +74,12 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
     const shared = new Map();
     await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, shared)));
     poller = await startStreamPoller({ endpoint, tableName, consume: (records) => processRecords(records), intervalMs: 100 });
+
+    // Opt-in: import jobs (POST …/imports) go to a local queue that runs the real worker, as `npm start` does.
+    if (options.imports) {
+      imports = startLocalImportQueue({ visibilityMs: 1000 });
+      useLocalImportQueue(imports);
+    }
 
     const issuer = await LocalIssuer.ephemeral();
     const mint = (user: DemoUser) =>
@@ -99,6 +110,7 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
       users: seed.users,
       tenantId: seed.tenantId,
       cognito,
+      imports,
       settle: () => poller!.settle(),
       tokenFor: mint,
       async newPage() {
@@ -127,6 +139,10 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
     if (browser) await bounded(browser.close(), 'closing the browser').catch((error: Error) => console.warn(error.message));
     await server?.close().catch(() => undefined);
     poller?.stop();
+    if (imports) {
+      imports.stop();
+      useLocalImportQueue(undefined);
+    }
   });
 
   return () => {
