@@ -244,6 +244,8 @@ describe('the OPCC lead’s statement', () => {
 
     await page.reload();
     await waitForPage(page);
+    // The submission's message was shown once; a reload does not repeat it.
+    await expect(page.locator('.govuk-notification-banner--success').count()).resolves.toBe(0);
     const banner = page.locator('.govuk-notification-banner', { hasText: 'Returned by the steering group' });
     await banner.getByText(comment).waitFor();
     await expect(main.locator('.govuk-tag').first().textContent()).resolves.toBe('Returned');
@@ -290,6 +292,250 @@ describe('the OPCC lead’s statement', () => {
     await expect(main.textContent()).resolves.toContain(comment);
     await expect(main.textContent()).resolves.not.toContain('Referrals this year: 14');
     await expectAccessible(page, 'version 1');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+/** Whether the focused element matches the selector (read from the page; nothing is clicked). */
+const focused = (page: Page, selector: string) => page.evaluate<boolean>(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`);
+
+/** Presses Tab (or Shift+Tab) until the element matching the selector has the focus, as a keyboard user would. */
+async function tabTo(page: Page, selector: string, { back = false, max = 120 } = {}) {
+  for (let i = 0; i <= max; i++) {
+    if (await focused(page, selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+  }
+  throw new Error(`${back ? 'Shift+Tab' : 'Tab'} did not reach ${selector} in ${max} presses`);
+}
+
+/** Follows a link by keyboard: tabs to it, presses Enter, waits for the page it leads to. */
+async function follow(page: Page, selector: string, path: string) {
+  await tabTo(page, selector);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname === `/app${path}`);
+  await waitForPage(page);
+}
+
+describe('the statement by keyboard alone', () => {
+  const year = reportingYear(-3);
+  const base = `/authorities/opcc/statements/${year}`;
+
+  it('starts, answers every benchmark, writes a section, signs off, attaches the PDF and submits without a pointer', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, OPCC_LEAD, `/app${base}`);
+    await page.getByRole('button', { name: `Start the ${year} statement` }).waitFor();
+    await expectAccessible(page, 'keyboard: statement not started');
+    await tabTo(page, 'main button.govuk-button');
+    await page.keyboard.press('Enter');
+    await page.locator('.govuk-task-list').first().waitFor();
+    await waitForPage(page);
+    await expectAccessible(page, 'keyboard: task list');
+
+    const benchmarks = await applicable(OPCC_LEAD, 'opcc', year);
+    for (const b of benchmarks) {
+      await follow(page, `a[href$="${base}/benchmarks/${b.number}"]`, `${base}/benchmarks/${b.number}`);
+      // The page's heading has the focus after the navigation: the questions follow it.
+      await expect(focused(page, 'h1')).resolves.toBe(true);
+      for (const [i, q] of b.questions.entries()) {
+        // Tab lands on the first radio of a group with none chosen; each arrow moves and chooses.
+        await tabTo(page, option(`ratings.${q.id}`, 1));
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        await expect(page.locator(option(`ratings.${q.id}`, 3)).isChecked()).resolves.toBe(true);
+        if (i === 0) {
+          await tabTo(page, `#${fieldId(`ratings.${q.id}.details`)}`);
+          await page.keyboard.type(`Typed evidence for ${q.id}.`);
+        }
+      }
+      await tabTo(page, option(`scores.${b.number}`, 1));
+      // From 1, two steps down is 3 (the duty met); Shift+Tab back and forward again keeps the choice.
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Shift+Tab');
+      await tabTo(page, `${option(`scores.${b.number}`, 3)}:checked`);
+      if (b.number === 1) await expectAccessible(page, 'keyboard: benchmark 1 answered');
+      await tabTo(page, 'main form button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await backOnStatement(page, 'opcc', year);
+      await expect(taskStatus(page, `benchmark-${b.number}`).textContent()).resolves.toBe('Completed');
+    }
+
+    await follow(page, `a[href$="${base}/narrative/partnershipWorking"]`, `${base}/narrative/partnershipWorking`);
+    await tabTo(page, `#${fieldId('narrative.partnershipWorking')}`);
+    await page.keyboard.type('We sit on the steering group and the Channel panel.');
+    await expectAccessible(page, 'keyboard: narrative');
+    await tabTo(page, 'main form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await backOnStatement(page, 'opcc', year);
+
+    // The signed document: the file chooser opens from the keyboard.
+    await follow(page, `a[href$="${base}/document"]`, `${base}/document`);
+    await tabTo(page, `#${fieldId('file')}`);
+    const chooser = page.waitForEvent('filechooser');
+    await page.keyboard.press('Space');
+    const pdf = smallPdf('Signed by keyboard');
+    await (await chooser).setFiles({ name: 'keyboard-statement.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await tabTo(page, 'main form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Uploaded keyboard-statement.pdf: 100% sent, checked and attached.' }).waitFor();
+    await expectAccessible(page, 'keyboard: document attached');
+    await follow(page, 'a.govuk-back-link', base);
+
+    const d = today();
+    await follow(page, `a[href$="${base}/sign-off"]`, `${base}/sign-off`);
+    for (const [field, text] of [
+      ['signOff.name', 'Robin Example'],
+      ['signOff.role', 'Head of Policy and Partnerships'],
+      ['signOff.date', d.day],
+      ['signOff.date-month', d.month],
+      ['signOff.date-year', d.year],
+    ] as const) {
+      await tabTo(page, `#${fieldId(field)}`);
+      await page.keyboard.type(text);
+    }
+    await expectAccessible(page, 'keyboard: sign-off');
+    await tabTo(page, 'main form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await backOnStatement(page, 'opcc', year);
+    await expect(taskStatus(page, 'sign-off').textContent()).resolves.toBe('Completed');
+
+    await follow(page, `a[href$="${base}/check"]`, `${base}/check`);
+    await expectAccessible(page, 'keyboard: check your answers');
+    await tabTo(page, 'main form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await backOnStatement(page, 'opcc', year);
+    await page.locator('.govuk-notification-banner--success', { hasText: 'Statement submitted to the steering group (version 1)' }).waitFor();
+    await expectAccessible(page, 'keyboard: submitted');
+
+    const version = await api(OPCC_LEAD, 'GET', `${base}/versions/1`);
+    expect(version.status, version.text).toBe(200);
+    const questions = benchmarks.flatMap((b) => b.questions.map((q) => q.id));
+    expect(Object.keys(version.body.ratings).sort()).toEqual([...questions].sort());
+    expect(new Set(Object.values(version.body.ratings as Record<string, { rating: string }>).map((r) => r.rating))).toEqual(new Set(['achieving']));
+    expect(version.body.ratings['1.1'].details).toBe('Typed evidence for 1.1.');
+    expect(version.body.scores).toEqual(Object.fromEntries(benchmarks.map((b) => [String(b.number), 3])));
+    expect(version.body.narrative).toEqual({ partnershipWorking: 'We sit on the steering group and the Channel panel.' });
+    expect(version.body.signOff).toMatchObject({ name: 'Robin Example', date: `${d.year}-${d.month.padStart(2, '0')}-${d.day.padStart(2, '0')}` });
+    expect(version.body.documentSha256).toBe(await sha256(pdf));
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a save when the network fails', () => {
+  const year = reportingYear(-2);
+  const base = `/authorities/county-council/statements/${year}`;
+
+  it('keeps the input with a clear message, and saves exactly once when retried', async () => {
+    const started = await api(COUNTY_LEAD, 'PUT', base, { ratings: {}, scores: {}, narrative: {}, version: 0 });
+    expect(started.status, started.text).toBe(200);
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, COUNTY_LEAD, `/app${base}/benchmarks/1`);
+    await page.getByRole('heading', { level: 1, name: /Benchmark 1: / }).waitFor();
+    await page.locator(option('ratings.1.1', 3)).check();
+    const notes = page.getByLabel('Evidence notes for 1.1 (optional)');
+    await notes.fill('Risk assessment refreshed after the CTLP briefing in May.');
+    await page.locator(option('scores.1', 4)).check();
+
+    // The connection drops as the save is sent.
+    let cut = 0;
+    await page.route(`**${base}`, async (route) => {
+      if (route.request().method() === 'PUT') {
+        cut++;
+        await route.abort('internetdisconnected');
+      } else await route.continue();
+    });
+    await page.getByRole('button', { name: 'Save and return to the statement' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.getByText('Your changes have not been saved: the service could not be reached.', { exact: false }).waitFor();
+    expect(cut).toBe(1);
+    await expect(page.title()).resolves.toMatch(/^Error: /);
+    expect(page.url()).toContain(`${base}/benchmarks/1`);
+    await expect(page.locator(option('ratings.1.1', 3)).isChecked()).resolves.toBe(true);
+    await expect(page.locator(option('scores.1', 4)).isChecked()).resolves.toBe(true);
+    await expect(notes.inputValue()).resolves.toBe('Risk assessment refreshed after the CTLP briefing in May.');
+    await expectAccessible(page, 'save failed: network');
+    const unchanged = await api(COUNTY_LEAD, 'GET', base);
+    expect(unchanged.body).toMatchObject({ version: started.body.version, ratings: {}, scores: {} });
+
+    // Back online: one more press of the button saves it, once.
+    await page.unroute(`**${base}`);
+    await page.getByRole('button', { name: 'Save and return to the statement' }).click();
+    await backOnStatement(page, 'county-council', year);
+    await page.locator('.govuk-notification-banner--success', { hasText: 'Benchmark 1 saved' }).waitFor();
+    await expectAccessible(page, 'saved after the network came back');
+    const saved = await api(COUNTY_LEAD, 'GET', base);
+    expect(saved.body.version).toBe(started.body.version + 1);
+    expect(saved.body.ratings).toEqual({ '1.1': { rating: 'achieving', details: 'Risk assessment refreshed after the CTLP briefing in May.' } });
+    expect(saved.body.scores).toEqual({ '1': 4 });
+    const audit = await api('Steering group chair', 'GET', `/audit?entityType=statement&entityId=county-council-${year}`);
+    expect(audit.status, audit.text).toBe(200);
+    expect((audit.body.items as { action: string }[]).map((e) => e.action).sort()).toEqual(['create', 'update']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('what each role is offered', () => {
+  // The seed's own: this year the OPCC's statement is submitted.
+  const viewerYear = reportingYear(0);
+  const editorYear = reportingYear(-3);
+
+  it('a viewer reads the statement and its task pages without a single edit or submit control', async () => {
+    const base = `/authorities/opcc/statements/${viewerYear}`;
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, VIEWER, `/app${base}`);
+    const main = page.locator('main');
+    // The review page, read-only: the submitted version and its history.
+    await main.getByRole('heading', { name: /^Version \d+$/ }).first().waitFor();
+    await expect(main.locator('form, input, textarea, select, .govuk-task-list').count()).resolves.toBe(0);
+    for (const name of await main.getByRole('button').allTextContents()) expect(name).toMatch(/^Download signed statement/);
+    await expectAccessible(page, 'viewer: statement');
+    for (const task of ['benchmarks/1', 'narrative/leadership', 'sign-off', 'document', 'check']) {
+      await page.goto(`/app${base}/${task}`);
+      await waitForPage(page);
+      await main.getByText('Only Office of the Police and Crime Commissioner for Demoshire’s Prevent lead and editors change its statement.').waitFor();
+      await expect(main.locator('form, input, textarea, select, button').count()).resolves.toBe(0);
+      await expectAccessible(page, `viewer: ${task}`);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('an editor writes the draft but sees that the lead uploads and submits', async () => {
+    const base = `/authorities/county-council/statements/${editorYear}`;
+    const started = await api(COUNTY_EDITOR, 'PUT', base, { ratings: {}, scores: {}, narrative: { training: 'Drafted by the safeguarding officer.' }, version: 0 });
+    expect(started.status, started.text).toBe(200);
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, COUNTY_EDITOR, `/app${base}`);
+    const main = page.locator('main');
+    await main.locator('.govuk-task-list').first().waitFor();
+    await expect(taskStatus(page, 'narrative-training').textContent()).resolves.toBe('Completed');
+    // The county council is local government: all ten benchmarks apply.
+    await expect(main.locator('a', { hasText: /^Benchmark \d+:/ }).count()).resolves.toBe(10);
+    await expect(main.textContent()).resolves.toContain('your Prevent lead submits the statement to the steering group');
+    await expectAccessible(page, 'editor: task list');
+
+    await main.getByRole('link', { name: 'Check your answers' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check your answers' }).waitFor();
+    await main.getByText('Only Demoshire County Council’s Prevent lead can submit the statement.', { exact: false }).waitFor();
+    await expect(main.getByRole('button').count()).resolves.toBe(0);
+    await expect(main.locator('form').count()).resolves.toBe(0);
+    await expectAccessible(page, 'editor: check your answers');
+
+    await page.goto(`/app${base}/document`);
+    await waitForPage(page);
+    await main.getByText('Your Prevent lead uploads the signed document').waitFor();
+    await expect(main.locator('input, form, button').count()).resolves.toBe(0);
+    await expectAccessible(page, 'editor: signed document');
+
+    // A submitted statement is read-only for the editor too.
+    await page.goto(`/app/authorities/county-council/statements/${reportingYear(0)}`);
+    await waitForPage(page);
+    await main.getByRole('heading', { name: /^Version \d+$/ }).first().waitFor();
+    await expect(main.locator('form, input, textarea, .govuk-task-list').count()).resolves.toBe(0);
+    await expectAccessible(page, 'editor: accepted statement');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useLocation, useParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { call, type ApiError } from '../../../api/client';
 import { useApi } from '../../../app/context';
 import { useMe } from '../../../app/session';
@@ -17,7 +18,12 @@ import './statement.css';
 export default function StatementOverview() {
   const { id = '', year = '' } = useParams();
   const location = useLocation();
-  const flash = (location.state as { flash?: string } | null)?.flash;
+  const navigate = useNavigate();
+  // The message of the save that brought the user here: shown once, not again on a reload.
+  const [flash] = useState(() => (location.state as { flash?: string } | null)?.flash);
+  useEffect(() => {
+    if ((location.state as { flash?: string } | null)?.flash) void navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const me = useMe();
   const { statement, frameworks, authority } = useStatementData(id, year);
   const deadline = useDeadline(year);
@@ -116,18 +122,26 @@ function StartStatement({ id, year, authorityName, dueOn }: { id: string; year: 
 function ReturnedBanner({ statement }: { statement: Statement }) {
   const review = statement.reviews.filter((r) => r.outcome === 'returned').at(-1);
   if (!review) return null;
+  // The GOV.UK notification banner, with its own title id: a success banner may be on the page too.
   return (
-    <NotificationBanner title="Returned by the steering group">
-      <p className="govuk-notification-banner__heading">
-        The steering group returned version {review.version} on {formatDate(review.at)}. Change what they ask, sign it off again and resubmit.
-      </p>
-      {review.comment && (
-        <>
-          <p className="govuk-body govuk-!-margin-bottom-1">Their comment:</p>
-          <blockquote className="govuk-inset-text govuk-!-margin-top-0 app-statement-text">{review.comment}</blockquote>
-        </>
-      )}
-    </NotificationBanner>
+    <div className="govuk-notification-banner" role="region" aria-labelledby="returned-banner-title" data-module="govuk-notification-banner">
+      <div className="govuk-notification-banner__header">
+        <h2 className="govuk-notification-banner__title" id="returned-banner-title">
+          Returned by the steering group
+        </h2>
+      </div>
+      <div className="govuk-notification-banner__content">
+        <p className="govuk-notification-banner__heading">
+          The steering group returned version {review.version} on {formatDate(review.at)}. Change what they ask, sign it off again and resubmit.
+        </p>
+        {review.comment && (
+          <>
+            <p className="govuk-body govuk-!-margin-bottom-1">Their comment:</p>
+            <blockquote className="govuk-inset-text govuk-!-margin-top-0 app-statement-text">{review.comment}</blockquote>
+          </>
+        )}
+      </div>
+    </div>
   );
 }
 
