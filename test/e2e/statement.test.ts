@@ -540,3 +540,47 @@ describe('what each role is offered', () => {
     await context.close();
   });
 });
+
+describe('two people on one statement', () => {
+  const year = reportingYear(-4);
+  const base = `/authorities/opcc/statements/${year}`;
+
+  it('shows the editor what the lead changed meanwhile, and keeps the editor’s answers over the lead’s other changes', async () => {
+    const started = await api(OPCC_EDITOR, 'PUT', base, { ratings: {}, scores: {}, narrative: {}, version: 0 });
+    expect(started.status, started.text).toBe(200);
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, OPCC_EDITOR, `/app${base}/benchmarks/2`);
+    await page.getByRole('heading', { level: 1, name: /Benchmark 2: / }).waitFor();
+    await page.locator(option('ratings.2.1', 3)).check();
+    await page.getByLabel('Evidence notes for 2.1 (optional)').fill('Board minutes, March.');
+
+    // Meanwhile the lead rates the same question differently and writes a narrative section.
+    const lead = await api(OPCC_LEAD, 'PUT', base, {
+      ratings: { '2.1': { rating: 'developing', details: 'Board not yet quorate.' } },
+      scores: {},
+      narrative: { leadership: 'Written by the lead.' },
+      version: started.body.version,
+    });
+    expect(lead.status, lead.text).toBe(200);
+
+    await page.getByRole('button', { name: 'Save and return to the statement' }).click();
+    const panel = page.locator('.app-conflict');
+    await panel.getByText('Someone else changed benchmark 2').waitFor();
+    const rows = panel.locator('.govuk-summary-list__row');
+    await expect(rows.locator('dt').allTextContents()).resolves.toEqual(['2.1 rating', '2.1 evidence notes']);
+    await expect(rows.nth(0).textContent()).resolves.toBe('2.1 ratingTheirs: DevelopingYours: Achieving');
+    await expect(page.locator(option('ratings.2.1', 3)).isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Evidence notes for 2.1 (optional)').inputValue()).resolves.toBe('Board minutes, March.');
+    await expectAccessible(page, 'conflict on a benchmark');
+
+    await panel.getByRole('button', { name: 'Keep my changes' }).click();
+    await backOnStatement(page, 'opcc', year);
+    await page.locator('.govuk-notification-banner--success', { hasText: 'Benchmark 2 saved' }).waitFor();
+    const saved = await api(OPCC_LEAD, 'GET', base);
+    expect(saved.body.version).toBe(lead.body.version + 1);
+    expect(saved.body.ratings).toEqual({ '2.1': { rating: 'achieving', details: 'Board minutes, March.' } });
+    expect(saved.body.narrative).toEqual({ leadership: 'Written by the lead.' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
