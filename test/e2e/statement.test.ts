@@ -472,6 +472,39 @@ describe('a save when the network fails', () => {
     const audit = await api('Steering group chair', 'GET', `/audit?entityType=statement&entityId=county-council-${year}`);
     expect(audit.status, audit.text).toBe(200);
     expect((audit.body.items as { action: string }[]).map((e) => e.action).sort()).toEqual(['create', 'update']);
+
+    // The save arrives but its answer is lost on the way back: the retry finds it saved and sends nothing twice.
+    await page.getByRole('link', { name: 'Leadership' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Leadership' }).waitFor();
+    const text = page.getByLabel(/^What .* wants to say about leadership$/);
+    await text.fill('The Director of Children’s Services chairs the internal Prevent board.');
+    let delivered = 0;
+    await page.route(`**${base}`, async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      const response = await route.fetch();
+      expect(response.status()).toBe(200);
+      delivered++;
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Save and return to the statement' }).click();
+    await summary.getByText('Your changes have not been saved: the service could not be reached.', { exact: false }).waitFor();
+    expect(delivered).toBe(1);
+    await expect(text.inputValue()).resolves.toBe('The Director of Children’s Services chairs the internal Prevent board.');
+    await page.unroute(`**${base}`);
+    const puts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT') puts.push(r.url());
+    });
+    await page.getByRole('button', { name: 'Save and return to the statement' }).click();
+    await backOnStatement(page, 'county-council', year);
+    await page.locator('.govuk-notification-banner--success', { hasText: 'Leadership saved' }).waitFor();
+    // The retry met the version the lost save made (409), found the same text there, and stopped.
+    expect(puts).toHaveLength(1);
+    const once = await api(COUNTY_LEAD, 'GET', base);
+    expect(once.body.version).toBe(saved.body.version + 1);
+    expect(once.body.narrative).toEqual({ leadership: 'The Director of Children’s Services chairs the internal Prevent board.' });
+    const audited = await api('Steering group chair', 'GET', `/audit?entityType=statement&entityId=county-council-${year}`);
+    expect((audited.body.items as { action: string }[]).map((e) => e.action).sort()).toEqual(['create', 'update', 'update']);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
-import { Conflict, type ConflictField } from '../../../components/Conflict';
+import { Conflict, differingFields, type ConflictField } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios, Textarea } from '../../../components/fields';
 import { asApiError, messageFor, useVersionedForm } from '../../../components/forms';
@@ -97,6 +97,14 @@ function BenchmarkForm({ ctx, benchmark }: { ctx: StatementPageContext; benchmar
         onError: (e) => void onError(saveErrorOf(asApiError(e))),
       },
     );
+
+  // A conflict with nothing different: the record already holds these answers (a save whose
+  // answer the network lost, then retried), so it is saved; nothing is sent twice.
+  useEffect(() => {
+    if (theirs && !differingFields(FIELDS, display(values), display(valuesOf(theirs, benchmark))).length) {
+      void navigate(statementPath(id, year), { state: { flash: `Benchmark ${n} saved` } });
+    }
+  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

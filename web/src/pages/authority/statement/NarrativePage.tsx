@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Conflict } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
@@ -58,6 +58,11 @@ function NarrativeForm({ ctx, section }: { ctx: StatementPageContext; section: S
         onError: (e) => void onError(saveErrorOf(asApiError(e))),
       },
     );
+  // A conflict with nothing different: the record already holds this text (a save whose answer the network lost), so it is saved.
+  useEffect(() => {
+    if (theirs && textOf(theirs) === text.trim()) void navigate(statementPath(id, year), { state: { flash: `${section.label} saved` } });
+  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTheirs(null);

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError, type FieldError } from '../../../api/client';
 import { friendly } from '../../../components/admin-labels';
-import { Conflict } from '../../../components/Conflict';
+import { Conflict, differingFields } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Textarea, TextInput } from '../../../components/fields';
 import { asApiError, useVersionedForm } from '../../../components/forms';
@@ -38,6 +38,13 @@ function valuesOf(s: Statement, authorityName: string): Values {
   };
 }
 
+const CONFLICT_FIELDS = [
+  { key: 'name', label: 'Signed by' },
+  { key: 'role', label: 'Role' },
+  { key: 'date', label: 'Date signed' },
+  { key: 'declaration', label: 'Declaration' },
+];
+
 const display = (v: Values) => ({ name: v.name.trim(), role: v.role.trim(), date: isoOf(v.date) ? formatDate(isoOf(v.date)) : '', declaration: v.declaration.trim() });
 
 /** Who signed the statement off, their role, the date and the declaration they signed. */
@@ -68,6 +75,13 @@ function SignOffForm({ ctx }: { ctx: StatementPageContext }) {
         onError: (e) => void onError(saveErrorOf(asApiError(e))),
       },
     );
+  // A conflict with nothing different: the record already holds this sign-off (a save whose answer the network lost), so it is saved.
+  useEffect(() => {
+    if (theirs?.signOff && !differingFields(CONFLICT_FIELDS, display(values), display(valuesOf(theirs, authorityName))).length) {
+      void navigate(statementPath(id, year), { state: { flash: 'Sign-off saved' } });
+    }
+  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTheirs(null);
@@ -90,12 +104,7 @@ function SignOffForm({ ctx }: { ctx: StatementPageContext }) {
         {theirs && (
           <Conflict
             what="the sign-off"
-            fields={[
-              { key: 'name', label: 'Signed by' },
-              { key: 'role', label: 'Role' },
-              { key: 'date', label: 'Date signed' },
-              { key: 'declaration', label: 'Declaration' },
-            ]}
+            fields={CONFLICT_FIELDS}
             yours={display(values)}
             theirs={display(valuesOf(theirs, authorityName))}
             pending={save.isPending}
