@@ -567,6 +567,7 @@ describe('what each role is offered', () => {
     await page.goto(`/app/authorities/county-council/statements/${reportingYear(0)}`);
     await waitForPage(page);
     await main.getByRole('heading', { name: /^Version \d+$/ }).first().waitFor();
+    await main.getByText(/^The steering group accepted version 1 on \d{1,2} \w+ \d{4}/).waitFor();
     await expect(main.locator('form, input, textarea, .govuk-task-list').count()).resolves.toBe(0);
     await expectAccessible(page, 'editor: accepted statement');
     expect(problems).toEqual([]);

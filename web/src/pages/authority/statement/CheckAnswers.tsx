@@ -83,8 +83,9 @@ function Check({ ctx }: { ctx: StatementPageContext }) {
   };
 
   return (
+    // Full width: the toolkit's questions are long, and a narrow key column made them a tall ribbon.
     <div className="govuk-grid-row">
-      <div className="govuk-grid-column-two-thirds">
+      <div className="govuk-grid-column-full">
         <TaskErrorSummary problems={problems} title={problems.length ? 'The statement is not ready to submit' : undefined} />
         <PageTitle title={isLead ? 'Check your answers before submitting the statement' : 'Check your answers'} caption={`${authorityName}: statement ${year}`} hasErrors={problems.length > 0} />
         {benchmarks.map((b) => {
