@@ -272,8 +272,13 @@ describe('the OPCC lead’s statement', () => {
     await page.getByRole('link', { name: 'Check your answers' }).click();
     await page.getByRole('heading', { level: 1, name: 'Check your answers before submitting the statement' }).waitFor();
     await expect(main.textContent()).resolves.toContain('Referrals this year: 14, of which 5 went to Channel.');
-    await page.getByLabel('The signed document (signed-statement.pdf) still stands for the changed answers').check();
-    await expectAccessible(page, 'check your answers, resubmission');
+    // The answers changed but the signed document did not: the API asks for a new one or the lead's word that it stands.
+    await page.getByRole('button', { name: 'Submit the statement' }).click();
+    await refused.getByRole('link', { name: /^The answers changed since version 1, but the signed document is the one submitted with it/ }).click();
+    const stands = page.getByLabel('The signed document (signed-statement.pdf) still stands for the changed answers');
+    await expect(focused(page, `#${fieldId('confirmDocumentStands')}`)).resolves.toBe(true);
+    await expectAccessible(page, 'check your answers, resubmission refused');
+    await stands.check();
     await page.getByRole('button', { name: 'Submit the statement' }).click();
     await backOnStatement(page, 'opcc', year);
     await page.locator('.govuk-notification-banner--success', { hasText: 'Statement submitted to the steering group (version 2)' }).waitFor();
