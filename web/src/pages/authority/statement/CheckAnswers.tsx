@@ -151,31 +151,35 @@ function Check({ ctx }: { ctx: StatementPageContext }) {
             },
           ]}
         />
-        {isLead ? (
-          <form noValidate onSubmit={send}>
-            <h2 className="govuk-heading-m">Now submit the statement</h2>
-            <p className="govuk-body">
-              By submitting it you send version {s.submissions + 1} to the steering group. It cannot be changed while they review it; they will accept it, or return it with
-              comments for you to change and resubmit. {authorityName}’s training, IT-filter and SOP figures are recorded with it as they stand today.
-            </p>
-            {s.submissions > 0 && s.document && (
-              <Checkbox
-                name="confirmDocumentStands"
-                label={`The signed document (${s.document.fileName}) still stands for the changed answers`}
-                hint={`Only needed if you changed an answer since version ${s.submissions} and have not attached a newly signed document.`}
-                checked={confirm}
-                onChange={setConfirm}
-              />
+        <div className="govuk-grid-row">
+          <div className="govuk-grid-column-two-thirds">
+            {isLead ? (
+              <form noValidate onSubmit={send}>
+                <h2 className="govuk-heading-m">Now submit the statement</h2>
+                <p className="govuk-body">
+                  By submitting it you send version {s.submissions + 1} to the steering group. It cannot be changed while they review it; they will accept it, or return it with
+                  comments for you to change and resubmit. {authorityName}’s training, IT-filter and SOP figures are recorded with it as they stand today.
+                </p>
+                {s.submissions > 0 && s.document && (
+                  <Checkbox
+                    name="confirmDocumentStands"
+                    label={`The signed document (${s.document.fileName}) still stands for the changed answers`}
+                    hint={`Only needed if you changed an answer since version ${s.submissions} and have not attached a newly signed document.`}
+                    checked={confirm}
+                    onChange={setConfirm}
+                  />
+                )}
+                <Button type="submit" pending={submit.isPending}>
+                  Submit the statement
+                </Button>
+              </form>
+            ) : (
+              <div className="govuk-inset-text">
+                Only {authorityName}’s Prevent lead can submit the statement. When the answers are ready, tell them: they check them here and submit them to the steering group.
+              </div>
             )}
-            <Button type="submit" pending={submit.isPending}>
-              Submit the statement
-            </Button>
-          </form>
-        ) : (
-          <div className="govuk-inset-text">
-            Only {authorityName}’s Prevent lead can submit the statement. When the answers are ready, tell them: they check them here and submit them to the steering group.
           </div>
-        )}
+        </div>
       </div>
     </div>
   );

@@ -219,7 +219,7 @@ function Submitted({ statement: s, frameworks }: { statement: Statement; framewo
         </p>
       ) : (
         <p className="govuk-body">
-          Version {s.submissions} was submitted on {formatDateTime(s.updatedAt)}. The steering group will accept it or return it with comments; until then it cannot be changed.
+          Version {s.submissions} was submitted on {formatDateTime(latest.data?.submittedAt ?? s.updatedAt)}. The steering group will accept it or return it with comments; until then it cannot be changed.
         </p>
       )}
       {latest.isPending ? (
