@@ -76,7 +76,15 @@ async function main() {
       'OPCC Head of Policy and Partnerships (Prevent lead)',
       [
         { name: 'my-authority', path: '/app/authorities/opcc' },
-        { name: 'statement-task-list', path: `/app/authorities/opcc/statements/${year}` },
+        // The demo's statements for this year and last are under way or done: a year with none is started here, as a lead would.
+        {
+          name: 'statement-task-list',
+          path: `/app/authorities/opcc/statements/${yearsBefore(year, 2)}`,
+          ready: async (page) => {
+            await page.getByRole('button', { name: /^Start the .* statement$/ }).click();
+            await page.locator('.govuk-task-list').first().waitFor();
+          },
+        },
         { name: 'sop', path: '/app/authorities/opcc/sop', fullPage: false },
       ],
       '',
@@ -119,6 +127,12 @@ async function submittedStatementPath(base: string): Promise<string> {
 /** The reporting year the consolidated report shows by default (this year's). */
 async function currentYear(base: string): Promise<string> {
   return (await apiGet<ReportRows>(base, '/reports/consolidated')).year;
+}
+
+/** "2026-27" and 2 → "2024-25" */
+function yearsBefore(year: string, count: number): string {
+  const start = Number(year.slice(0, 4)) - count;
+  return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 }
 
 /** The page of the authority's latest import (the demo imports a learning-system export for each). */
