@@ -1,0 +1,5 @@
+import AuthorityPlaceholder from '../AuthorityPlaceholder';
+
+export default function SopEdit() {
+  return <AuthorityPlaceholder />;
+}
