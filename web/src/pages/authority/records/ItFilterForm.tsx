@@ -12,8 +12,7 @@ import { Radios, Select, Textarea, TextInput } from '../../../components/fields'
 import { useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
-import { Checkboxes, OUTCOME_LABELS, SCOPE_LABELS, today, useAssurances, useAuthority, useRecordAbilities, type Assurance } from './common';
-import { useProviderName } from './ItFilterPage';
+import { Checkboxes, OUTCOME_LABELS, SCOPE_LABELS, today, useAssurances, useAuthority, useProviderName, useRecordAbilities, type Assurance } from './common';
 
 type Put = BodyOf<'/authorities/{id}/it-filter-assurances/{year}', 'put'>;
 

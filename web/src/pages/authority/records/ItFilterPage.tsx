@@ -1,22 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useParams } from 'react-router';
-import { call } from '../../../api/client';
-import { useApi } from '../../../app/context';
-import { useAbilities } from '../../../app/session';
 import { reportingYear } from '../../../components/admin-labels';
 import { PageTitle } from '../../../components/PageTitle';
 import { FilterTag } from '../../../components/report-common';
 import { BackLink, formatDate, LoadError, Loading, NotificationBanner, SummaryList, Tag, type SummaryRow } from '../../../components/ui';
-import { dueInWords, OUTCOME_LABELS, SCOPE_LABELS, useAssurances, useAuthority, useRecordAbilities, type Assurance, type Assurances } from './common';
-
-/** The provider's name where the user may read it (the partnership's list), else its short code. */
-export function useProviderName() {
-  const api = useApi();
-  const can = useAbilities();
-  const list = useQuery({ queryKey: ['authorities'], queryFn: () => call(api.GET('/authorities')), enabled: can.seesPartnership });
-  return (providerId: string | undefined) =>
-    providerId ? (list.data?.items.find((a) => a.id === providerId)?.name ?? `Another authority of the partnership (${providerId})`) : 'Its own IT';
-}
+import { dueInWords, OUTCOME_LABELS, SCOPE_LABELS, useAssurances, useAuthority, useProviderName, useRecordAbilities, type Assurance, type Assurances } from './common';
 
 const STATUS_TEXT: Record<Assurances['status'], string> = {
   current: 'In date: the last review was less than 12 months ago.',

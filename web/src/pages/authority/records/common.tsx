@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { call, type ApiError } from '../../../api/client';
 import type { ResponseOf } from '../../../api/types';
 import { useApi } from '../../../app/context';
-import { useMe } from '../../../app/session';
+import { useAbilities, useMe } from '../../../app/session';
 import { fieldId } from '../../../components/ErrorSummary';
 import { daysFrom } from '../../../components/report-common';
 import { Tag, type TagColour } from '../../../components/ui';
@@ -53,6 +53,15 @@ export function useObligations(id: string) {
 export function useAssurances(id: string) {
   const api = useApi();
   return useQuery({ queryKey: ['it-filter', id], queryFn: () => call(api.GET('/authorities/{id}/it-filter-assurances', { params: { path: { id } } })) });
+}
+
+/** The provider's name where the user may read it (the partnership's list), else its short code. */
+export function useProviderName() {
+  const api = useApi();
+  const can = useAbilities();
+  const list = useQuery({ queryKey: ['authorities'], queryFn: () => call(api.GET('/authorities')), enabled: can.seesPartnership });
+  return (providerId: string | undefined) =>
+    providerId ? (list.data?.items.find((a) => a.id === providerId)?.name ?? `Another authority of the partnership (${providerId})`) : 'Its own IT';
 }
 
 /** Today as the API counts it (the browser's date, UTC). */
