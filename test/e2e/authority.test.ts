@@ -162,6 +162,71 @@ describe('the SOP', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('the lead changes the SOP’s details through a conflict and a network failure, edits an obligation and copies the template', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, OPCC_LEAD, '/app/authorities/opcc/sop');
+    await page.locator('#sop-next-review').waitFor();
+    await page.getByRole('link', { name: 'Change equality analysis' }).click();
+    await page.getByRole('heading', { name: /Change the SOP’s details/ }).waitFor();
+    await expectAccessible(page, 'SOP details form');
+    await page.getByLabel('Equality analysis').fill('Low: checked again in November');
+
+    // Someone else saves the SOP meanwhile.
+    const current = (await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop')).body;
+    const fields = ['title', 'ownerName', 'ownerRole', 'sopVersion', 'implementationDate', 'nextReviewDate', 'securityClassification', 'foiDisclosable', 'riskRating', 'equalityAnalysis', 'revisions'];
+    const theirs = await api(OPCC_LEAD, 'PUT', '/authorities/opcc/sop', {
+      ...Object.fromEntries(fields.map((f) => [f, current[f]])),
+      title: 'Prevent Duty — OPCC Standard Operating Model (restyled)',
+      version: current.version,
+    });
+    expect(theirs.status, theirs.text).toBe(200);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const panel = page.locator('.app-conflict');
+    await panel.waitFor();
+    await expect(panel.textContent()).resolves.toContain('Theirs: Prevent Duty — OPCC Standard Operating Model (restyled)');
+    await expect(panel.textContent()).resolves.toContain('Yours: Prevent Duty — OPCC Standard Operating Model');
+    await expect(page.getByLabel('Equality analysis').inputValue()).resolves.toBe('Low: checked again in November');
+    await expectAccessible(page, 'SOP details conflict');
+
+    // The network fails on keeping mine: a clear message, nothing lost; trying again saves once.
+    await page.route('**/authorities/opcc/sop', (route) => (route.request().method() === 'PUT' ? route.abort('internetdisconnected') : route.fallback()));
+    await page.getByRole('button', { name: 'Keep my changes' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('could not be reached');
+    await expect(page.getByLabel('Equality analysis').inputValue()).resolves.toBe('Low: checked again in November');
+    await expectAccessible(page, 'SOP details after a network failure');
+    await page.unroute('**/authorities/opcc/sop');
+    await page.getByRole('button', { name: 'Keep my changes' }).click();
+    await page.waitForURL(/\/app\/authorities\/opcc\/sop$/);
+    await waitForPage(page);
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('SOP details saved');
+    await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('Low: checked again in November');
+    const saved = (await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop')).body;
+    expect(saved).toMatchObject({ equalityAnalysis: 'Low: checked again in November', version: theirs.body.version + 1 });
+
+    // An obligation made to fit: its status and evidence stay as recorded.
+    const list = (await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop/obligations')).body.items as { id: string; commitment: string; status: string; evidence: unknown }[];
+    const target = list.find((o) => o.status === 'achieving')!;
+    await page.getByRole('link', { name: target.commitment }).click();
+    await page.getByRole('link', { name: /^Edit this obligation/ }).click();
+    await page.getByRole('heading', { name: 'Edit an obligation' }).waitFor();
+    await expectAccessible(page, 'obligation edit form');
+    await page.getByLabel('Owner', { exact: true }).fill('Head of Policy and Partnerships');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(new RegExp(`/sop/obligations/${target.id}$`));
+    await page.locator('.govuk-notification-banner--success').waitFor();
+    await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('Head of Policy and Partnerships');
+    await expectAccessible(page, 'obligation after editing');
+    const edited = (await api(OPCC_LEAD, 'GET', `/authorities/opcc/sop/obligations/${target.id}`)).body;
+    expect(edited).toMatchObject({ ownerRole: 'Head of Policy and Partnerships', status: 'achieving', evidence: target.evidence });
+
+    // The template again: nothing to copy, and nothing duplicated.
+    await page.getByRole('link', { name: 'Back to the SOP' }).click();
+    await page.getByRole('button', { name: 'Copy obligations from the template' }).click();
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('You already have every obligation of the template');
+    expect((await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop/obligations')).body.items).toHaveLength(list.length);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('evidence and the IT filter', () => {
