@@ -347,6 +347,20 @@ describe('read-only users', () => {
     await page.locator('.app-due-item').first().waitFor();
     await expect(editControls(page).count()).resolves.toBe(0);
     await expectAccessible(page, 'viewer: home of an authority');
+    // The NHS trust (seed): IT filter reviewed 400 days ago, SOP review 8 days overdue, statement a draft due by the deadline.
+    await open(page, '/authorities/nhs-trust');
+    await page.locator('.app-due-item').first().waitFor();
+    const titles = await page.locator('.app-due-item td:nth-child(1) a').allTextContents();
+    const at = (title: string) => titles.indexOf(title);
+    const year = (await api('Scrutiny member (read-only)', 'GET', '/reports/consolidated')).body.year as string;
+    for (const t of ['IT-filter assurance', 'Annual review of the SOP', `Annual assurance statement ${year}`]) expect(titles).toContain(t);
+    expect(at('IT-filter assurance')).toBeLessThan(at('Annual review of the SOP'));
+    expect(at('Annual review of the SOP')).toBeLessThan(at(`Annual assurance statement ${year}`));
+    await expect(page.getByRole('row', { name: /Annual review of the SOP/ }).textContent()).resolves.toContain('Overdue');
+    await expect(page.getByRole('row', { name: /IT-filter assurance/ }).textContent()).resolves.toContain('Overdue');
+    await expect(page.locator('#due-summary').textContent()).resolves.toMatch(/^\d+ items are overdue or not recorded yet\./);
+    await expect(editControls(page).count()).resolves.toBe(0);
+    await expectAccessible(page, 'viewer: home of an authority with overdue items');
     await open(page, '/authorities/county-council/sop');
     await page.locator('#sop-next-review').waitFor();
     await page.getByRole('table', { name: 'Monitoring and assurance' }).waitFor();

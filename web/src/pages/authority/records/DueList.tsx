@@ -22,6 +22,7 @@ export function byUrgency(a: DueItem, b: DueItem): number {
   return (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.title.localeCompare(b.title);
 }
 
+const countOf = (n: number) => `${n} ${n === 1 ? 'item is' : 'items are'}`;
 const short = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}…` : text);
 
 function StateTag({ item }: { item: DueItem }) {
@@ -113,10 +114,11 @@ export function DueList({ id, year }: { id: string; year: string }) {
   return (
     <>
       <h2 className="govuk-heading-m">What is due</h2>
-      <p className="govuk-body">
-        {overdue} overdue or not recorded, {soon} due within 60 days. Most urgent first: anything not recorded yet, then by due date. Each item links to where you deal with it.
+      <p className="govuk-body" id="due-summary">
+        {overdue === 0 ? 'Nothing is overdue.' : `${countOf(overdue)} overdue or not recorded yet.`} {soon === 0 ? 'Nothing else is due within 60 days.' : `${countOf(soon)} due within 60 days.`}
       </p>
-      <Table label="What is due, most urgent first" caption="What is due" headers={['Item', 'Due by', 'Status']}>
+      <p className="govuk-body">Most urgent first: anything not recorded yet, then by due date. Each item links to where it is dealt with.</p>
+      <Table label="What is due, most urgent first" caption={<span className="govuk-visually-hidden">What is due, most urgent first</span>} headers={['Item', 'Due by', 'Status']}>
         {items.map((item) => (
           <tr className="govuk-table__row app-due-item" key={item.key}>
             <td className="govuk-table__cell">

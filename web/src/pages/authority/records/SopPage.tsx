@@ -7,7 +7,7 @@ import { asApiError } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, formatDate, formatDateTime, LoadError, Loading, NotificationBanner, SummaryList, Table, type SummaryRow } from '../../../components/ui';
 import {
-  CADENCE_LABELS, DueTag, dueInWords, ObligationStatusTag, RATING_LABELS, SECTION_LABELS,
+  CADENCE_LABELS, DueTag, dueInWords, dueState, OBLIGATION_STATUS, ObligationStatusTag, RATING_LABELS, SECTION_LABELS,
   useAuthority, useObligations, useRecordAbilities, useSop, type Obligation, type Sop,
 } from './common';
 
@@ -197,6 +197,12 @@ function Obligations({ id, onFlash }: { id: string; onFlash: (message: string) =
         What the SOP commits the authority to, grouped by the Prevent duty toolkit’s sections. Each has a cadence: recording evidence moves its next due date on.
         {can.recordsEvidence ? ' Open an obligation to record evidence.' : ''}
       </p>
+      {items.length > 0 && (
+        <p className="govuk-body" id="obligations-summary">
+          {items.length} {items.length === 1 ? 'obligation' : 'obligations'}: {(Object.keys(OBLIGATION_STATUS) as Obligation['status'][]).map((st) => `${items.filter((o) => o.status === st).length} ${OBLIGATION_STATUS[st].label.toLowerCase()}`).join(', ')}.{' '}
+          {items.filter((o) => dueState(o.nextDueOn) === 'overdue').length} with evidence overdue, {items.filter((o) => dueState(o.nextDueOn) === 'due-soon').length} due within 60 days.
+        </p>
+      )}
       {error && (
         <div className="govuk-error-summary" role="alert">
           <h2 className="govuk-error-summary__title">There is a problem</h2>
