@@ -49,10 +49,11 @@ export function DueList({ id, year }: { id: string; year: string }) {
   const obligations = useObligations(id);
   const filter = useAssurances(id);
   const training = useQuery({ queryKey: ['training-summary', id, year], queryFn: () => call(api.GET('/authorities/{id}/training-summary', { params: { path: { id }, query: { year } } })) });
-  // The first refresher to fall due within 60 days (the API lists them soonest first).
+  // The first refresher to fall due within 60 days (the API lists them soonest first, from
+  // today; the summary counts one expiring today as overdue, so the first after today).
   const expiring = useQuery({
     queryKey: ['completions', id, 'expiring', 60],
-    queryFn: () => call(api.GET('/authorities/{id}/completions', { params: { path: { id }, query: { expiringWithinDays: 60, limit: 1 } } })),
+    queryFn: () => call(api.GET('/authorities/{id}/completions', { params: { path: { id }, query: { expiringWithinDays: 60, limit: 50 } } })),
   });
   const queries = [deadline, statement, sop, obligations, filter, training, expiring];
   if (queries.some((q) => q.isPending)) return <Loading what="Loading what is due" />;
@@ -96,7 +97,7 @@ export function DueList({ id, year }: { id: string; year: string }) {
       detail: `${t.refreshersOverdue} ${t.refreshersOverdue === 1 ? 'person’s training has' : 'people’s training has'} lapsed and needs a refresher.`,
     });
   }
-  const first = expiring.data!.items[0];
+  const first = expiring.data!.items.find((c) => c.expiresOn && c.expiresOn > asAt);
   if (t.refreshersDueWithin60Days > 0) {
     items.push({
       key: 'refreshers-due',
