@@ -144,6 +144,18 @@ describe('the SOP', () => {
     await expect(page.getByLabel('Reviewed by').inputValue()).resolves.toBe('Robin Example, Head of Policy and Partnerships');
     await page.getByLabel('New version number').fill('1.1');
     await page.getByLabel('Nature of the revision (optional)').fill('Updated for the new Prevent duty guidance');
+
+    // Someone else saves the SOP meanwhile: the review is refused as stale, with nothing typed lost.
+    const fields = ['title', 'ownerName', 'ownerRole', 'sopVersion', 'implementationDate', 'nextReviewDate', 'securityClassification', 'foiDisclosable', 'riskRating', 'equalityAnalysis', 'revisions'];
+    const theirs = await api(OPCC_LEAD, 'PUT', '/authorities/opcc/sop', { ...Object.fromEntries(fields.map((f) => [f, before.body[f]])), ownerRole: 'Chief Executive and Monitoring Officer', version: before.body.version });
+    expect(theirs.status, theirs.text).toBe(200);
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    const changed = page.getByRole('region', { name: 'The SOP has changed' });
+    await changed.waitFor();
+    await expect(page.getByLabel('New version number').inputValue()).resolves.toBe('1.1');
+    await expectAccessible(page, 'SOP review: the SOP changed meanwhile');
+    await page.getByRole('button', { name: 'Use the SOP as it is now' }).click();
+    await changed.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Record the review' }).click();
     await page.waitForURL(/\/app\/authorities\/opcc\/sop$/);
     await waitForPage(page);
@@ -153,10 +165,10 @@ describe('the SOP', () => {
     await expect(page.locator('#sop-next-review').textContent()).resolves.toContain(`Last reviewed on ${long(today())}`);
     await expect(page.getByRole('table', { name: 'Annual reviews' }).textContent()).resolves.toContain('Revised: version 1.0 to 1.1');
     await expect(page.getByRole('table', { name: 'Revision record' }).textContent()).resolves.toContain('Updated for the new Prevent duty guidance');
-    await expect(page.getByRole('table', { name: 'Version history' }).locator('tbody tr').count()).resolves.toBe(2);
+    await expect(page.getByRole('table', { name: 'Version history' }).locator('tbody tr').count()).resolves.toBe(3);
     await expectAccessible(page, 'SOP after the review');
     const after = await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop');
-    expect(after.body).toMatchObject({ nextReviewDate: next, lastReviewedOn: today(), sopVersion: '1.1', version: before.body.version + 1 });
+    expect(after.body).toMatchObject({ nextReviewDate: next, lastReviewedOn: today(), sopVersion: '1.1', ownerRole: 'Chief Executive and Monitoring Officer', version: before.body.version + 2 });
     expect(next > before.body.nextReviewDate).toBe(true);
     expect(problems).toEqual([]);
     await context.close();

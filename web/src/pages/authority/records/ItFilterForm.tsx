@@ -142,7 +142,8 @@ function Form({ id, year, name, existing, recordedProvider }: { id: string; year
       return call(api.PUT('/authorities/{id}/it-filter-assurances/{year}', { params: { path: { id, year } }, body }));
     },
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['it-filter', id] });
+      // Refetched before leaving, so the page shows the new status at once (not the cached one first).
+      await queryClient.invalidateQueries({ queryKey: ['it-filter', id], refetchType: 'all' });
       navigate(`/authorities/${id}/it-filter-assurances`, { state: { flash: `IT-filter assurance for ${year} saved` } });
     },
     onError,

@@ -78,7 +78,7 @@ function Form({ id, name, existing }: { id: string; name: string; existing: Obli
       call(api.PUT('/authorities/{id}/sop/obligations/{obligationId}', { params: { path }, body: { ...values, status: against.status, evidence: against.evidence, version: against.version } as Put })),
     onSuccess: async (saved) => {
       queryClient.setQueryData(['obligation', id, existing.id], saved);
-      await queryClient.invalidateQueries({ queryKey: ['obligations', id] });
+      await queryClient.invalidateQueries({ queryKey: ['obligations', id], refetchType: 'all' });
       navigate(`/authorities/${id}/sop/obligations/${existing.id}`, { state: { flash: 'Obligation saved' } });
     },
     onError,

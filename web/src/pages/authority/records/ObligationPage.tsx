@@ -140,7 +140,7 @@ function EvidenceForm({ id, obligation, onSaved }: { id: string; obligation: Obl
       form.clear();
       setTheirs(null);
       queryClient.setQueryData(['obligation', id, obligation.id], saved);
-      await queryClient.invalidateQueries({ queryKey: ['obligations', id] });
+      await queryClient.invalidateQueries({ queryKey: ['obligations', id], refetchType: 'all' });
       onSaved(`Evidence recorded. The next evidence is due by ${formatDate(saved.nextDueOn)}.`);
       window.scrollTo(0, 0);
     },

@@ -115,7 +115,11 @@ function Form({ id, name, existing }: { id: string; name: string; existing?: Sop
     },
     onSuccess: async (saved) => {
       queryClient.setQueryData(['sop', id], saved);
-      await Promise.all(['sop-versions', 'sops'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+      // Refetched before leaving, so the SOP page shows the new history at once (not the cached one first).
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['sop-versions', id], refetchType: 'all' }),
+        queryClient.invalidateQueries({ queryKey: ['sops'] }),
+      ]);
       navigate(`/authorities/${id}/sop`, { state: { flash: existing ? 'SOP details saved' : 'SOP recorded' } });
     },
     onError,

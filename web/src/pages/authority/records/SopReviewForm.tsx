@@ -82,7 +82,12 @@ function Form({ id, sop, name }: { id: string; sop: Sop; name: string }) {
     },
     onSuccess: async ({ sop: saved }) => {
       queryClient.setQueryData(['sop', id], saved);
-      await Promise.all(['sop-reviews', 'sop-versions', 'sops'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+      // Refetched before leaving, so the SOP page shows the review at once (not the cached history first).
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['sop-reviews', id], refetchType: 'all' }),
+        queryClient.invalidateQueries({ queryKey: ['sop-versions', id], refetchType: 'all' }),
+        queryClient.invalidateQueries({ queryKey: ['sops'] }),
+      ]);
       navigate(`/authorities/${id}/sop`, { state: { flash: `Review recorded. The next review is due by ${formatDate(saved.nextReviewDate)}.` } });
     },
     onError: (e) => form.setError(asApiError(e)),
