@@ -11,21 +11,30 @@ export interface DueItem {
   key: string;
   title: string;
   to: string;
-  /** Undefined where nothing has been recorded yet (so there is no date to count from). */
+  /** Undefined where there is no date: see `undated`. */
   dueOn?: string;
+  /** Without a date: overdue already (lapsed refreshers), never recorded, or waiting for a date (no deadline set). */
+  undated?: 'overdue' | 'missing' | 'open';
   detail: string;
 }
 
-/** Nothing recorded yet first (already late, with no date to compare), then by due date; ties by title. */
+const RANK = { overdue: 0, missing: 0, dated: 1, open: 2 } as const;
+
+/**
+ * Already late without a date to compare (lapsed, or never recorded) first, then by due date,
+ * then what has no date yet (a statement before its deadline is set); ties by title.
+ */
 export function byUrgency(a: DueItem, b: DueItem): number {
-  if (!a.dueOn !== !b.dueOn) return a.dueOn ? 1 : -1;
-  return (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.title.localeCompare(b.title);
+  const rank = (i: DueItem) => (i.dueOn ? RANK.dated : RANK[i.undated ?? 'missing']);
+  return rank(a) - rank(b) || (a.dueOn ?? '').localeCompare(b.dueOn ?? '') || a.title.localeCompare(b.title);
 }
 
 const countOf = (n: number) => `${n} ${n === 1 ? 'item is' : 'items are'}`;
 const short = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}…` : text);
 
 function StateTag({ item }: { item: DueItem }) {
+  if (item.undated === 'open') return <Tag colour="grey">No date yet</Tag>;
+  if (item.undated === 'overdue') return <Tag colour="red">Overdue</Tag>;
   if (!item.dueOn) return <Tag colour="red">Not recorded</Tag>;
   const state = dueState(item.dueOn);
   return state === 'overdue' ? <Tag colour="red">Overdue</Tag> : state === 'due-soon' ? <Tag colour="yellow">Due soon</Tag> : <Tag colour="blue">Due later</Tag>;
@@ -69,13 +78,14 @@ export function DueList({ id, year }: { id: string; year: string }) {
       title: `Annual assurance statement ${year}`,
       to: `${base}/statements/${year}`,
       dueOn: deadline.data?.dueOn ?? undefined,
+      ...(deadline.data?.dueOn ? {} : { undated: 'open' as const }),
       detail: `${statementLabel(status)}.${deadline.data?.dueOn ? '' : ' The steering group has not set a deadline yet.'}`,
     });
   }
   if (sop.data) {
     items.push({ key: 'sop', title: 'Annual review of the SOP', to: `${base}/sop`, dueOn: sop.data.nextReviewDate, detail: `Version ${sop.data.sopVersion}.` });
   } else {
-    items.push({ key: 'sop', title: 'SOP: none recorded', to: `${base}/sop`, detail: 'No SOP recorded yet.' });
+    items.push({ key: 'sop', title: 'SOP: none recorded', to: `${base}/sop`, undated: 'missing', detail: 'No SOP recorded yet.' });
   }
   for (const o of obligations.data!.items.filter((x) => dueState(x.nextDueOn, asAt) !== 'later')) {
     items.push({ key: `obligation-${o.id}`, title: `SOP obligation: ${short(o.commitment)}`, to: `${base}/sop/obligations/${o.id}`, dueOn: o.nextDueOn, detail: 'Evidence due.' });
@@ -86,6 +96,7 @@ export function DueList({ id, year }: { id: string; year: string }) {
     title: 'IT-filter assurance',
     to: `${base}/it-filter-assurances`,
     dueOn: f.nextReviewDue,
+    ...(f.nextReviewDue ? {} : { undated: 'missing' as const }),
     detail: f.nextReviewDue ? 'Review of the firewalls and web filters (CTIRU terms), every 12 months.' : 'No IT-filter assurance recorded yet.',
   });
   const t = training.data!;
@@ -94,6 +105,7 @@ export function DueList({ id, year }: { id: string; year: string }) {
       key: 'refreshers-overdue',
       title: `Training refreshers overdue: ${t.refreshersOverdue}`,
       to: `${base}/training`,
+      undated: 'overdue',
       detail: `${t.refreshersOverdue} ${t.refreshersOverdue === 1 ? 'person’s training has' : 'people’s training has'} lapsed and needs a refresher.`,
     });
   }
@@ -108,7 +120,7 @@ export function DueList({ id, year }: { id: string; year: string }) {
     });
   }
   items.sort(byUrgency);
-  const overdue = items.filter((i) => !i.dueOn || dueState(i.dueOn, asAt) === 'overdue').length;
+  const overdue = items.filter((i) => (i.dueOn ? dueState(i.dueOn, asAt) === 'overdue' : i.undated !== 'open')).length;
   const soon = items.filter((i) => i.dueOn && dueState(i.dueOn, asAt) === 'due-soon').length;
   const coverage = t.coverage;
 
@@ -136,6 +148,8 @@ export function DueList({ id, year }: { id: string; year: string }) {
                   <br />
                   <span className="govuk-body-s">{dueInWords(item.dueOn, asAt)}</span>
                 </>
+              ) : item.undated === 'open' ? (
+                'Not set yet'
               ) : (
                 'Now'
               )}
