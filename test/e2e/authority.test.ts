@@ -173,7 +173,7 @@ describe('the SOP', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
-  it('the lead changes the SOP’s details through a conflict and a network failure, edits an obligation and copies the template', async () => {
+  it('the lead changes the SOP’s details through a conflict and a network failure, edits, removes and copies back an obligation from the template', async () => {
     const { page, context, problems } = await web().newPage();
     await signInAs(page, OPCC_LEAD, '/app/authorities/opcc/sop');
     await page.locator('#sop-next-review').waitFor();
@@ -230,10 +230,24 @@ describe('the SOP', () => {
     const edited = (await api(OPCC_LEAD, 'GET', `/authorities/opcc/sop/obligations/${target.id}`)).body;
     expect(edited).toMatchObject({ ownerRole: 'Head of Policy and Partnerships', status: 'achieving', evidence: target.evidence });
 
-    // The template again: nothing to copy, and nothing duplicated.
-    await page.getByRole('link', { name: 'Back to the SOP' }).click();
+    // Removed (after a confirmation), then copied in again from the template: only that one comes back.
+    await page.getByRole('link', { name: /^Edit this obligation/ }).click();
+    await page.getByRole('button', { name: 'Remove this obligation' }).click();
+    await page.getByRole('button', { name: 'Yes, remove this obligation' }).waitFor();
+    await expectAccessible(page, 'obligation removal confirmation');
+    await page.getByRole('button', { name: 'Yes, remove this obligation' }).click();
+    await page.waitForURL(/\/app\/authorities\/opcc\/sop$/);
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('Obligation removed');
+    await page.getByRole('table', { name: 'Local risk assessment' }).waitFor();
+    await expect(page.getByRole('link', { name: target.commitment }).count()).resolves.toBe(0);
+    expect((await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop/obligations')).body.items).toHaveLength(list.length - 1);
     await page.getByRole('button', { name: 'Copy obligations from the template' }).click();
-    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('You already have every obligation of the template');
+    await page.locator('.govuk-notification-banner--success', { hasText: '1 obligation copied from the template' }).waitFor();
+    await page.getByRole('link', { name: target.commitment }).waitFor();
+    expect((await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop/obligations')).body.items).toHaveLength(list.length);
+    await page.getByRole('button', { name: 'Copy obligations from the template' }).click();
+    await page.locator('.govuk-notification-banner--success', { hasText: 'You already have every obligation of the template' }).waitFor();
+    await expectAccessible(page, 'SOP after copying the template');
     expect((await api(OPCC_LEAD, 'GET', '/authorities/opcc/sop/obligations')).body.items).toHaveLength(list.length);
     expect(problems).toEqual([]);
     await context.close();

@@ -8,7 +8,7 @@ import { friendly } from '../../../components/admin-labels';
 import { Conflict, type ConflictField } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios, Select, Textarea, TextInput } from '../../../components/fields';
-import { useVersionedForm } from '../../../components/forms';
+import { asApiError, useFormErrors, useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
 import { CADENCE_LABELS, SECTION_LABELS, useAuthority, useRecordAbilities, type Obligation } from './common';
@@ -139,7 +139,68 @@ function Form({ id, name, existing }: { id: string; name: string; existing: Obli
             </Button>
           )}
         </form>
+        {!theirs && <Remove id={id} obligation={base} />}
       </div>
     </div>
+  );
+}
+
+/** Removing the obligation (its past versions stay for past years' reports), after a confirmation. */
+function Remove({ id, obligation }: { id: string; obligation: Obligation }) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const form = useFormErrors();
+  const remove = useMutation({
+    mutationFn: () =>
+      call(api.DELETE('/authorities/{id}/sop/obligations/{obligationId}', { params: { path: { id, obligationId: obligation.id }, query: { version: obligation.version } } })),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: ['obligation', id, obligation.id] });
+      await queryClient.invalidateQueries({ queryKey: ['obligations', id], refetchType: 'all' });
+      navigate(`/authorities/${id}/sop`, { state: { flash: 'Obligation removed' } });
+    },
+    onError: (e) => form.setError(asApiError(e)),
+  });
+  return (
+    <section className="govuk-!-margin-top-8" aria-labelledby="remove-heading">
+      <h2 className="govuk-heading-m" id="remove-heading">
+        Remove this obligation
+      </h2>
+      {form.error && (
+        <div className="govuk-error-summary" role="alert">
+          <h3 className="govuk-error-summary__title">There is a problem</h3>
+          <div className="govuk-error-summary__body">
+            <p className="govuk-body">{form.error.message}</p>
+          </div>
+        </div>
+      )}
+      {confirming ? (
+        <div className="govuk-warning-text">
+          <span className="govuk-warning-text__icon" aria-hidden="true">
+            !
+          </span>
+          <div className="govuk-warning-text__text">
+            <span className="govuk-visually-hidden">Warning</span>
+            <p className="govuk-body govuk-!-font-weight-bold">Are you sure? Its reminders stop; its past evidence stays in past years’ reports.</p>
+            <div className="govuk-button-group">
+              <Button variant="warning" onClick={() => remove.mutate()} pending={remove.isPending}>
+                Yes, remove this obligation
+              </Button>
+              <button type="button" className="govuk-link app-link-button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        </div>
+      ) : (
+        <>
+          <p className="govuk-body">If the SOP no longer commits the authority to it. A template obligation removed can be copied in again.</p>
+          <Button variant="warning" onClick={() => setConfirming(true)}>
+            Remove this obligation
+          </Button>
+        </>
+      )}
+    </section>
   );
 }

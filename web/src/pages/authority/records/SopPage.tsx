@@ -178,7 +178,7 @@ function Obligations({ id, onFlash }: { id: string; onFlash: (message: string) =
     onSuccess: async ({ items }) => {
       setError(null);
       await queryClient.invalidateQueries({ queryKey: ['obligations', id] });
-      onFlash(items.length ? `${items.length} obligations copied from the template` : 'You already have every obligation of the template');
+      onFlash(items.length ? `${items.length} ${items.length === 1 ? 'obligation' : 'obligations'} copied from the template` : 'You already have every obligation of the template');
       window.scrollTo(0, 0);
     },
     onError: (e) => setError(asApiError(e)),
