@@ -257,7 +257,7 @@ describe('read-only and authority users', () => {
     await signInAs(page, 'OPCC Head of Policy and Partnerships (Prevent lead)');
     expect(new URL(page.url()).pathname).toBe('/app/authorities/opcc');
     await expect(page.locator('h1').textContent()).resolves.toContain('Office of the Police and Crime Commissioner for Demoshire');
-    await expect(page.locator('main').textContent()).resolves.toContain('coming soon');
+    await expect(page.locator('main').textContent()).resolves.toContain('What is due');
     await expect(page.getByRole('link', { name: /^Change/ }).count()).resolves.toBeGreaterThan(0);
     await expectAccessible(page, 'authority lead: own authority');
     expect(problems).toEqual([]);

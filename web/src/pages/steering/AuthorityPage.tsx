@@ -6,8 +6,13 @@ import { useAbilities, useMe } from '../../app/session';
 import { labelOf, reportingYear, SECTOR_LABELS, TYPE_LABELS } from '../../components/admin-labels';
 import { PageTitle } from '../../components/PageTitle';
 import { NotificationBanner, QueryView, SummaryList, type SummaryRow } from '../../components/ui';
+import { DueList } from '../authority/records/DueList';
 
-/** One authority: its details, who may change them, and its statement for the current year. */
+/**
+ * One authority: the home of its lead and editors, and the steering group's view of it. What is
+ * due and overdue first (each item links to where it is dealt with), then its details and who
+ * may change them.
+ */
 export default function AuthorityPage() {
   const { id = '' } = useParams();
   const api = useApi();
@@ -39,20 +44,9 @@ export default function AuthorityPage() {
           return (
             <>
               <PageTitle title={a.name} caption={labelOf(SECTOR_LABELS, a.sector)} />
-              {can.isAuthorityUser && (
-                <NotificationBanner title="Coming soon">
-                  <p className="govuk-notification-banner__heading">Recording statements, training, SOPs and IT-filter assurances here is coming soon.</p>
-                  <p className="govuk-body">Until then your steering group can help.</p>
-                </NotificationBanner>
-              )}
+              <DueList id={id} year={year} />
               <h2 className="govuk-heading-m">Details</h2>
               <SummaryList rows={rows} />
-              <h2 className="govuk-heading-m">Annual statement</h2>
-              <p className="govuk-body">
-                <Link className="govuk-link" to={`/authorities/${id}/statements/${year}`}>
-                  Statement for {year}
-                </Link>
-              </p>
               {can.seesPartnership && (
                 <p className="govuk-body">
                   <Link className="govuk-link" to="/authorities">
