@@ -1,14 +1,23 @@
 import { useEffect, useRef } from 'react';
+import { Link } from 'react-router';
 import type { FieldError } from '../api/client';
+
+/** One problem in the summary: a field on this page (`path`), or a page that fixes it (`to`, a route). */
+export interface SummaryError {
+  path?: FieldError['path'];
+  message: string;
+  to?: string;
+}
 
 /** The id of the input for an API error path, e.g. `roles.0.name` → `field-roles-0-name`. */
 export const fieldId = (path: string) => `field-${path.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 
 /**
  * GOV.UK error summary: at the top of the page, focused when it appears, each error a link
- * to its field. Errors whose path has no field on the page are listed without a link.
+ * to its field, or to the page that fixes it (what a submission still lacks lives on other
+ * pages). Errors whose path has no field on the page, and no page, are listed without a link.
  */
-export function ErrorSummary({ errors, title = 'There is a problem', fields }: { errors: FieldError[]; title?: string; fields?: readonly string[] }) {
+export function ErrorSummary({ errors, title = 'There is a problem', fields }: { errors: readonly SummaryError[]; title?: string; fields?: readonly string[] }) {
   const box = useRef<HTMLDivElement>(null);
   const key = errors.map((e) => `${e.path}:${e.message}`).join('|');
   useEffect(() => {
@@ -24,11 +33,13 @@ export function ErrorSummary({ errors, title = 'There is a problem', fields }: {
           <ul className="govuk-list govuk-error-summary__list">
             {errors.map((e, i) => (
               <li key={`${e.path}-${i}`}>
-                {e.path && linkable(e.path) ? (
+                {e.to ? (
+                  <Link to={e.to}>{e.message}</Link>
+                ) : e.path && linkable(e.path) ? (
                   <a
                     href={`#${fieldId(e.path)}`}
                     onClick={(event) => {
-                      const input = document.getElementById(fieldId(e.path));
+                      const input = document.getElementById(fieldId(e.path!));
                       if (!input) return;
                       event.preventDefault();
                       input.scrollIntoView({ block: 'center' });

@@ -8,11 +8,11 @@ import { useAbilities } from '../../../app/session';
 import { friendly } from '../../../components/admin-labels';
 import { Conflict, type ConflictField } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Radios, Select, Textarea, TextInput } from '../../../components/fields';
+import { Checkboxes, Radios, Select, Textarea, TextInput } from '../../../components/fields';
 import { useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
-import { Checkboxes, OUTCOME_LABELS, SCOPE_LABELS, today, useAssurances, useAuthority, useProviderName, useRecordAbilities, type Assurance } from './common';
+import { OUTCOME_LABELS, SCOPE_LABELS, today, useAssurances, useAuthority, useProviderName, useRecordAbilities, type Assurance } from './common';
 
 type Put = BodyOf<'/authorities/{id}/it-filter-assurances/{year}', 'put'>;
 

@@ -1,10 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
 import { call, type ApiError } from '../../../api/client';
 import type { ResponseOf } from '../../../api/types';
 import { useApi } from '../../../app/context';
 import { useAbilities, useMe } from '../../../app/session';
-import { fieldId } from '../../../components/ErrorSummary';
 import { daysFrom } from '../../../components/report-common';
 import { Tag, type TagColour } from '../../../components/ui';
 
@@ -136,56 +134,3 @@ export const OUTCOME_LABELS: Record<Assurance['outcome'], { label: string; colou
   'not-assured': { label: 'Not assured', colour: 'red' },
 };
 
-/** GOV.UK checkboxes in a fieldset (several answers to one question); the first box carries the field id. */
-export function Checkboxes({
-  name, legend, hint, error, values, onChange, options,
-}: {
-  name: string;
-  legend: ReactNode;
-  hint?: string;
-  error?: string;
-  values: readonly string[];
-  onChange: (values: string[]) => void;
-  options: readonly { value: string; label: string }[];
-}) {
-  const id = fieldId(name);
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <fieldset className="govuk-fieldset" aria-describedby={described}>
-        <legend className="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
-        {hint && (
-          <div id={`${id}-hint`} className="govuk-hint">
-            {hint}
-          </div>
-        )}
-        {error && (
-          <p id={`${id}-error`} className="govuk-error-message">
-            <span className="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        )}
-        <div className="govuk-checkboxes" data-module="govuk-checkboxes">
-          {options.map((o, i) => {
-            const optionId = i === 0 ? id : `${id}-${i + 1}`;
-            return (
-              <div className="govuk-checkboxes__item" key={o.value}>
-                <input
-                  className="govuk-checkboxes__input"
-                  id={optionId}
-                  name={name}
-                  type="checkbox"
-                  value={o.value}
-                  checked={values.includes(o.value)}
-                  onChange={(e) => onChange(e.target.checked ? [...values, o.value] : values.filter((v) => v !== o.value))}
-                />
-                <label className="govuk-label govuk-checkboxes__label" htmlFor={optionId}>
-                  {o.label}
-                </label>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
-  );
-}

@@ -4,13 +4,13 @@ import { useNavigate } from 'react-router';
 import { call, type FieldError } from '../../../api/client';
 import { formatBytes } from '../../../api/upload';
 import { useApi } from '../../../app/context';
+import { ErrorSummary, type SummaryError } from '../../../components/ErrorSummary';
 import { Checkbox } from '../../../components/fields';
 import { asApiError } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { Button, formatDate, SummaryList, Tag, type SummaryRow } from '../../../components/ui';
 import { NARRATIVE_SECTIONS, NETWORK_MESSAGE, QUESTION_TYPES, RATING_LABELS, statementPath, StatementTaskPage, type StatementPageContext } from './statement-common';
 import './statement.css';
-import { TaskErrorSummary, type TaskProblem } from './TaskErrorSummary';
 
 const RATING_COLOURS = { 'not-yet-started': 'red', developing: 'yellow', achieving: 'green' } as const;
 
@@ -20,27 +20,29 @@ export default function CheckAnswers() {
 }
 
 /** The API's field errors of a refused submission, each turned into a link to the task that fixes it. */
-function problemsOf(errors: readonly FieldError[], base: string, latestVersion: number): TaskProblem[] {
-  const problems: TaskProblem[] = [];
+function problemsOf(errors: readonly FieldError[], base: string, latestVersion: number): SummaryError[] {
+  const problems: SummaryError[] = [];
   const unrated = new Map<string, string[]>();
   for (const e of errors) {
     const rating = /^ratings\.(\d+)\.(\d+)/.exec(e.path);
     if (rating) {
       unrated.set(rating[1], [...(unrated.get(rating[1]) ?? []), `${rating[1]}.${rating[2]}`]);
     } else if (e.path.startsWith('signOff')) {
-      problems.push({ message: e.message, to: `${base}/sign-off` });
+      problems.push({ path: e.path, message: e.message, to: `${base}/sign-off` });
     } else if (e.path === 'document') {
       problems.push({
         message: `The answers changed since version ${latestVersion}, but the signed document is the one submitted with it. Attach a newly signed document, or confirm that it still stands`,
-        field: 'confirmDocumentStands',
+        path: 'confirmDocumentStands',
       });
     } else if (e.path.startsWith('scores.')) {
-      problems.push({ message: e.message, to: `${base}/benchmarks/${e.path.split('.')[1]}` });
+      problems.push({ path: e.path, message: e.message, to: `${base}/benchmarks/${e.path.split('.')[1]}` });
     } else {
+      // Not a field of this page: listed without a link.
       problems.push({ message: e.message });
     }
   }
   const benchmarkProblems = [...unrated].map(([b, qs]) => ({
+    path: `ratings.${b}`,
     message: `Benchmark ${b}: rate ${qs.length === 1 ? `question ${qs[0]}` : `questions ${qs.slice(0, -1).join(', ')} and ${qs.at(-1)}`} before submitting`,
     to: `${base}/benchmarks/${b}`,
   }));
@@ -54,7 +56,7 @@ function Check({ ctx }: { ctx: StatementPageContext }) {
   const queryClient = useQueryClient();
   const base = statementPath(id, year);
   const [confirm, setConfirm] = useState(false);
-  const [problems, setProblems] = useState<TaskProblem[]>([]);
+  const [problems, setProblems] = useState<SummaryError[]>([]);
   const change = (to: string, what: string): SummaryRow['action'] => ({ to, label: 'Change', visuallyHidden: what });
 
   const submit = useMutation({
@@ -86,7 +88,7 @@ function Check({ ctx }: { ctx: StatementPageContext }) {
     // Full width: the toolkit's questions are long, and a narrow key column made them a tall ribbon.
     <div className="govuk-grid-row">
       <div className="govuk-grid-column-full">
-        <TaskErrorSummary problems={problems} title={problems.length ? 'The statement is not ready to submit' : undefined} />
+        <ErrorSummary errors={problems} title="The statement is not ready to submit" />
         <PageTitle title={isLead ? 'Check your answers before submitting the statement' : 'Check your answers'} caption={`${authorityName}: statement ${year}`} hasErrors={problems.length > 0} />
         {benchmarks.map((b) => {
           const score = s.scores?.[String(b.number)];

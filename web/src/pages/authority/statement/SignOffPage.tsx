@@ -4,11 +4,11 @@ import { ApiError, type FieldError } from '../../../api/client';
 import { friendly } from '../../../components/admin-labels';
 import { Conflict, differingFields } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
-import { Textarea, TextInput } from '../../../components/fields';
+import { DateInput, isoOf, partsOf, Textarea, TextInput, type DateParts } from '../../../components/fields';
 import { asApiError, useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { Button, formatDate } from '../../../components/ui';
-import { DateInput, isoOf, partsOf, type DateParts } from './DateInput';
+
 import { saveErrorOf, statementPath, StatementTaskPage, useLoadCurrent, useSaveStatement, type Content, type StatementPageContext, type Statement } from './statement-common';
 import './statement.css';
 
