@@ -5,7 +5,7 @@ import { EntityId } from '../domain/shared/ids';
 import { IsoDate, ReportingYear } from '../domain/shared/dates';
 import { wholeNumber } from '../domain/shared/query';
 import { Role, type Role as RoleT } from '../domain/shared/identity';
-import { CreateUser, User } from '../domain/users/user';
+import { CreateUser, People, User } from '../domain/users/user';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
@@ -161,6 +161,8 @@ const ImportJob = z.object({
   rowsWithoutRole: z.number().optional(),
   error: z.object({ message: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).optional().describe('Why a failed import failed (a file-level problem: columns, encoding, limits)'),
   attempts: z.number().describe('How many times a worker took the job'),
+  requestedBy: z.string().optional().describe('The user who started the import (their name is in `people` where the route gives it)'),
+  requestedByRole: Role.optional(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
 });
@@ -278,11 +280,11 @@ export const ROUTES = {
   }),
   listImports: route({
     method: 'GET', path: '/authorities/{id}/imports', group: 'training', auth: 'jwt', roles: ALL_ROLES,
-    summary: 'The authority’s imports, newest first (the latest 100)', params: AuthorityParam, response: z.object({ items: z.array(ImportJob) }),
+    summary: 'The authority’s imports, newest first (the latest 100)', params: AuthorityParam, response: z.object({ items: z.array(ImportJob), people: People }),
   }),
   getImport: route({
     method: 'GET', path: '/authorities/{id}/imports/{importId}', group: 'training', auth: 'jwt', roles: ALL_ROLES,
-    summary: 'An import’s status and progress (rows done of rows), and its result', params: ImportParam, response: ImportJob,
+    summary: 'An import’s status and progress (rows done of rows), and its result', params: ImportParam, response: ImportJob.extend({ people: People }),
   }),
   resumeImport: route({
     method: 'POST', path: '/authorities/{id}/imports/{importId}/resume', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
@@ -408,7 +410,7 @@ export const ROUTES = {
   getStatement: route({
     method: 'GET', path: '/authorities/{id}/statements/{year}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
     summary: 'The year’s annual assurance statement (working copy, status and reviews)', params: AuthorityYearParam,
-    response: Statement.extend({ applicableQuestions: z.array(z.string()), applicableBenchmarks: z.array(z.number()) }),
+    response: Statement.extend({ applicableQuestions: z.array(z.string()), applicableBenchmarks: z.array(z.number()), people: People }),
   }),
   putStatement: route({
     method: 'PUT', path: '/authorities/{id}/statements/{year}', group: 'assurance', auth: 'jwt', roles: ['authority-lead', 'authority-editor'],
@@ -425,7 +427,7 @@ export const ROUTES = {
   }),
   getStatementVersion: route({
     method: 'GET', path: '/authorities/{id}/statements/{year}/versions/{number}', group: 'assurance', auth: 'jwt', roles: ALL_ROLES,
-    summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: wholeNumber(1) }), response: StatementVersion,
+    summary: 'One submitted version, exactly as submitted', params: AuthorityYearParam.extend({ number: wholeNumber(1) }), response: StatementVersion.extend({ people: People }),
   }),
   requestStatementUpload: route({
     method: 'POST', path: '/authorities/{id}/statements/{year}/document/upload-url', group: 'assurance', auth: 'jwt', roles: ['authority-lead'],

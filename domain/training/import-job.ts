@@ -258,6 +258,7 @@ export function importView(r: StoredImport, now: Date) {
     ...(r.file ? r.file : {}),
     ...(r.error ? { error: r.error } : {}),
     attempts: r.attempts ?? 1,
+    ...(r.requestedBy ? { requestedBy: r.requestedBy.userId, requestedByRole: r.requestedBy.role } : {}),
     startedAt: r.startedAt,
     ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
   };

@@ -28,6 +28,13 @@ export type User = z.infer<typeof User>;
 export const USER_PERSONAL_FIELDS = ['email', 'displayName'] as const;
 
 /**
+ * The people an answer names by user id (who reviewed, submitted, started an import), as
+ * display names for the page: only the partnership's own users, only those with a name.
+ */
+export const People = z.record(z.string(), z.string()).describe('Display names of the users this answer names by id (`by`, `submittedBy`, `requestedBy`); a user without a recorded name is absent');
+export type People = z.infer<typeof People>;
+
+/**
  * The identity provider (Cognito in AWS). Creating a user there fixes their partnership,
  * authority and role in claims they cannot change themselves.
  */
@@ -40,6 +47,8 @@ export interface UserDirectory {
 export interface UserStore {
   list(tenantId: string): Promise<User[]>;
   get(tenantId: string, id: string): Promise<User | undefined>;
+  /** Display names of these users of the partnership, by id (one read whatever the count; a user without a name is absent). */
+  names(tenantId: string, ids: readonly string[]): Promise<Record<string, string>>;
   emailTaken(tenantId: string, email: string): Promise<boolean>;
   /** Fails with ConflictError if the email is already a user of the partnership. */
   create(tenantId: string, user: User, audit: AuditEvent): Promise<void>;

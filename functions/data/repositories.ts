@@ -45,6 +45,15 @@ export function userRepository(table: TableStore): UserStore {
       return table.all<User>({ pk: PK, skPrefix });
     },
     get: (tenantId, id) => table.get<User>(keys.user(tenantId, id)),
+    names: async (tenantId, ids) => {
+      const distinct = [...new Set(ids)];
+      if (!distinct.length) return {};
+      const items = await table.batchGetItems(
+        distinct.map((id) => keys.user(tenantId, id)),
+        ['id', 'displayName'],
+      );
+      return Object.fromEntries(items.filter((u) => typeof u.displayName === 'string').map((u) => [u.id as string, u.displayName as string]));
+    },
     emailTaken: async (tenantId, email) => (await table.get(keys.userEmail(tenantId, email))) !== undefined,
     create: (tenantId, user, audit) =>
       table.write(

@@ -1,4 +1,5 @@
 import { createHandler } from '../shared/http';
+import { withPeople } from '../shared/people';
 import { trainingServices as services } from '../wiring/training';
 
 /** Course catalogue, training plans, completions (one by one and by CSV), sessions, coverage. */
@@ -16,8 +17,14 @@ export const handler = createHandler('training', {
   importCompletions: ({ caller, params, query, body }) => services().training.importFile(caller, params.id, body, { encoding: query.encoding }),
   requestImportUpload: ({ caller, params, body }) => services().imports.requestUpload(caller, params.id, body),
   startImport: ({ caller, params, body }) => services().imports.start(caller, params.id, body),
-  listImports: ({ caller, params }) => services().imports.list(caller, params.id),
-  getImport: ({ caller, params }) => services().imports.get(caller, params.id, params.importId),
+  listImports: async ({ caller, params }) => {
+    const list = await services().imports.list(caller, params.id);
+    return withPeople(caller, list, list.items.map((i) => i.requestedBy));
+  },
+  getImport: async ({ caller, params }) => {
+    const job = await services().imports.get(caller, params.id, params.importId);
+    return withPeople(caller, job, [job.requestedBy]);
+  },
   resumeImport: ({ caller, params }) => services().imports.resume(caller, params.id, params.importId),
   eraseStaffTraining: ({ caller, params, body }) => services().training.eraseStaff(caller, params.id, body.staffRef),
   listSessions: async ({ caller, params, query }) => ({ items: await services().training.listSessions(caller, params.id, query.from, query.to) }),

@@ -104,8 +104,11 @@ describe('importing training records through the browser', () => {
     await waitForPage(page);
     holdRunning = false;
     await page.unrouteAll({ behavior: 'wait' });
+    // Who started it, by name (the API names the people an answer mentions).
+    await expect(page.locator(`a[href$="/training/imports/${importId}"]`).locator('xpath=ancestor::tr').textContent()).resolves.toContain('Jordan Records');
     await page.locator(`a[href$="/training/imports/${importId}"]`).click();
     await waitForResult(page);
+    await expect(page.locator('main').textContent()).resolves.toContain('by Jordan Records');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/Import complete$/);
     const summary = await page.locator('.govuk-summary-list').textContent();
     expect(summary).toMatch(/Rows read\s*8/);

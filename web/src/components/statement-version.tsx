@@ -9,6 +9,13 @@ export type Statement = ResponseOf<'/authorities/{id}/statements/{year}', 'get'>
 export type StatementVersion = ResponseOf<'/authorities/{id}/statements/{year}/versions/{number}', 'get'>;
 export type Framework = ResponseOf<'/frameworks', 'get'>['items'][number];
 
+/** Who did it, by name where the API knows one (`people`), otherwise by what only that role can do. */
+export const REVIEWER_FALLBACK = 'the steering group';
+export const SUBMITTER_FALLBACK = 'the authority’s Prevent lead';
+export function personName(people: Readonly<Record<string, string>> | undefined, id: string, fallback: string): string {
+  return people?.[id] ?? fallback;
+}
+
 export const STATUS_TAGS: Record<Statement['status'], { colour: TagColour; label: string }> = {
   draft: { colour: 'grey', label: 'Draft' },
   submitted: { colour: 'blue', label: 'Submitted' },
@@ -76,7 +83,7 @@ export function StatementVersionView({ version, framework, applicable, authority
     <>
       <h2 className="govuk-heading-l">Version {version.number}</h2>
       <p className="govuk-body">
-        Submitted {formatDateTime(version.submittedAt)} by {version.submittedBy}.
+        Submitted {formatDateTime(version.submittedAt)} by {personName(version.people, version.submittedBy, SUBMITTER_FALLBACK)}.
       </p>
 
       <h3 className="govuk-heading-m">Benchmarks</h3>
@@ -189,8 +196,13 @@ interface TimelineEvent {
 /** Submissions and reviews, newest first, as an MoJ timeline. */
 export function StatementTimeline({ statement, versions }: { statement: Statement; versions: readonly StatementVersion[] }) {
   const events: TimelineEvent[] = [
-    ...versions.map((v) => ({ title: `Version ${v.number} submitted`, at: v.submittedAt, by: v.submittedBy })),
-    ...statement.reviews.map((r) => ({ title: `Version ${r.version} ${r.outcome === 'accepted' ? 'accepted' : 'returned to the authority'}`, at: r.at, by: r.by, comment: r.comment })),
+    ...versions.map((v) => ({ title: `Version ${v.number} submitted`, at: v.submittedAt, by: personName(v.people, v.submittedBy, SUBMITTER_FALLBACK) })),
+    ...statement.reviews.map((r) => ({
+      title: `Version ${r.version} ${r.outcome === 'accepted' ? 'accepted' : 'returned to the authority'}`,
+      at: r.at,
+      by: personName(statement.people, r.by, REVIEWER_FALLBACK),
+      comment: r.comment,
+    })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   if (!events.length) return <p className="govuk-body">Nothing has been submitted yet.</p>;
   return (

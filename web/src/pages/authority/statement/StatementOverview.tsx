@@ -215,7 +215,8 @@ function Submitted({ statement: s, frameworks }: { statement: Statement; framewo
     <>
       {accepted ? (
         <p className="govuk-body">
-          The steering group accepted version {accepted.version} on {formatDateTime(accepted.at)} (reviewer {accepted.by}). It can no longer be changed.
+          The steering group accepted version {accepted.version} on {formatDateTime(accepted.at)}
+          {s.people?.[accepted.by] ? `, reviewed by ${s.people[accepted.by]}` : ''}. It can no longer be changed.
         </p>
       ) : (
         <p className="govuk-body">

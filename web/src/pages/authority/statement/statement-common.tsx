@@ -93,7 +93,7 @@ export function useSaveStatement(id: string, year: string) {
     mutationFn: async ({ base, change }: { base: Statement; change: (content: Content) => Content }) => {
       const body = { ...change(contentOf(base)), version: base.version } as BodyOf<'/authorities/{id}/statements/{year}', 'put'>;
       const saved = await call(api.PUT('/authorities/{id}/statements/{year}', { params: { path: { id, year } }, body }));
-      const merged: Statement = { ...saved, applicableQuestions: base.applicableQuestions, applicableBenchmarks: base.applicableBenchmarks };
+      const merged: Statement = { ...saved, applicableQuestions: base.applicableQuestions, applicableBenchmarks: base.applicableBenchmarks, people: base.people };
       queryClient.setQueryData(['statement', id, year], merged);
       return merged;
     },

@@ -10,7 +10,7 @@ import { Select, TextInput } from '../../../components/fields';
 import { asApiError, useFormErrors } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
-import { trainingKeys, useAuthorityId, useCourses, usePlan, useTrainingAbilities } from './common';
+import { forgetTraining, useAuthorityId, useCourses, usePlan, useTrainingAbilities } from './common';
 
 const MESSAGES = {
   staffRef: 'Enter the person’s staff reference, like their payroll or employee number',
@@ -61,7 +61,7 @@ function Form({ authorityId, roles, courses }: { authorityId: string; roles: { i
       return call(api.POST('/authorities/{id}/completions', { params: { path: { id: authorityId } }, body }));
     },
     onSuccess: async (saved) => {
-      for (const key of trainingKeys(authorityId)) await queryClient.invalidateQueries({ queryKey: key });
+      forgetTraining(queryClient, authorityId);
       const course = courses.find((c) => c.id === saved.courseId)?.name ?? saved.courseId;
       navigate(`/authorities/${authorityId}/training`, { state: { flash: `Completion recorded: ${saved.staffRef}, ${course}` } });
     },

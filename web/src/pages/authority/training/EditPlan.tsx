@@ -11,7 +11,7 @@ import { Select, TextInput } from '../../../components/fields';
 import { useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
-import { trainingKeys, useAuthorityId, useCourses, usePlan, useTrainingAbilities, type Course, type Plan } from './common';
+import { forgetTraining, useAuthorityId, useCourses, usePlan, useTrainingAbilities, type Course, type Plan } from './common';
 
 interface RoleValues {
   id: string;
@@ -88,7 +88,7 @@ function Form({ authorityId, initial, courses }: { authorityId: string; initial:
     },
     onSuccess: async (saved) => {
       queryClient.setQueryData(['training-plan', authorityId], saved);
-      for (const key of trainingKeys(authorityId)) await queryClient.invalidateQueries({ queryKey: key });
+      forgetTraining(queryClient, authorityId);
       navigate(`/authorities/${authorityId}/training`, { state: { flash: 'Training plan saved' } });
     },
     onError,

@@ -9,7 +9,7 @@ import { TextInput } from '../../../components/fields';
 import { asApiError, useFormErrors } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, formatDate, Table } from '../../../components/ui';
-import { trainingKeys, useAuthorityId, useCourses, useTrainingAbilities, type Completion } from './common';
+import { forgetTraining, useAuthorityId, useCourses, useTrainingAbilities, type Completion } from './common';
 
 const MESSAGES = { staffRef: 'Enter the staff reference of the person who asked' };
 
@@ -51,7 +51,7 @@ function EraseForm({ authorityId }: { authorityId: string }) {
   const erase = useMutation({
     mutationFn: (ref: string) => call(api.POST('/authorities/{id}/erasures', { params: { path: { id: authorityId } }, body: { staffRef: ref } })),
     onSuccess: async (result) => {
-      for (const key of trainingKeys(authorityId)) await queryClient.invalidateQueries({ queryKey: key });
+      forgetTraining(queryClient, authorityId);
       navigate(`/authorities/${authorityId}/training`, { state: { flash: `${result.erased} training ${result.erased === 1 ? 'record' : 'records'} erased` } });
     },
     onError: (error) => form.setError(asApiError(error)),

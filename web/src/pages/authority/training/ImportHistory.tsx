@@ -3,9 +3,9 @@ import { Link } from 'react-router';
 import { call } from '../../../api/client';
 import { useApi } from '../../../app/context';
 import { formatDateTime, QueryView, Table, Tag } from '../../../components/ui';
-import { isRunning, STATUS_LABELS } from './common';
+import { isRunning, startedBy, STATUS_LABELS } from './common';
 
-/** The authority's imports, newest first: when, how it went, and the counts. */
+/** The authority's imports, newest first: when, by whom, how it went, and the counts. */
 export function ImportHistory({ authorityId, limit }: { authorityId: string; limit?: number }) {
   const api = useApi();
   const imports = useQuery({
@@ -28,11 +28,12 @@ export function ImportHistory({ authorityId, limit }: { authorityId: string; lim
           <Table
             label="Import history"
             caption={limit && data.items.length > limit ? `Latest ${limit} imports` : 'Import history'}
-            headers={['Started', 'Status', 'Rows read', 'Stored', 'Already recorded', 'Rejected', { hidden: 'Details' }]}
+            headers={['Started', 'By', 'Status', 'Rows read', 'Stored', 'Already recorded', 'Rejected', { hidden: 'Details' }]}
           >
             {items.map((job) => (
               <tr className="govuk-table__row" key={job.importId}>
                 <td className="govuk-table__cell">{formatDateTime(job.startedAt)}</td>
+                <td className="govuk-table__cell">{startedBy(job, data.people)}</td>
                 <td className="govuk-table__cell">
                   <Tag colour={STATUS_LABELS[job.status].colour}>{STATUS_LABELS[job.status].text}</Tag>
                 </td>

@@ -5,7 +5,7 @@ import { call } from '../../../api/client';
 import { useApi } from '../../../app/context';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, formatDateTime, LoadError, Loading, SummaryList, Table, Tag } from '../../../components/ui';
-import { isRunning, STATUS_LABELS, trainingKeys, useAuthorityId, useTrainingAbilities, type ImportJob } from './common';
+import { isRunning, startedBy, STATUS_LABELS, forgetTraining, useAuthorityId, useTrainingAbilities, type ImportJob } from './common';
 import { COLUMNS, rememberedFile, rejectedCsv, type Field } from './file-preview';
 import { jobProgressText, useImportJob } from './Import';
 import './training.css';
@@ -27,7 +27,7 @@ export default function ImportJobPage() {
   useEffect(() => {
     if (job.data && isRunning(job.data.status)) wasRunning.current = true;
     // Once it ends, the figures that depend on the completions are stale.
-    if (ended && wasRunning.current) for (const key of trainingKeys(id)) void queryClient.invalidateQueries({ queryKey: key });
+    if (ended && wasRunning.current) forgetTraining(queryClient, id);
   }, [ended, job.data, id, queryClient]);
   if (job.isPending) return <Loading what="Loading the import" />;
   if (job.error) return <LoadError error={job.error} retry={() => void job.refetch()} />;
@@ -42,7 +42,7 @@ function JobView({ authorityId, job }: { authorityId: string; job: ImportJob }) 
   return (
     <>
       <BackLink to={`/authorities/${authorityId}/training/import`}>Back to imports</BackLink>
-      <PageTitle title={title} caption={`Started ${formatDateTime(job.startedAt)}`} />
+      <PageTitle title={title} caption={`Started ${formatDateTime(job.startedAt)} by ${startedBy(job, job.people)}`} />
       <p className="govuk-body">
         Status: <Tag colour={status.colour}>{status.text}</Tag>
       </p>

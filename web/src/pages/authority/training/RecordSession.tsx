@@ -10,7 +10,7 @@ import { Radios, Select, Textarea, TextInput } from '../../../components/fields'
 import { asApiError, useFormErrors } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { BackLink, Button, LoadError, Loading } from '../../../components/ui';
-import { AUDIENCE_LABELS, trainingKeys, useAuthorityId, useCourses, useTrainingAbilities } from './common';
+import { AUDIENCE_LABELS, forgetTraining, useAuthorityId, useCourses, useTrainingAbilities } from './common';
 
 const MESSAGES = {
   date: 'Enter the date of the session, like 27 3 2026',
@@ -67,7 +67,7 @@ function Form({ authorityId, courses }: { authorityId: string; courses: { id: st
       return call(api.POST('/authorities/{id}/sessions', { params: { path: { id: authorityId } }, body }));
     },
     onSuccess: async () => {
-      for (const key of trainingKeys(authorityId)) await queryClient.invalidateQueries({ queryKey: key });
+      forgetTraining(queryClient, authorityId);
       navigate(`/authorities/${authorityId}/training`, { state: { flash: 'Session recorded' } });
     },
     onError: (error) => form.setError(asApiError(error)),

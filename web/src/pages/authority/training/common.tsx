@@ -1,9 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useLocation, useParams } from 'react-router';
 import { call } from '../../../api/client';
 import type { ResponseOf } from '../../../api/types';
 import { useApi } from '../../../app/context';
-import { useMe } from '../../../app/session';
+import { ROLE_LABELS, useMe } from '../../../app/session';
 import { NotificationBanner } from '../../../components/ui';
 
 export type Plan = ResponseOf<'/authorities/{id}/training-plan', 'get'>;
@@ -12,6 +12,12 @@ export type Course = ResponseOf<'/courses', 'get'>['items'][number];
 export type Completion = ResponseOf<'/authorities/{id}/completions', 'get'>['items'][number];
 export type ImportJob = ResponseOf<'/authorities/{id}/imports/{importId}', 'get'>;
 export type ImportMapping = ResponseOf<'/authorities/{id}/import-mapping', 'get'>;
+
+/** Who started an import: their name where the API gives one, otherwise their role. */
+export function startedBy(job: { requestedBy?: string; requestedByRole?: ImportJob['requestedByRole'] }, people: Readonly<Record<string, string>> | undefined): string {
+  if (job.requestedBy && people?.[job.requestedBy]) return people[job.requestedBy];
+  return job.requestedByRole ? ROLE_LABELS[job.requestedByRole] : 'Not recorded';
+}
 
 /** The authority of the page (/authorities/:id/training…). */
 export function useAuthorityId(): string {
@@ -59,6 +65,15 @@ export function useImportMapping(id: string, enabled = true) {
 
 /** The query keys a change to the authority's training records makes stale. */
 export const trainingKeys = (id: string) => [['training-summary', id], ['completions', id], ['expiring', id], ['imports', id], ['sessions', id]] as const;
+
+/**
+ * After a write, the authority's training figures and lists are dropped from the cache rather
+ * than marked stale: the next page loads them afresh instead of showing the old figures first
+ * (coverage that does not yet count the completion just added) and changing under the reader.
+ */
+export function forgetTraining(queryClient: QueryClient, id: string): void {
+  for (const queryKey of trainingKeys(id)) queryClient.removeQueries({ queryKey });
+}
 
 /** A success message handed over by the page that navigated here. */
 export function Flash() {
