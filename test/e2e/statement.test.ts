@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { demoUser, expectAccessible, signInAs, useWebApp, waitForPage } from './support/web';
+import { demoUser, expectAccessible, signInAs, useWebApp, WAIT_MS, waitForPage } from './support/web';
 
 const web = useWebApp();
 
@@ -319,7 +319,17 @@ async function follow(page: Page, selector: string, path: string) {
   await tabTo(page, selector);
   await page.keyboard.press('Enter');
   await page.waitForURL((u) => u.pathname === `/app${path}`);
+  await headingFocused(page);
+}
+
+/**
+ * After an in-app navigation the new page's heading takes the focus (PageTitle, in an effect
+ * after the page renders). Keys pressed before that would start from the wrong place, so the
+ * keyboard user's next Tab waits for it, as a screen-reader user hears the heading first.
+ */
+async function headingFocused(page: Page) {
   await waitForPage(page);
+  await expect.poll(() => focused(page, 'h1'), { timeout: WAIT_MS }).toBe(true);
 }
 
 describe('the statement by keyboard alone', () => {
@@ -339,9 +349,8 @@ describe('the statement by keyboard alone', () => {
 
     const benchmarks = await applicable(OPCC_LEAD, 'opcc', year);
     for (const b of benchmarks) {
+      // The page's heading has the focus after the navigation (follow waits for it): the questions follow it.
       await follow(page, `a[href$="${base}/benchmarks/${b.number}"]`, `${base}/benchmarks/${b.number}`);
-      // The page's heading has the focus after the navigation: the questions follow it.
-      await expect(focused(page, 'h1')).resolves.toBe(true);
       for (const [i, q] of b.questions.entries()) {
         // Tab lands on the first radio of a group with none chosen; each arrow moves and chooses.
         await tabTo(page, option(`ratings.${q.id}`, 1));
@@ -363,6 +372,7 @@ describe('the statement by keyboard alone', () => {
       await tabTo(page, 'main form button[type="submit"]');
       await page.keyboard.press('Enter');
       await backOnStatement(page, 'opcc', year);
+      await headingFocused(page);
       await expect(taskStatus(page, `benchmark-${b.number}`).textContent()).resolves.toBe('Completed');
     }
 
@@ -373,6 +383,7 @@ describe('the statement by keyboard alone', () => {
     await tabTo(page, 'main form button[type="submit"]');
     await page.keyboard.press('Enter');
     await backOnStatement(page, 'opcc', year);
+    await headingFocused(page);
 
     // The signed document: the file chooser opens from the keyboard.
     await follow(page, `a[href$="${base}/document"]`, `${base}/document`);
@@ -403,6 +414,7 @@ describe('the statement by keyboard alone', () => {
     await tabTo(page, 'main form button[type="submit"]');
     await page.keyboard.press('Enter');
     await backOnStatement(page, 'opcc', year);
+    await headingFocused(page);
     await expect(taskStatus(page, 'sign-off').textContent()).resolves.toBe('Completed');
 
     await follow(page, `a[href$="${base}/check"]`, `${base}/check`);
@@ -410,6 +422,7 @@ describe('the statement by keyboard alone', () => {
     await tabTo(page, 'main form button[type="submit"]');
     await page.keyboard.press('Enter');
     await backOnStatement(page, 'opcc', year);
+    await headingFocused(page);
     await page.locator('.govuk-notification-banner--success', { hasText: 'Statement submitted to the steering group (version 1)' }).waitFor();
     await expectAccessible(page, 'keyboard: submitted');
 
