@@ -1,14 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useState, type FormEvent } from 'react';
+import { useParams } from 'react-router';
 import { ApiError } from '../../../api/client';
 import { Conflict, differingFields, type ConflictField } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Radios, Textarea } from '../../../components/fields';
-import { asApiError, messageFor, useVersionedForm } from '../../../components/forms';
+import { messageFor } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { Button, Tag } from '../../../components/ui';
 import {
-  QUESTION_TYPES, RATING_LABELS, RATING_OPTIONS, saveErrorOf, SCORE_OPTIONS, SignOffWarning, statementPath, StatementTaskPage, useLoadCurrent, useSaveStatement,
+  QUESTION_TYPES, RATING_LABELS, RATING_OPTIONS, SCORE_OPTIONS, SignOffWarning, StatementTaskPage, useStatementTask,
   type Benchmark, type Content, type StatementPageContext, type Statement,
 } from './statement-common';
 import './statement.css';
@@ -57,14 +57,9 @@ export default function BenchmarkPage() {
 const benchmarkTitle = (b: Benchmark | undefined, number: string) => (b ? `Benchmark ${b.number}: ${b.title}` : `Benchmark ${number}`);
 
 function BenchmarkForm({ ctx, benchmark }: { ctx: StatementPageContext; benchmark: Benchmark }) {
-  const { id, year } = ctx;
-  const navigate = useNavigate();
+  const { year } = ctx;
   const [values, setValues] = useState<Values>(() => valuesOf(ctx.statement, benchmark));
   /** The server copy the form was based on (its version goes with the PUT). */
-  const [base, setBase] = useState<Statement>(ctx.statement);
-  const save = useSaveStatement(id, year);
-  const { form, theirs, setTheirs, onError } = useVersionedForm<Statement>(useLoadCurrent(id, year));
-  const errors = form.errors;
   const n = String(benchmark.number);
 
   const FIELDS: ConflictField[] = [
@@ -89,22 +84,12 @@ function BenchmarkForm({ ctx, benchmark }: { ctx: StatementPageContext; benchmar
     return { ...content, ratings, scores };
   };
 
-  const send = (against: Statement) =>
-    save.mutate(
-      { base: against, change },
-      {
-        onSuccess: () => navigate(statementPath(id, year), { state: { flash: `Benchmark ${n} saved` } }),
-        onError: (e) => void onError(saveErrorOf(asApiError(e))),
-      },
-    );
-
-  // A conflict with nothing different: the record already holds these answers (a save whose
-  // answer the network lost, then retried), so it is saved; nothing is sent twice.
-  useEffect(() => {
-    if (theirs && !differingFields(FIELDS, display(values), display(valuesOf(theirs, benchmark))).length) {
-      void navigate(statementPath(id, year), { state: { flash: `Benchmark ${n} saved` } });
-    }
-  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { base, setBase, save, form, theirs, setTheirs, send } = useStatementTask(ctx, {
+    change,
+    flash: `Benchmark ${n} saved`,
+    holds: (current) => !differingFields(FIELDS, display(values), display(valuesOf(current, benchmark))).length,
+  });
+  const errors = form.errors;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

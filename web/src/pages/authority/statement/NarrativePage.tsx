@@ -1,13 +1,13 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useState, type FormEvent } from 'react';
+import { useParams } from 'react-router';
 import { Conflict } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { Textarea } from '../../../components/fields';
-import { asApiError, messageFor, useVersionedForm } from '../../../components/forms';
+import { messageFor } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { Button } from '../../../components/ui';
 import {
-  NARRATIVE_SECTIONS, saveErrorOf, SignOffWarning, statementPath, StatementTaskPage, useLoadCurrent, useSaveStatement,
+  NARRATIVE_SECTIONS, SignOffWarning, StatementTaskPage, useStatementTask,
   type Content, type StatementPageContext, type Statement,
 } from './statement-common';
 import './statement.css';
@@ -35,13 +35,9 @@ export default function NarrativePage() {
 }
 
 function NarrativeForm({ ctx, section }: { ctx: StatementPageContext; section: Section }) {
-  const { id, year } = ctx;
-  const navigate = useNavigate();
+  const { year } = ctx;
   const textOf = (s: Statement) => s.narrative?.[section.key] ?? '';
   const [text, setText] = useState(() => textOf(ctx.statement));
-  const [base, setBase] = useState<Statement>(ctx.statement);
-  const save = useSaveStatement(id, year);
-  const { form, theirs, setTheirs, onError } = useVersionedForm<Statement>(useLoadCurrent(id, year));
   const path = `narrative.${section.key}`;
 
   const change = (content: Content): Content => {
@@ -50,18 +46,7 @@ function NarrativeForm({ ctx, section }: { ctx: StatementPageContext; section: S
     else delete narrative[section.key];
     return { ...content, narrative };
   };
-  const send = (against: Statement) =>
-    save.mutate(
-      { base: against, change },
-      {
-        onSuccess: () => navigate(statementPath(id, year), { state: { flash: `${section.label} saved` } }),
-        onError: (e) => void onError(saveErrorOf(asApiError(e))),
-      },
-    );
-  // A conflict with nothing different: the record already holds this text (a save whose answer the network lost), so it is saved.
-  useEffect(() => {
-    if (theirs && textOf(theirs) === text.trim()) void navigate(statementPath(id, year), { state: { flash: `${section.label} saved` } });
-  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { base, setBase, save, form, theirs, setTheirs, send } = useStatementTask(ctx, { change, flash: `${section.label} saved`, holds: (current) => textOf(current) === text.trim() });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

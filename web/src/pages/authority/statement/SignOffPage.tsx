@@ -1,15 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useState, type FormEvent } from 'react';
 import { ApiError, type FieldError } from '../../../api/client';
 import { friendly } from '../../../components/admin-labels';
 import { Conflict, differingFields } from '../../../components/Conflict';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { DateInput, isoOf, partsOf, Textarea, TextInput, type DateParts } from '../../../components/fields';
-import { asApiError, useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import { Button, formatDate } from '../../../components/ui';
-
-import { saveErrorOf, statementPath, StatementTaskPage, useLoadCurrent, useSaveStatement, type Content, type StatementPageContext, type Statement } from './statement-common';
+import { StatementTaskPage, useStatementTask, type Content, type StatementPageContext, type Statement } from './statement-common';
 import './statement.css';
 
 interface Values {
@@ -53,13 +50,8 @@ export default function SignOffPage() {
 }
 
 function SignOffForm({ ctx }: { ctx: StatementPageContext }) {
-  const { id, year, authorityName } = ctx;
-  const navigate = useNavigate();
+  const { year, authorityName } = ctx;
   const [values, setValues] = useState<Values>(() => valuesOf(ctx.statement, authorityName));
-  const [base, setBase] = useState<Statement>(ctx.statement);
-  const save = useSaveStatement(id, year);
-  const { form, theirs, setTheirs, onError } = useVersionedForm<Statement>(useLoadCurrent(id, year));
-  const { errors, forField } = friendly(form.errors, MESSAGES);
   const set = <K extends keyof Values>(key: K) => (value: Values[K]) => setValues((v) => ({ ...v, [key]: value }));
 
   const change = (content: Content): Content => ({
@@ -67,20 +59,12 @@ function SignOffForm({ ctx }: { ctx: StatementPageContext }) {
     // Typed text goes as typed for the API to judge; an incomplete date as it stands.
     signOff: { name: values.name, role: values.role, date: isoOf(values.date) ?? `${values.date.year}-${values.date.month}-${values.date.day}`, declaration: values.declaration },
   });
-  const send = (against: Statement) =>
-    save.mutate(
-      { base: against, change },
-      {
-        onSuccess: () => navigate(statementPath(id, year), { state: { flash: 'Sign-off saved' } }),
-        onError: (e) => void onError(saveErrorOf(asApiError(e))),
-      },
-    );
-  // A conflict with nothing different: the record already holds this sign-off (a save whose answer the network lost), so it is saved.
-  useEffect(() => {
-    if (theirs?.signOff && !differingFields(CONFLICT_FIELDS, display(values), display(valuesOf(theirs, authorityName))).length) {
-      void navigate(statementPath(id, year), { state: { flash: 'Sign-off saved' } });
-    }
-  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { base, setBase, save, form, theirs, setTheirs, send } = useStatementTask(ctx, {
+    change,
+    flash: 'Sign-off saved',
+    holds: (current) => !!current.signOff && !differingFields(CONFLICT_FIELDS, display(values), display(valuesOf(current, authorityName))).length,
+  });
+  const { errors, forField } = friendly(form.errors, MESSAGES);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, call } from '../../../api/client';
 import type { BodyOf } from '../../../api/types';
 import { useApi } from '../../../app/context';
 import { useAbilities, useMe } from '../../../app/session';
+import { asApiError, useVersionedForm } from '../../../components/forms';
 import { PageTitle } from '../../../components/PageTitle';
 import type { Framework, Statement } from '../../../components/statement-version';
 import { BackLink, formatDate, LoadError, Loading } from '../../../components/ui';
@@ -218,4 +219,25 @@ export const NETWORK_MESSAGE = 'Your changes have not been saved: the service co
 
 export function saveErrorOf(error: ApiError): ApiError {
   return error.isNetwork ? new ApiError(0, NETWORK_MESSAGE) : error;
+}
+
+/**
+ * One task page's saving: the copy it is based on, the save (this page's change applied to that
+ * copy, sent with its version), the conflict panel's record, and back to the task list with
+ * `flash` once saved. A conflict whose current record already `holds` this page's answers is a
+ * save whose answer the network lost, then retried: it counts as saved and nothing is sent twice.
+ */
+export function useStatementTask(ctx: StatementPageContext, options: { change: (content: Content) => Content; flash: string; holds: (current: Statement) => boolean }) {
+  const { id, year } = ctx;
+  const navigate = useNavigate();
+  const [base, setBase] = useState<Statement>(ctx.statement);
+  const save = useSaveStatement(id, year);
+  const { form, theirs, setTheirs, onError } = useVersionedForm<Statement>(useLoadCurrent(id, year));
+  const saved = () => navigate(statementPath(id, year), { state: { flash: options.flash } });
+  const send = (against: Statement) =>
+    save.mutate({ base: against, change: options.change }, { onSuccess: () => void saved(), onError: (e) => void onError(saveErrorOf(asApiError(e))) });
+  useEffect(() => {
+    if (theirs && options.holds(theirs)) void saved();
+  }, [theirs]); // eslint-disable-line react-hooks/exhaustive-deps
+  return { base, setBase, save, form, theirs, setTheirs, send };
 }
