@@ -17,6 +17,8 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'SILENT',
       AWS_REGION: 'eu-west-2',
+      // Business metrics (EMF lines on stdout) only where a test checks them (observability.test.ts).
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
   },
 });

@@ -31,7 +31,8 @@ import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop
  * Handlers are grouped into one Lambda function per resource group (see README).
  */
 export const GROUPS = {
-  public: { entry: 'functions/handlers/public.ts', table: 'none' },
+  // No table access but the readiness probe: one GetItem of the `HEALTH` key (infra/stack.ts).
+  public: { entry: 'functions/handlers/public.ts', table: 'none', readiness: true },
   me: { entry: 'functions/handlers/me.ts', table: 'RO' },
   authorities: { entry: 'functions/handlers/authorities.ts', table: 'RW' },
   users: { entry: 'functions/handlers/users.ts', table: 'RW' },
@@ -44,7 +45,7 @@ export const GROUPS = {
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
   assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
   reports: { entry: 'functions/handlers/reports.ts', table: 'RO' },
-} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean; imports?: boolean }>;
+} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean; imports?: boolean; readiness?: boolean }>;
 export type GroupName = keyof typeof GROUPS;
 
 /** A group's Lambda size and time limit, with the defaults every group gets. */
@@ -83,6 +84,9 @@ export interface RouteContract {
 const ALL_ROLES = Role.options;
 const IdParam = z.object({ id: EntityId });
 const Health = z.object({ status: z.literal('ok'), time: z.string() });
+const Readiness = Health.extend({
+  checks: z.object({ table: z.literal('ok').describe('A read of the table answered') }),
+});
 const Me = z.object({
   tenantId: z.string(),
   partnershipName: z.string().optional(),
@@ -174,8 +178,14 @@ function route<const R extends RouteContract>(r: R): R {
 
 export const ROUTES = {
   health: route({
-    method: 'GET', path: '/health', group: 'public', auth: 'none',
-    summary: 'Liveness check', response: Health,
+    method: 'GET', path: '/health/live', group: 'public', auth: 'none',
+    summary: 'Liveness: the function answers. Touches nothing else, so it stays 200 while the database is down (use it to restart a dead process, not to route traffic)',
+    response: Health,
+  }),
+  ready: route({
+    method: 'GET', path: '/health/ready', group: 'public', auth: 'none',
+    summary: 'Readiness: the function reaches the table (one small read). 503 with Retry-After when it cannot: use it for uptime monitors and traffic decisions',
+    response: Readiness,
   }),
   openapi: route({
     method: 'GET', path: '/openapi.json', group: 'public', auth: 'none',

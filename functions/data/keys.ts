@@ -326,3 +326,10 @@ export const reminderKeys = {
   }),
   refreshing: () => ({ index: TABLE.indexes.GSI3, PK: DUE_REFRESHING }),
 };
+
+/**
+ * The readiness probe's key (GET /health/ready): read, never written, and outside every
+ * partnership, so the public function's one permission (GetItem on this leading key) reaches
+ * no data.
+ */
+export const HEALTH_KEY = { PK: 'HEALTH', SK: 'READY' } as const;

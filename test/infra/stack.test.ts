@@ -19,7 +19,7 @@ import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
 type Resource = { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 
 /** The only routes that may be reached without a token. */
-const PUBLIC_ROUTE_KEYS = ['GET /health', 'GET /openapi.json'];
+const PUBLIC_ROUTE_KEYS = ['GET /health/live', 'GET /health/ready', 'GET /openapi.json'];
 const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 

@@ -80,6 +80,7 @@ function all(status: number): Row['expect'] {
 
 const MATRIX: Record<RouteId, Row | 'public'> = {
   health: 'public',
+  ready: 'public',
   openapi: 'public',
   me: { request: async () => ({ method: 'GET', url: '/me' }), expect: all(200) },
   listAuthorities: { request: async () => ({ method: 'GET', url: '/authorities' }), expect: all(200) },

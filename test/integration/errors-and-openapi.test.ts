@@ -47,7 +47,7 @@ describe('GET /openapi.json', () => {
     const preflight = await api.request('OPTIONS', '/authorities', { headers: { origin: 'https://app.example.org' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
-    const res = await api.request('GET', '/health', { headers: { origin: 'https://app.example.org' } });
+    const res = await api.request('GET', '/health/live', { headers: { origin: 'https://app.example.org' } });
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
 });

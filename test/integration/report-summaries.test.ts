@@ -128,3 +128,27 @@ describe('the report-summary consumer during an import job', () => {
     }
   });
 });
+
+describe('a poisoned stream record (partial batch response)', () => {
+  it('is reported alone, by its sequence number; the other authorities of the batch are refreshed', async () => {
+    const { handleStream } = await import('../../functions/jobs/report-summaries');
+    await stream.settle();
+    const before = { pb: await summarised(p.tenantId, p.authorities.b), qb: await summarised(q.tenantId, q.authorities.b) };
+    expect(before.pb).toBeGreaterThan(0);
+    // The summaries are gone (their deletion is ignored by the consumer): only this batch can bring them back.
+    await deps().table.batchWrite([{ delete: keys.reports.year(p.tenantId, YEAR, p.authorities.b) }, { delete: keys.reports.year(q.tenantId, YEAR, q.authorities.b) }]);
+    await stream.settle();
+    expect(await summarised(p.tenantId, p.authorities.b)).toBe(0);
+
+    const record = (item: Record<string, unknown>, seq: string) => ({ eventID: seq, eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { NewImage: marshall(item) as never, SequenceNumber: seq } });
+    const [good] = completions(p.tenantId, p.authorities.b, 1, 'S');
+    const [other] = completions(q.tenantId, q.authorities.b, 1, 'U');
+    // An authority id no key accepts: its recomputation throws, as a corrupt record would make it.
+    const poisoned = { ...good, authorityId: 'not an id!' };
+    const response = await handleStream({ Records: [record(good, '100'), record(poisoned, '200'), record(other, '300')] } as never);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
+    expect(await summarised(p.tenantId, p.authorities.b)).toBe(before.pb);
+    expect(await summarised(q.tenantId, q.authorities.b)).toBe(before.qb);
+  });
+});
