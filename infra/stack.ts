@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROLES } from '../domain/shared/identity';
 import { GROUPS, groupLimits, ROUTES, type GroupName, type RouteContract } from '../functions/api';
+import { HEALTH_KEY } from '../functions/data/keys';
 import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
 import { WebHosting } from './constructs/web-hosting';
@@ -275,6 +276,17 @@ export class PreventComplianceStack extends Stack {
       if (spec.table !== 'none') {
         fn.bindTable(this.table, spec.table);
         fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
+      }
+      if ('readiness' in spec && spec.readiness) {
+        // GET /health/ready reads one key outside every partnership, and nothing else.
+        fn.addEnvironment('TABLE_NAME', this.table.tableName);
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:GetItem'],
+            resources: [this.table.tableArn],
+            conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_KEY.PK] } },
+          }),
+        );
       }
       if ('documents' in spec && spec.documents) {
         // Signs upload and download URLs (their rights are this role's), reads what arrived, deletes rejects.

@@ -72,6 +72,8 @@ function statementsOf(functionId: string): { Action: string | string[]; Resource
 
 const actionsOf = (functionId: string) => statementsOf(functionId).flatMap((s) => asArray(s.Action));
 
+const readiness = (group: GroupName) => 'readiness' in GROUPS[group] && GROUPS[group].readiness === true;
+
 const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
   (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
 
@@ -208,7 +210,7 @@ describe('functions', () => {
   it('gives the table name only to groups that use the table', () => {
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
-      if (GROUPS[group].table === 'none') expect(vars.TABLE_NAME, group).toBeUndefined();
+      if (GROUPS[group].table === 'none' && !readiness(group)) expect(vars.TABLE_NAME, group).toBeUndefined();
       else expect(vars.TABLE_NAME, group).toEqual({ Ref: only('AWS::DynamoDB::Table')[0] });
     }
   });
@@ -241,9 +243,23 @@ describe('functions', () => {
 
   it('read/write groups can write, groups without the table have no DynamoDB access at all', () => {
     for (const group of groupsWithTable('RW')) expect(actionsOf(functionIdOfGroup(group)), group).toContain('dynamodb:PutItem');
-    for (const group of groupsWithTable('none')) {
+    for (const group of groupsWithTable('none').filter((g) => !readiness(g))) {
       expect(actionsOf(functionIdOfGroup(group)).filter((a) => a.startsWith('dynamodb:')), group).toEqual([]);
     }
+  });
+
+  it('the readiness probe may read one key outside every partnership, and nothing else of the table', () => {
+    const probes = (Object.keys(GROUPS) as GroupName[]).filter(readiness);
+    expect(probes).toEqual(['public']);
+    const statements = statementsOf(functionIdOfGroup('public')).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': [only('AWS::DynamoDB::Table')[0], 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['HEALTH'] } },
+      },
+    ]);
   });
 
   it('only the users group may call Cognito, with exactly the three admin actions on this pool', () => {
