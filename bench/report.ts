@@ -8,7 +8,7 @@ import { dynamo } from '../functions/data/client';
 import { keys } from '../functions/data/keys';
 import { reportRepository } from '../functions/data/report-repository';
 import { TABLE } from '../functions/data/table';
-import { deps, ulidIds } from '../functions/shared/deps';
+import { systemDeps, ulidIds } from '../functions/shared/deps';
 import { ensureTable } from '../infra/local/dynamodb';
 import { createGateway } from '../infra/local/gateway';
 import { LocalIssuer } from '../infra/local/issuer';
@@ -29,7 +29,7 @@ export async function benchReport(endpoint: string) {
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME ??= 'bench-report';
   await ensureTable(endpoint, process.env.TABLE_NAME, { stream: false });
-  const d = deps();
+  const d = systemDeps();
   const tableName = dynamo().tableName;
   const tenantId = 'bench-report';
   const { partnership, audit, courses } = newPartnership({ id: tenantId, name: 'Large bench partnership' }, systemClock, ulidIds);

@@ -7,7 +7,7 @@ import type { Course } from '../domain/training/courses';
 import { systemClock } from '../domain/shared/ports';
 import { keys } from '../functions/data/keys';
 import { completionItem } from '../functions/data/training-repositories';
-import { deps, ulidIds } from '../functions/shared/deps';
+import { systemDeps, ulidIds } from '../functions/shared/deps';
 import { dynamo } from '../functions/data/client';
 import { ensureTable } from '../infra/local/dynamodb';
 import { createGateway } from '../infra/local/gateway';
@@ -67,7 +67,7 @@ export async function benchTrainingImport(endpoint: string) {
   const counter = countRequests(dynamo().doc);
 
   const { partnership, audit, courses } = newPartnership({ id: 'bench', name: 'Bench partnership' }, systemClock, ulidIds);
-  await deps().partnerships.create(partnership, audit, courses);
+  await systemDeps().partnerships.create(partnership, audit, courses);
   const issuer = await LocalIssuer.ephemeral();
   const gateway = createGateway({ issuer });
   const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'bench', role: 'steering-group' });
@@ -165,7 +165,7 @@ export async function benchImportJob(endpoint: string) {
   useLocalImportQueue(queue);
   try {
     const { partnership, audit, courses } = newPartnership({ id: 'benchjobs', name: 'Bench partnership' }, systemClock, ulidIds);
-    await deps().partnerships.create(partnership, audit, courses);
+    await systemDeps().partnerships.create(partnership, audit, courses);
     const issuer = await LocalIssuer.ephemeral();
     const gateway = createGateway({ issuer });
     const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'benchjobs', role: 'steering-group' });

@@ -7,6 +7,7 @@ import { IMPORT_MAX_RECEIVES, IMPORT_RETRY_SECONDS, type ImportJobRef } from '..
 import { retryLater } from './import-queue';
 import { logger } from '../shared/logger';
 import { trainingServices } from '../wiring/training';
+import { tenantDeps } from '../shared/deps';
 
 /**
  * The import worker (SQS → Lambda; on this machine the local queue runs it in a process of its
@@ -18,7 +19,9 @@ import { trainingServices } from '../wiring/training';
 export const ImportJobMessage = z.object({ tenantId: TenantId, authorityId: EntityId, importId: EntityId });
 
 export async function runImportJob(job: ImportJobRef, receiveCount = 1): Promise<'done' | 'retry' | 'gone'> {
-  const imports = trainingServices().imports;
+  // The job's partnership, from the message the API wrote from the caller's verified claims:
+  // the worker reaches the table and the file only with that partnership's credentials.
+  const imports = trainingServices(tenantDeps(job)).imports;
   try {
     const { outcome, record } = await imports.work(job);
     // Ids, status and counts only: never a cell of the file.
