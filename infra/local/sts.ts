@@ -135,7 +135,7 @@ export async function startLocalSts(port?: number): Promise<RunningSts> {
 }
 
 /** What a test reads from a running stand-in over HTTP (`GET /_issued`). */
-export async function issuedBy(endpoint: string): Promise<Omit<IssuedCredentials, 'secretAccessKey' | 'sessionToken' | 'expiration'>[] & { expiration: string }[]> {
+export async function issuedBy(endpoint: string): Promise<(Omit<IssuedCredentials, 'secretAccessKey' | 'sessionToken' | 'expiration'> & { expiration: string })[]> {
   const res = await fetch(`${endpoint}/_issued`);
   return (await res.json()) as never;
 }
