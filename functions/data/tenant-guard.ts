@@ -27,6 +27,13 @@ type AttributeValue = { S?: string } & Record<string, unknown>;
 type WireItem = Record<string, AttributeValue | undefined>;
 type Body = Record<string, unknown>;
 
+/**
+ * What an error message may say of a refused key: its first segment (a tenant id, or a fixed word
+ * such as JOB), never the rest, which can hold an encoded email or staff reference (logs carry no
+ * personal data).
+ */
+const leading = (pk: string) => `"${pk.split('#')[0].slice(0, 40)}#…"`;
+
 export class TenantGuardError extends Error {
   constructor(tenantId: string, operation: string, reason: string) {
     super(`Tenant guard refused ${operation} for partnership ${tenantId}: ${reason}`);
@@ -46,7 +53,7 @@ export function tenantViolation(tenantId: string, tableName: string, operation: 
   const key = (item: unknown, what: string): string | undefined => {
     const pk = (item as WireItem | undefined)?.[TABLE.partitionKey]?.S;
     if (typeof pk !== 'string') return `${what} has no string partition key`;
-    return pk.startsWith(prefix) ? undefined : `${what} partition key ${JSON.stringify(pk)} is outside ${prefix}`;
+    return pk.startsWith(prefix) ? undefined : `${what} partition key ${leading(pk)} is outside ${prefix}`;
   };
   const first = (...problems: (string | undefined)[]) => problems.find((p) => p !== undefined);
 
@@ -118,7 +125,7 @@ function queryViolation(prefix: string, body: Body): string | undefined {
     if (resolveName(name) !== pkAttribute) continue;
     const pk = values[value]?.S;
     if (typeof pk !== 'string') return `Query partition key ${value} is not a string value`;
-    return pk.startsWith(prefix) ? undefined : `Query partition key ${JSON.stringify(pk)} is outside ${prefix}`;
+    return pk.startsWith(prefix) ? undefined : `Query partition key ${leading(pk)} is outside ${prefix}`;
   }
   return `Query key condition names no equality on ${pkAttribute}`;
 }

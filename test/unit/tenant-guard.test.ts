@@ -25,6 +25,12 @@ describe('tenant guard: single-item operations', () => {
     expect(check('PutItem', { TableName: TABLE, Item: { PK: { N: '1' }, SK: { S: 'x' } } })).toMatch(/no string/);
   });
 
+  it('says which partnership a refused key belongs to, never the rest of the key (it can hold an email)', () => {
+    const problem = check('GetItem', { TableName: TABLE, Key: { PK: { S: 'south-shire#USER#EMAIL#pat%40council.example' }, SK: { S: 'x' } } });
+    expect(problem).toContain('"south-shire#…"');
+    expect(problem).not.toMatch(/pat|council|EMAIL/);
+  });
+
   it('another table is refused', () => {
     expect(check('GetItem', { TableName: 'other', Key: mine })).toMatch(/not the tenant table/);
   });
