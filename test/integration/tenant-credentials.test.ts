@@ -195,4 +195,16 @@ describe('the tenant guard, through a real repository', () => {
     // The same repository reaches its own partnership.
     expect((await d.authorities.list(mine.tenantId)).length).toBeGreaterThan(0);
   });
+
+  it("a URL signed with one partnership's credentials reaches only its own objects (the S3 stand-in, as the role's policy)", async () => {
+    const mine = await seedPartnership(api, unique('docs'));
+    const storage = tenantDeps(mine).documents;
+    const body = Buffer.from('%PDF-1.7\n%%EOF\n');
+    const put = async (key: string) =>
+      (await fetch(await storage.presignUpload(key, 'application/pdf', body.length, 60), { method: 'PUT', headers: { 'content-type': 'application/pdf', 'content-length': String(body.length) }, body })).status;
+    expect(await put(`${mine.tenantId}/a1/2026/doc.pdf`)).toBe(200);
+    expect(await put(`someone-else/a1/2026/doc.pdf`)).toBe(403);
+    expect(await put(`${mine.tenantId}-2/a1/2026/doc.pdf`)).toBe(403);
+    expect(await systemDeps().documents.inspect('someone-else/a1/2026/doc.pdf')).toBeUndefined();
+  });
 });
