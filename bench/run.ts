@@ -1,4 +1,5 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
+import { LOCAL_TENANT_ROLE_ARN, startLocalSts } from '../infra/local/sts';
 import { benchImportJob, benchTrainingImport } from './training-import';
 import { benchReport } from './report';
 import { benchSummaryConsumer } from './summary-consumer';
@@ -37,10 +38,14 @@ async function main() {
   benchWebBundle();
   if (process.env.BENCH_ONLY === 'web') return;
   const dynamo = await startDynamoLocal();
+  // Tenant requests assume the tenant role at the STS stand-in, as in AWS and the tests.
+  const sts = await startLocalSts();
+  process.env.STS_ENDPOINT = sts.endpoint;
+  process.env.TENANT_ROLE_ARN = LOCAL_TENANT_ROLE_ARN;
   try {
     const only = process.env.BENCH_ONLY;
     if (!only || only === 'job') {
-      const j = await benchImportJob(dynamo.endpoint);
+      const j = await benchImportJob(dynamo.endpoint, sts.lookup);
       console.log(`\nImport job of ${fmt(j.rows)} completions (${fmt(j.bytes / 1024 / 1024, 1)} MB CSV) into an empty authority: upload, job, worker process, completion (DynamoDB Local, same run)`);
       console.log(`  job end to end (presigned PUT → POST /imports → worker → GET until completed)  ${fmt(j.jobMs)} ms  ${fmt(j.jobRate)} rows/s`);
       console.log(`  raw BatchWriteItem of the items the job stores (built beforehand)              ${fmt(j.rawMs)} ms  ${fmt(j.rawRate)} rows/s`);
@@ -73,6 +78,7 @@ async function main() {
       console.log(`  ratios naive / served         ${fmt(b.naive.medianMs / b.served.medianMs, 0)}× the time, ${fmt(b.naive.requests / b.served.requests, 0)}× the requests; same figures: ${b.same ? 'yes' : 'NO'}`);
     }
   } finally {
+    await sts.stop();
     await dynamo.stop();
   }
 }

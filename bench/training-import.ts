@@ -7,8 +7,8 @@ import type { Course } from '../domain/training/courses';
 import { systemClock } from '../domain/shared/ports';
 import { keys } from '../functions/data/keys';
 import { completionItem } from '../functions/data/training-repositories';
-import { deps, ulidIds } from '../functions/shared/deps';
-import { dynamo } from '../functions/data/client';
+import { systemDeps, ulidIds } from '../functions/shared/deps';
+import { dynamo, tenantDynamo } from '../functions/data/client';
 import { ensureTable } from '../infra/local/dynamodb';
 import { createGateway } from '../infra/local/gateway';
 import { LocalIssuer } from '../infra/local/issuer';
@@ -64,10 +64,11 @@ export async function benchTrainingImport(endpoint: string) {
   process.env.TABLE_NAME = 'bench-import';
   await ensureTable(endpoint, 'bench-import', { stream: false });
   await ensureTable(endpoint, 'bench-raw', { stream: false });
-  const counter = countRequests(dynamo().doc);
+  // The handlers' requests go through the partnership's own client.
+  const counter = countRequests(tenantDynamo('bench').doc);
 
   const { partnership, audit, courses } = newPartnership({ id: 'bench', name: 'Bench partnership' }, systemClock, ulidIds);
-  await deps().partnerships.create(partnership, audit, courses);
+  await systemDeps().partnerships.create(partnership, audit, courses);
   const issuer = await LocalIssuer.ephemeral();
   const gateway = createGateway({ issuer });
   const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'bench', role: 'steering-group' });
@@ -148,7 +149,7 @@ export async function benchTrainingImport(endpoint: string) {
  * (spawned by the local queue, as Lambda would be invoked), polled through the API until it
  * reports completed — against raw BatchWriteItem of the same number of items in the same run.
  */
-export async function benchImportJob(endpoint: string) {
+export async function benchImportJob(endpoint: string, issued?: import('../infra/local/s3').IssuedLookup) {
   const rows = Number(process.env.BENCH_JOB_ROWS ?? 100_000);
   const trials = Number(process.env.BENCH_JOB_TRIALS ?? 2);
   const { startLocalS3 } = await import('../infra/local/s3');
@@ -158,14 +159,14 @@ export async function benchImportJob(endpoint: string) {
   process.env.TABLE_NAME = 'bench-jobs';
   await ensureTable(endpoint, 'bench-jobs', { stream: false });
   await ensureTable(endpoint, 'bench-jobs-raw', { stream: false });
-  const s3 = await startLocalS3();
+  const s3 = await startLocalS3(undefined, { issued });
   process.env.S3_ENDPOINT = s3.endpoint;
   process.env.IMPORTS_BUCKET = 'bench-imports';
   const queue = startLocalImportQueue({ concurrency: 1, nodeArgs: process.env.BENCH_WORKER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}`] : undefined });
   useLocalImportQueue(queue);
   try {
     const { partnership, audit, courses } = newPartnership({ id: 'benchjobs', name: 'Bench partnership' }, systemClock, ulidIds);
-    await deps().partnerships.create(partnership, audit, courses);
+    await systemDeps().partnerships.create(partnership, audit, courses);
     const issuer = await LocalIssuer.ephemeral();
     const gateway = createGateway({ issuer });
     const steering = await issuer.mint({ sub: 'bench-sg', tenantId: 'benchjobs', role: 'steering-group' });

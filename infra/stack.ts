@@ -22,6 +22,7 @@ import { GROUPS, groupLimits, ROUTES, type GroupName, type RouteContract } from 
 import { HEALTH_KEY } from '../functions/data/keys';
 import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
+import { TenantAccess } from './constructs/tenant-access';
 import { WebHosting } from './constructs/web-hosting';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH, type WebConfig } from './web-app';
 
@@ -87,6 +88,9 @@ export class PreventComplianceStack extends Stack {
   readonly reminderDeadLetters: sqs.Queue;
   readonly signInDomain: cognito.UserPoolDomain;
   readonly web: WebHosting;
+  /** The role tenant requests reach data with (read/write; `tenantAccess.readOnlyRole` for read-only groups). */
+  readonly tenantAccessRole: iam.Role;
+  readonly tenantAccess: TenantAccess;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
     super(scope, id, props);
@@ -273,10 +277,9 @@ export class PreventComplianceStack extends Stack {
         memorySize: groupLimits(group).memoryMB,
         timeout: Duration.seconds(groupLimits(group).timeoutSeconds),
       });
-      if (spec.table !== 'none') {
-        fn.bindTable(this.table, spec.table);
-        fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
-      }
+      // Tenant-facing: no table or bucket permission of its own; it reaches data with the tenant
+      // role assumed for the caller's partnership (TenantAccess, below).
+      if (spec.table !== 'none') fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
       if ('readiness' in spec && spec.readiness) {
         // GET /health/ready reads one key outside every partnership, and nothing else.
         fn.addEnvironment('TABLE_NAME', this.table.tableName);
@@ -289,18 +292,14 @@ export class PreventComplianceStack extends Stack {
         );
       }
       if ('documents' in spec && spec.documents) {
-        // Signs upload and download URLs (their rights are this role's), reads what arrived, deletes rejects.
+        // Signs upload and download URLs, reads what arrived, deletes rejects: as the partnership.
         fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
-        this.documents.grantReadWrite(fn);
-        this.documents.grantDelete(fn);
       }
       if ('imports' in spec && spec.imports) {
         // Signs upload URLs for import files, checks and reads what arrived (the synchronous route),
-        // deletes what it will not import, and queues the import job.
+        // deletes what it will not import (as the partnership), and queues the import job.
         fn.addEnvironment('IMPORTS_BUCKET', this.imports.bucketName);
         fn.addEnvironment('IMPORT_QUEUE_URL', this.importJobs.queueUrl);
-        this.imports.grantReadWrite(fn);
-        this.imports.grantDelete(fn);
         this.importJobs.grantSendMessages(fn);
       }
       functions[group] = fn;
@@ -368,7 +367,8 @@ export class PreventComplianceStack extends Stack {
       // Reminder links open the web app's pages (`/app/...`) at appBaseUrl, else on CloudFront.
       environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.web.origin },
     });
-    // Reads the GSI3 buckets and writes the schedule and the outbox: the table and its indexes.
+    // Crosses partnerships by design (it reads the GSI3 buckets of every partnership and writes the
+    // schedule and the outbox): its own role keeps the table and its indexes.
     this.reminderFunction.bindTable(this.table, 'RW');
     // Sends only as the one sending identity (address or domain), nothing else in SES.
     this.reminderFunction.addToRolePolicy(
@@ -395,6 +395,7 @@ export class PreventComplianceStack extends Stack {
       memorySize: 1024,
       timeout: Duration.minutes(2),
     });
+    // Crosses partnerships by design (the stream carries every partnership's changes): its own role keeps the table.
     this.summaryFunction.bindTable(this.table, 'RW');
     // Recomputing is idempotent: retries and replays are safe. A batch that keeps failing is
     // split to isolate the bad record, then parked in the dead-letter queue.
@@ -420,10 +421,8 @@ export class PreventComplianceStack extends Stack {
       // The queue's URL: a job to retry is made visible again in seconds, not after the visibility timeout.
       environment: { IMPORTS_BUCKET: this.imports.bucketName, IMPORT_QUEUE_URL: this.importJobs.queueUrl },
     });
-    this.importWorker.bindTable(this.table, 'RW');
-    // Reads the uploaded file and deletes it when the import is done; never writes to the bucket.
-    this.imports.grantRead(this.importWorker);
-    this.imports.grantDelete(this.importWorker);
+    // Serves one partnership per message (written by the API from verified claims): it reads the
+    // uploaded file, writes the table and deletes the file as that partnership, through TenantAccess.
     // One import per invocation; a failed one is reported alone and comes back after the
     // visibility timeout. The event source's maximum concurrency (rather than reserved
     // concurrency, which would throttle and burn receives) caps imports running at once.
@@ -434,6 +433,20 @@ export class PreventComplianceStack extends Stack {
         maxConcurrency: IMPORT_WORKER_CONCURRENCY,
       }),
     );
+
+    // ---- Tenant access: the only way request-serving functions and the import worker reach data ----
+    const tenantFacing = (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table !== 'none');
+    const readOnly = tenantFacing.filter((g) => GROUPS[g].table === 'RO');
+    const readWrite = [...tenantFacing.filter((g) => GROUPS[g].table === 'RW').map((g) => functions[g]), this.importWorker];
+    this.tenantAccess = new TenantAccess(this, 'TenantAccess', {
+      table: this.table,
+      buckets: [this.documents, this.imports],
+      readWrite: readWrite.map((fn) => fn.role!),
+      readOnly: readOnly.map((g) => functions[g].role!),
+    });
+    this.tenantAccessRole = this.tenantAccess.readWriteRole;
+    for (const fn of readWrite) fn.useTenantAccess(this.table, this.tenantAccess.readWriteRole);
+    for (const g of readOnly) functions[g].useTenantAccess(this.table, this.tenantAccess.readOnlyRole);
 
     // ---- Web app's runtime configuration (infra/web-app.ts WebConfig) --------------------
     const webConfig: WebConfig = {

@@ -525,8 +525,16 @@ function batchGaveUp(what: 'read' | 'write', left: number, retry: BatchRetry): S
   );
 }
 
-let store: TableStore | undefined;
+/**
+ * One store per client and table. Keyed by the client: each partnership's requests have their
+ * own client (its credentials and tenant guard), and a store must never send through another's.
+ */
+const stores = new WeakMap<DynamoDBDocumentClient, TableStore>();
 export function tableStore(deps: { doc: DynamoDBDocumentClient; tableName: string }): TableStore {
-  if (!store || store.tableName !== deps.tableName) store = new TableStore(deps.doc, deps.tableName);
+  let store = stores.get(deps.doc);
+  if (!store || store.tableName !== deps.tableName) {
+    store = new TableStore(deps.doc, deps.tableName);
+    stores.set(deps.doc, store);
+  }
   return store;
 }

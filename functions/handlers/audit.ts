@@ -1,7 +1,7 @@
 import { auditService } from '../../domain/audit/audit';
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { tenantDeps } from '../shared/deps';
 
 export const handler = createHandler('audit', {
-  listAudit: ({ caller, query }) => auditService({ reader: deps().audit }).list(caller, query),
+  listAudit: ({ caller, query }) => auditService({ reader: tenantDeps(caller).audit }).list(caller, query),
 });

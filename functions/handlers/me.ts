@@ -1,9 +1,9 @@
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { tenantDeps } from '../shared/deps';
 
 export const handler = createHandler('me', {
   me: async ({ caller }) => {
-    const { partnerships, authorities } = deps();
+    const { partnerships, authorities } = tenantDeps(caller);
     const [partnership, authority] = await Promise.all([
       partnerships.get(caller.tenantId),
       caller.authorityId ? authorities.get(caller.tenantId, caller.authorityId) : undefined,

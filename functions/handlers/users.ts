@@ -1,14 +1,15 @@
 import { userService } from '../../domain/users/user';
 import { createHandler } from '../shared/http';
-import { deps } from '../shared/deps';
+import { tenantDeps } from '../shared/deps';
+import type { Caller } from '../../domain/shared/identity';
 import { userDirectory } from '../identity/directory';
 
-const service = () => {
-  const { users, authorities, clock, ids } = deps();
+const service = (caller: Caller) => {
+  const { users, authorities, clock, ids } = tenantDeps(caller);
   return userService({ store: users, directory: userDirectory(), authorities, clock, ids });
 };
 
 export const handler = createHandler('users', {
-  listUsers: async ({ caller }) => ({ items: await service().list(caller) }),
-  createUser: ({ caller, body }) => service().create(caller, body),
+  listUsers: async ({ caller }) => ({ items: await service(caller).list(caller) }),
+  createUser: ({ caller, body }) => service(caller).create(caller, body),
 });

@@ -16,7 +16,7 @@ export function useLocalImportQueue(queue: ImportQueue | undefined): void {
 
 const sqsQueue = (url: string): ImportQueue => ({
   async enqueue(job) {
-    client ??= new SQSClient({});
+    client ??= traced(new SQSClient({}));
     // Ids only: the message names no person and no file.
     await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(job) }));
   },
@@ -26,7 +26,7 @@ const sqsQueue = (url: string): ImportQueue => ({
 export async function retryLater(receiptHandle: string, seconds: number): Promise<void> {
   const url = process.env.IMPORT_QUEUE_URL;
   if (!url) return;
-  client ??= new SQSClient({});
+  client ??= traced(new SQSClient({}));
   await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }
 

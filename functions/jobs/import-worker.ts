@@ -10,6 +10,7 @@ import { logger } from '../shared/logger';
 import { BUSINESS_METRICS, count, publishMetrics } from '../shared/metrics';
 import { tracer } from '../shared/tracer';
 import { trainingServices } from '../wiring/training';
+import { tenantDeps } from '../shared/deps';
 
 /**
  * The import worker (SQS → Lambda; on this machine the local queue runs it in a process of its
@@ -21,7 +22,9 @@ import { trainingServices } from '../wiring/training';
 export const ImportJobMessage = z.object({ tenantId: TenantId, authorityId: EntityId, importId: EntityId });
 
 export async function runImportJob(job: ImportJobRef, receiveCount = 1): Promise<'done' | 'retry' | 'gone'> {
-  const imports = trainingServices().imports;
+  // The job's partnership, from the message the API wrote from the caller's verified claims:
+  // the worker reaches the table and the file only with that partnership's credentials.
+  const imports = trainingServices(tenantDeps(job)).imports;
   const startedAt = Date.now();
   try {
     const { outcome, record } = await imports.work(job);

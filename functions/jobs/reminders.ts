@@ -6,14 +6,14 @@ import { repairDueItems } from '../../domain/reminders/due';
 import { runReminders, type Mailer } from '../../domain/reminders/job';
 import { SesMailer } from '../mail/mailers';
 import { reminderRepository } from '../data/sop-repositories';
-import { deps } from '../shared/deps';
+import { systemDeps } from '../shared/deps';
 import { logger } from '../shared/logger';
 import { BUSINESS_METRICS, count, publishMetrics } from '../shared/metrics';
 import { tracer } from '../shared/tracer';
 
 /** The job's adapters: the same for the Lambda, `npm run reminders` and the tests. */
 export function reminderJobDeps(mailer: Mailer, appBaseUrl: string) {
-  const { table, clock, ids, dueItems, authorities, partnerships } = deps();
+  const { table, clock, ids, dueItems, authorities, partnerships } = systemDeps();
   return {
     store: reminderRepository(table),
     mailer,
@@ -34,7 +34,7 @@ export const handler = middy<ScheduledEvent, unknown>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(publishMetrics())
   .handler(async (event) => {
-    const date = (event.time ?? deps().clock.now().toISOString()).slice(0, 10);
+    const date = (event.time ?? systemDeps().clock.now().toISOString()).slice(0, 10);
     let result;
     try {
       result = await runReminders(reminderJobDeps(new SesMailer(process.env.SENDER_EMAIL ?? ''), process.env.APP_BASE_URL ?? ''), date);

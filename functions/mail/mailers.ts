@@ -9,7 +9,7 @@ export class SesMailer implements Mailer {
     private readonly from: string,
     // Well within the reminder job's claim lease (CLAIM_LEASE_MS), so that a hung send cannot
     // outlive the claim and let another run send the same message.
-    private readonly client: Pick<SESv2Client, 'send'> = new SESv2Client({ maxAttempts: 3, requestHandler: { requestTimeout: 20_000, connectionTimeout: 5_000 } }),
+    private readonly client: Pick<SESv2Client, 'send'> = traced(new SESv2Client({ maxAttempts: 3, requestHandler: { requestTimeout: 20_000, connectionTimeout: 5_000 } })),
   ) {}
 
   async send(reminder: QueuedReminder): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Caller } from '../../domain/shared/identity';
 import type { People } from '../../domain/users/user';
-import { deps } from './deps';
+import { tenantDeps } from './deps';
 
 /**
  * An answer with the display names of the users it names by id (who reviewed, submitted,
@@ -10,5 +10,5 @@ import { deps } from './deps';
  */
 export async function withPeople<T extends object>(caller: Caller, answer: T, ids: readonly (string | undefined)[]): Promise<T & { people: People }> {
   const wanted = ids.filter((id): id is string => typeof id === 'string' && id.length > 0);
-  return { ...answer, people: await deps().users.names(caller.tenantId, wanted) };
+  return { ...answer, people: await tenantDeps(caller).users.names(caller.tenantId, wanted) };
 }

@@ -1,49 +1,50 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from './s3-client';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStorage } from '../../domain/statements/document';
 
 /**
  * Signed documents in S3: uploads and downloads go straight between the browser and S3
  * through short-lived presigned URLs; the API only signs, then checks what arrived.
- * S3_ENDPOINT points it at the local stand-in (path-style, local credentials).
+ * The client is given per call: a tenant request signs with its partnership's credentials.
  */
 const bucket = () => process.env.DOCUMENTS_BUCKET ?? 'prevent-documents';
 
-export const s3Documents: DocumentStorage = {
-  /** Content type and length are signed into the URL: S3 refuses anything else. */
-  presignUpload: (key, contentType, contentLength, expiresIn) =>
-    getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
-      expiresIn,
-      signableHeaders: new Set(['content-type', 'content-length']),
-    }),
+export function documentStorage(s3: () => S3Client): DocumentStorage {
+  return {
+    /** Content type and length are signed into the URL: S3 refuses anything else. */
+    presignUpload: (key, contentType, contentLength, expiresIn) =>
+      getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
+        expiresIn,
+        signableHeaders: new Set(['content-type', 'content-length']),
+      }),
 
-  presignDownload: (key, fileName, expiresIn) =>
-    getSignedUrl(
-      s3(),
-      new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"` }),
-      { expiresIn },
-    ),
+    presignDownload: (key, fileName, expiresIn) =>
+      getSignedUrl(
+        s3(),
+        new GetObjectCommand({ Bucket: bucket(), Key: key, ResponseContentDisposition: `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"` }),
+        { expiresIn },
+      ),
 
-  async inspect(key) {
-    try {
-      const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
-      const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-      const bytes = Buffer.from(await object.Body!.transformToByteArray());
-      return {
-        contentType: head.ContentType ?? '',
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        head: bytes.subarray(0, 8),
-      };
-    } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
-  },
+    async inspect(key) {
+      try {
+        const head = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+        const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+        const bytes = Buffer.from(await object.Body!.transformToByteArray());
+        return {
+          contentType: head.ContentType ?? '',
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          head: bytes.subarray(0, 8),
+        };
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
 
-  async remove(key) {
-    await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
-  },
-};
+    async remove(key) {
+      await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    },
+  };
+}

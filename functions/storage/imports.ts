@@ -1,7 +1,7 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ImportFiles } from '../../domain/training/import-job';
-import { isMissing, s3 } from './s3-client';
+import { isMissing } from './s3-client';
 
 /**
  * Uploaded import files in S3: the browser PUTs the file through a presigned URL (type and size
@@ -10,33 +10,35 @@ import { isMissing, s3 } from './s3-client';
  */
 const bucket = () => process.env.IMPORTS_BUCKET ?? 'prevent-imports';
 
-export const s3ImportFiles: ImportFiles = {
-  presignUpload: (key, contentType, contentLength, expiresIn) =>
-    getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
-      expiresIn,
-      signableHeaders: new Set(['content-type', 'content-length']),
-    }),
+export function importFileStorage(s3: () => S3Client): ImportFiles {
+  return {
+    presignUpload: (key, contentType, contentLength, expiresIn) =>
+      getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
+        expiresIn,
+        signableHeaders: new Set(['content-type', 'content-length']),
+      }),
 
-  async size(key) {
-    try {
-      return (await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }))).ContentLength ?? 0;
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
+    async size(key) {
+      try {
+        return (await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }))).ContentLength ?? 0;
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
 
-  async read(key) {
-    try {
-      const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-      return await object.Body!.transformToByteArray();
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
+    async read(key) {
+      try {
+        const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+        return await object.Body!.transformToByteArray();
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
 
-  async remove(key) {
-    await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
-  },
-};
+    async remove(key) {
+      await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+    },
+  };
+}

@@ -2,12 +2,13 @@ import { assuranceService } from '../../domain/itfilter/assurance';
 import { documentService } from '../../domain/statements/document';
 import { figuresSource } from '../../domain/statements/figures';
 import { statementService } from '../../domain/statements/statement';
-import { deps } from '../shared/deps';
-import { s3Documents } from '../storage/documents';
+import type { Deps } from '../shared/deps';
 
-/** Frameworks, IT-filter assurances, statements and their documents, wired to their adapters. */
-export function assuranceServices() {
-  const d = deps();
+/**
+ * Frameworks, IT-filter assurances, statements and their documents, wired to the adapters given:
+ * `tenantDeps(caller)` for a request, `systemDeps()` for the local seed.
+ */
+export function assuranceServices(d: Deps) {
   return {
     assurances: assuranceService({ store: d.assurances, authorities: d.authorities, partnerships: d.partnerships, clock: d.clock, ids: d.ids }),
     statements: statementService({
@@ -20,6 +21,6 @@ export function assuranceServices() {
       clock: d.clock,
       ids: d.ids,
     }),
-    documents: documentService({ statements: d.statements, storage: s3Documents, authorities: d.authorities, clock: d.clock, ids: d.ids }),
+    documents: documentService({ statements: d.statements, storage: d.documents, authorities: d.authorities, clock: d.clock, ids: d.ids }),
   };
 }

@@ -4,17 +4,18 @@ import { importMappingService } from '../../domain/training/import-mapping';
 import { trainingService } from '../../domain/training/service';
 import { importService } from '../../domain/training/import-job';
 import { importQueue, importTimings } from '../jobs/import-queue';
-import { s3ImportFiles } from '../storage/imports';
-import { deps } from '../shared/deps';
+import type { Deps } from '../shared/deps';
 
-/** Training use cases wired to their adapters (the training handler and the local seed use them). */
-export function trainingServices() {
-  const d = deps();
+/**
+ * Training use cases wired to the adapters given: `tenantDeps(caller)` for a request or the
+ * import worker's job, `systemDeps()` for the local seed.
+ */
+export function trainingServices(d: Deps) {
   return {
     courses: courseService({ store: d.courses, clock: d.clock, ids: d.ids }),
     plans: planService({ plans: d.plans, courses: d.courses, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
     importMappings: importMappingService({ mappings: d.importMappings, plans: d.plans, authorityExists: d.authorities.exists, clock: d.clock, ids: d.ids }),
     training: trainingService({ ...d, timings: importTimings() }),
-    imports: importService({ ...d, files: s3ImportFiles, queue: importQueue(), timings: importTimings() }),
+    imports: importService({ ...d, files: d.importFiles, queue: importQueue(), timings: importTimings() }),
   };
 }

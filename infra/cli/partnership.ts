@@ -78,15 +78,15 @@ async function main() {
   } else {
     delete process.env.DYNAMODB_ENDPOINT;
   }
-  // deps() reads both lazily, on first use.
+  // systemDeps() reads both lazily, on first use.
   process.env.TABLE_NAME = tableName;
 
   const { z } = await import('zod');
   const { newPartnership } = await import('../../domain/partnerships/partnership');
   const { ConflictError } = await import('../../domain/shared/errors');
-  const { deps } = await import('../../functions/shared/deps');
+  const { systemDeps } = await import('../../functions/shared/deps');
 
-  const d = deps();
+  const d = systemDeps();
   let created;
   try {
     created = newPartnership({ id: values.id, name: values.name, county: values.county }, d.clock, d.ids);

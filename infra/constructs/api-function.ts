@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -77,7 +78,19 @@ export class ApiFunction extends NodejsFunction {
     });
   }
 
-  /** Hands the table to the function: its name in TABLE_NAME and exactly read or read/write data access. */
+  /**
+   * For a function that serves tenants: the table's name, and the tenant role it assumes per
+   * partnership (infra/constructs/tenant-access.ts), but no table permission of its own.
+   */
+  useTenantAccess(table: dynamodb.ITable, tenantRole: iam.IRole): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addEnvironment('TENANT_ROLE_ARN', tenantRole.roleArn);
+  }
+
+  /**
+   * Hands the table to the function's own role: its name in TABLE_NAME and exactly read or
+   * read/write data access. Only for the jobs that must cross partnerships.
+   */
   bindTable(table: dynamodb.ITable, mode: 'RO' | 'RW'): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
     if (mode === 'RW') table.grantReadWriteData(this);

@@ -11,6 +11,10 @@ import { freePort } from './dynamodb';
  * with — so a different Content-Type or Content-Length is refused — and expiry is enforced.
  * Requests signed in the Authorization header (the API's own SDK calls) are accepted for the
  * local access key. Path-style only: /<bucket>/<key>.
+ *
+ * Tenant requests sign with temporary credentials from the STS stand-in (infra/local/sts.ts):
+ * given its `issued` lookup, the stand-in checks those URLs with the issued secret and refuses
+ * them once the credentials have expired, as S3 does (a presigned URL dies with its credentials).
  */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'local-s3', secretAccessKey: 'local-s3-secret' };
 export const LOCAL_S3_REGION = 'eu-west-2';
@@ -26,13 +30,31 @@ export interface RunningS3 {
   stop(): Promise<void>;
 }
 
-const signer = new SignatureV4({
-  credentials: LOCAL_S3_CREDENTIALS,
-  region: LOCAL_S3_REGION,
-  service: 's3',
-  sha256: Hash.bind(null, 'sha256'),
-  uriEscapePath: false,
-});
+type SigningCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string; tenantId?: string };
+/** Credentials the STS stand-in issued, by access key id. */
+export type IssuedLookup = (accessKeyId: string) => (SigningCredentials & { expiration: Date }) | undefined;
+
+const signerFor = (credentials: SigningCredentials) =>
+  new SignatureV4({ credentials, region: LOCAL_S3_REGION, service: 's3', sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
+const signer = signerFor(LOCAL_S3_CREDENTIALS);
+
+/**
+ * As the tenant role's policy (`<bucket>/${aws:PrincipalTag/tenantId}/*`): credentials issued for
+ * a partnership reach only object keys that begin with it.
+ */
+function outsideTenant(credentials: SigningCredentials, rawPath: string): string | undefined {
+  if (!credentials.tenantId) return undefined;
+  const key = decodeURIComponent(rawPath.replace(/^\/+/, '')).split('/').slice(1).join('/');
+  return key.startsWith(`${credentials.tenantId}/`) ? undefined : `AccessDenied: ${key} is outside ${credentials.tenantId}/`;
+}
+
+/** The credentials behind an access key id: the local key, or one the STS stand-in issued and that has not expired. */
+function credentialsOf(accessKeyId: string, issued: IssuedLookup | undefined): SigningCredentials | 'expired' | undefined {
+  if (accessKeyId === LOCAL_S3_CREDENTIALS.accessKeyId) return LOCAL_S3_CREDENTIALS;
+  const temporary = issued?.(accessKeyId);
+  if (!temporary) return undefined;
+  return temporary.expiration.getTime() <= Date.now() ? 'expired' : temporary;
+}
 
 const AUTH_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
 
@@ -43,10 +65,13 @@ function parseAmzDate(value: string): Date {
 }
 
 /** Recomputes a presigned URL's signature from the request as received. */
-async function verifyPresigned(req: IncomingMessage, url: URL, rawPath: string): Promise<string | undefined> {
+async function verifyPresigned(req: IncomingMessage, url: URL, rawPath: string, issued: IssuedLookup | undefined): Promise<string | undefined> {
   const q = url.searchParams;
-  const credential = q.get('X-Amz-Credential') ?? '';
-  if (!credential.startsWith(`${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) return 'InvalidAccessKeyId';
+  const credentials = credentialsOf((q.get('X-Amz-Credential') ?? '').split('/')[0], issued);
+  if (credentials === 'expired') return 'ExpiredToken: The provided token has expired';
+  if (!credentials) return 'InvalidAccessKeyId';
+  const denied = outsideTenant(credentials, rawPath);
+  if (denied) return denied;
   const signedAt = parseAmzDate(q.get('X-Amz-Date') ?? '');
   const expiresIn = Number(q.get('X-Amz-Expires'));
   if (Date.now() > signedAt.getTime() + expiresIn * 1000) return 'AccessDenied: Request has expired';
@@ -65,7 +90,7 @@ async function verifyPresigned(req: IncomingMessage, url: URL, rawPath: string):
     headers['X-Amz-Content-Sha256'] = query['X-Amz-Content-Sha256'];
     delete query['X-Amz-Content-Sha256'];
   }
-  const recomputed = await signer.presign(
+  const recomputed = await (credentials === LOCAL_S3_CREDENTIALS ? signer : signerFor(credentials)).presign(
     { method: req.method!, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: rawPath, query, headers },
     { signingDate: signedAt, expiresIn, signableHeaders: new Set(signedHeaders), unhoistableHeaders: new Set(signedHeaders) },
   );
@@ -90,7 +115,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
-export async function startLocalS3(port?: number): Promise<RunningS3> {
+export async function startLocalS3(port?: number, options: { issued?: IssuedLookup } = {}): Promise<RunningS3> {
   const objects = new Map<string, StoredObject>();
   const server: Server = createServer(async (req, res) => {
     const fail = (status: number, code: string, message = code) => {
@@ -123,10 +148,16 @@ export async function startLocalS3(port?: number): Promise<RunningS3> {
       const url = new URL(target, `http://${req.headers.host}`);
       const key = decodeURIComponent(rawPath.replace(/^\/+/, ''));
       if (url.searchParams.has('X-Amz-Signature')) {
-        const problem = await verifyPresigned(req, url, rawPath);
+        const problem = await verifyPresigned(req, url, rawPath, options.issued);
         if (problem) return fail(403, problem.split(':')[0], problem);
-      } else if (!String(req.headers.authorization ?? '').includes(`Credential=${LOCAL_S3_CREDENTIALS.accessKeyId}/`)) {
-        return fail(403, 'AccessDenied', 'Unsigned request');
+      } else {
+        // Header-signed requests (the API's own SDK calls): the key must be known and unexpired.
+        const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+        const credentials = accessKeyId ? credentialsOf(accessKeyId, options.issued) : undefined;
+        if (credentials === 'expired') return fail(400, 'ExpiredToken', 'The provided token has expired');
+        if (!credentials) return fail(403, 'AccessDenied', 'Unsigned request');
+        const denied = outsideTenant(credentials, rawPath);
+        if (denied) return fail(403, 'AccessDenied', denied);
       }
       switch (req.method) {
         case 'PUT': {

@@ -4,7 +4,7 @@ import { settingsOf } from '../../domain/partnerships/partnership';
 import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
 import type { Caller } from '../../domain/shared/identity';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 
 /**
  * Demo IT-filter assurances (current, due within 60 days, overdue) and annual assurance
@@ -27,9 +27,9 @@ const LAST_YEAR: Record<string, State> = Object.fromEntries(Object.keys(THIS_YEA
  * submitted statement keeps the training figures of the day.
  */
 export async function seedDemoAssurance(tenantId: string, steering: Caller, authorityId: string): Promise<void> {
-  const d = deps();
+  const d = systemDeps();
   const today = toIsoDate(d.clock.now());
-  const { assurances, statements } = assuranceServices();
+  const { assurances, statements } = assuranceServices(systemDeps());
   const [partnership, authority] = await Promise.all([d.partnerships.get(tenantId), d.authorities.get(tenantId, authorityId)]);
   if (!authority) return;
   const settings = settingsOf(partnership);
@@ -81,9 +81,9 @@ export async function seedDemoAssurance(tenantId: string, steering: Caller, auth
 
 /** This year's statement deadline, once every authority is in (each is reminded of it). */
 export async function seedDemoDeadline(tenantId: string, steering: Caller): Promise<void> {
-  const d = deps();
+  const d = systemDeps();
   const today = toIsoDate(d.clock.now());
-  const { statements } = assuranceServices();
+  const { statements } = assuranceServices(systemDeps());
   const thisYear = reportingYearOf(today);
   if (!(await d.deadlines.get(tenantId, thisYear))) await statements.setDeadline(steering, thisYear, addDays(today, 45) < reportingYearRange(thisYear).to ? addDays(today, 45) : reportingYearRange(thisYear).to);
 }

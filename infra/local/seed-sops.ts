@@ -2,7 +2,7 @@ import { settingsService } from '../../domain/partnerships/partnership';
 import type { Caller } from '../../domain/shared/identity';
 import { addDays, addMonths, toIsoDate } from '../../domain/shared/dates';
 import { sopServices } from '../../functions/wiring/sop';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 
 /**
  * Demo SOPs: the OPCC's is modelled on a real OPCC Prevent Standard Operating Model (seed
@@ -25,7 +25,7 @@ const REVIEW_IN_DAYS: Record<string, number> = {
 
 /** The partnership's settings the reminders need (the steering group's mailbox); before any SOP. */
 export async function seedDemoSettings(steering: Caller): Promise<void> {
-  const d = deps();
+  const d = systemDeps();
   const settings = settingsService({ store: d.partnerships, clock: d.clock, ids: d.ids });
   const current = await settings.get(steering);
   if (current.steeringGroupEmails.length === 0) {
@@ -35,9 +35,9 @@ export async function seedDemoSettings(steering: Caller): Promise<void> {
 
 /** One authority's SOP (and, for two of them, the template's obligations with some evidence). */
 export async function seedDemoSops(tenantId: string, authorityId: string): Promise<void> {
-  const d = deps();
+  const d = systemDeps();
   const today = toIsoDate(d.clock.now());
-  const sops = sopServices();
+  const sops = sopServices(systemDeps());
   const days = REVIEW_IN_DAYS[authorityId];
   const authority = days === undefined ? undefined : await d.authorities.get(tenantId, authorityId);
   if (!authority || (await d.sops.get(tenantId, authorityId))) return;

@@ -2,7 +2,7 @@ import type { Caller } from '../../domain/shared/identity';
 import type { SessionFields } from '../../domain/training/sessions';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { trainingServices } from '../../functions/wiring/training';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 
 /**
  * Demo training records: a plan per authority, a learning-system export imported for each
@@ -103,10 +103,10 @@ export function demoSessions(authorityId: string, sector: string, size: number, 
 /** One authority's plan, export and sessions; authorities are independent of each other. */
 export async function seedDemoTraining(tenantId: string, caller: Caller, authorityId: string): Promise<{ imported: number }> {
   const size = WORKFORCE[authorityId];
-  const d = deps();
+  const d = systemDeps();
   const authority = size === undefined ? undefined : await d.authorities.get(tenantId, authorityId);
   if (!authority) return { imported: 0 };
-  const { plans, training } = trainingServices();
+  const { plans, training } = trainingServices(systemDeps());
   const today = toIsoDate(d.clock.now());
   const plan = await plans.get(caller, authorityId);
   if (plan.version === 0) await plans.put(caller, authorityId, { version: 0, roles: PLAN_ROLES(size) });

@@ -3,7 +3,7 @@ import { newPartnership } from '../../domain/partnerships/partnership';
 import type { Caller, Role } from '../../domain/shared/identity';
 import { userService } from '../../domain/users/user';
 import { userDirectory } from '../../functions/identity/directory';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 import { seedDemoTraining } from './seed-training';
 import { seedDemoSettings, seedDemoSops } from './seed-sops';
 import { seedDemoAssurance, seedDemoDeadline } from './seed-assurance';
@@ -189,7 +189,7 @@ export async function seedDemo(): Promise<DemoSeed> {
   if (!process.env.DYNAMODB_ENDPOINT) throw new Error('seedDemo writes fictional data: set DYNAMODB_ENDPOINT to a DynamoDB Local');
   if (process.env.USER_POOL_ID) throw new Error('seedDemo must not create users in a real user pool: unset USER_POOL_ID');
 
-  const d = deps();
+  const d = systemDeps();
   const created = { partnership: false, authorities: 0, users: 0 };
 
   if (!(await d.partnerships.get(DEMO_TENANT_ID))) {

@@ -62,6 +62,7 @@ let dynamo: RunningDynamo | undefined;
 let dynamoStarting: Promise<RunningDynamo> | undefined;
 let server: LocalServer | undefined;
 let s3: { endpoint: string; stop(): Promise<void> } | undefined;
+let sts: { endpoint: string; stop(): Promise<void> } | undefined;
 let poller: { settle(): Promise<void>; stop(): void } | undefined;
 let importQueue: import('./import-queue').LocalImportQueue | undefined;
 let stopping: Promise<void> | undefined;
@@ -83,6 +84,7 @@ function shutdown(code: number, why: string): Promise<void> {
     poller?.stop();
     importQueue?.stop();
     await s3?.stop().catch(() => undefined);
+    await sts?.stop().catch(() => undefined);
     try {
       const running = dynamo ?? (await dynamoStarting?.catch(() => undefined));
       await running?.stop();
@@ -125,7 +127,7 @@ async function main() {
   // database meanwhile (load the modules, open the port, start the S3 stand-in).
   dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined, javaOptions: QUICK_START_JAVA_OPTIONS });
   dynamoStarting.catch(() => undefined); // awaited below; not unhandled while the rest loads
-  const [{ seedDemo, DEMO_PARTNERSHIP }, { startStreamPoller }, { processRecords }, { reportRepository }, { deps }, { startLocalS3 }, { LocalIssuer }, { createGateway }, { startServer }] =
+  const [{ seedDemo, DEMO_PARTNERSHIP }, { startStreamPoller }, { processRecords }, { reportRepository }, { systemDeps }, { startLocalS3 }, { startLocalSts, LOCAL_TENANT_ROLE_ARN }, { LocalIssuer }, { createGateway }, { startServer }] =
     await Promise.all([
       import('./seed'),
       import('./stream-poller'),
@@ -133,6 +135,7 @@ async function main() {
       import('../../functions/data/report-repository'),
       import('../../functions/shared/deps'),
       import('./s3'),
+      import('./sts'),
       import('./issuer'),
       import('./gateway'),
       import('./server'),
@@ -141,8 +144,15 @@ async function main() {
   const [{ startLocalImportQueue }, { useLocalImportQueue }] = await Promise.all([import('./import-queue'), import('../../functions/jobs/import-queue')]);
   if (stopping) return;
 
-  // The S3 stand-in for signed statement documents (presigned uploads and downloads).
-  s3 = await startLocalS3(portFrom('S3_PORT', undefined) || undefined);
+  // The STS stand-in: tenant requests assume the tenant role there, as they do in AWS
+  // (functions/data/tenant-credentials.ts), and reach the table and S3 with what it issues.
+  const localSts = await startLocalSts();
+  sts = localSts;
+  process.env.STS_ENDPOINT = localSts.endpoint;
+  process.env.TENANT_ROLE_ARN = LOCAL_TENANT_ROLE_ARN;
+  // The S3 stand-in for signed statement documents (presigned uploads and downloads); it checks
+  // URLs signed with the tenant credentials the STS stand-in issued.
+  s3 = await startLocalS3(portFrom('S3_PORT', undefined) || undefined, { issued: localSts.lookup });
   process.env.S3_ENDPOINT = s3.endpoint;
 
   // Listening now finds a port in use at once, not after the seed. Until the demo is in,
@@ -202,7 +212,7 @@ async function main() {
   const t2 = performance.now();
   const hadNoStream = await enableStream(dynamo.endpoint, tableName);
   if (hadNoStream) {
-    const d = deps();
+    const d = systemDeps();
     const reports = reportRepository(d.table);
     const partnershipData = new Map(); // read once for all authorities, as the consumer does per batch
     await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, partnershipData)));
@@ -240,6 +250,7 @@ async function main() {
     `  DynamoDB   ${dynamo.endpoint}   port ${new URL(dynamo.endpoint).port}, ${flags.persist ? `data kept in ${relative(process.cwd(), DB_DIR) || DB_DIR}/` : 'in memory (npm start -- --persist keeps data)'}`,
     `  Table      ${tableName}`,
     `  S3         ${s3?.endpoint}   stand-in for signed statement documents and import uploads (in memory; checks presigned URLs)`,
+    `  STS        ${sts?.endpoint}   stand-in issuing each partnership's tenant credentials (AssumeRole with the tenantId tag)`,
     `  Tenant     ${seed.tenantId}  "${DEMO_PARTNERSHIP.name}" (fictional; ${seeded})`,
     '',
     `Demo users (tokens valid ${TOKEN_LIFETIME}, signed with .local/issuer-key.json):`,

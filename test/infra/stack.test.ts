@@ -24,6 +24,7 @@ const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dyna
 const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 
 let template: Template;
+let stack: PreventComplianceStack;
 let outdir: string;
 let webDist: string;
 
@@ -74,6 +75,22 @@ const actionsOf = (functionId: string) => statementsOf(functionId).flatMap((s) =
 
 const readiness = (group: GroupName) => 'readiness' in GROUPS[group] && GROUPS[group].readiness === true;
 
+const envOf = (functionId: string): Record<string, any> => (template.toJSON().Resources[functionId] as Resource).Properties.Environment.Variables;
+
+/** Logical id of the tenant role a function assumes (its TENANT_ROLE_ARN, `{ Fn::GetAtt: [role, 'Arn'] }`). */
+function tenantRoleOf(functionId: string): string {
+  const ref = envOf(functionId).TENANT_ROLE_ARN;
+  expect(ref, `TENANT_ROLE_ARN of ${functionId}`).toBeDefined();
+  return ref['Fn::GetAtt'][0];
+}
+
+/** The statements of a role's own (inline) policies. */
+const roleStatements = (roleId: string): any[] =>
+  asArray((template.toJSON().Resources[roleId] as Resource).Properties.Policies).flatMap((p: any) => p.PolicyDocument.Statement);
+
+/** Actions a function has through the tenant role it assumes. */
+const tenantRoleActionsOf = (functionId: string) => roleStatements(tenantRoleOf(functionId)).flatMap((s) => asArray(s.Action));
+
 const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
   (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
 
@@ -86,7 +103,8 @@ beforeAll(() => {
   outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
   const app = new App({ outdir });
   // Also refuses a template with a dependency cycle (the API's CORS names the distribution).
-  template = Template.fromStack(new PreventComplianceStack(app, 'Test', { webAssetsPath: webDist }));
+  stack = new PreventComplianceStack(app, 'Test', { webAssetsPath: webDist });
+  template = Template.fromStack(stack);
 }, 120_000);
 
 afterAll(() => {
@@ -230,21 +248,22 @@ describe('functions', () => {
     }
   });
 
-  it('read-only groups cannot write to the table', () => {
+  it('read-only groups cannot write to the table (through the read-only tenant role)', () => {
     const readOnly = groupsWithTable('RO');
     expect(readOnly.length).toBeGreaterThan(0);
     for (const group of readOnly) {
-      const actions = actionsOf(functionIdOfGroup(group));
+      const actions = tenantRoleActionsOf(functionIdOfGroup(group));
       expect(actions, group).toContain('dynamodb:Query');
       expect(actions, group).not.toContain('dynamodb:*');
       for (const write of DYNAMODB_WRITE_ACTIONS) expect(actions, group).not.toContain(write);
     }
   });
 
-  it('read/write groups can write, groups without the table have no DynamoDB access at all', () => {
-    for (const group of groupsWithTable('RW')) expect(actionsOf(functionIdOfGroup(group)), group).toContain('dynamodb:PutItem');
+  it('read/write groups can write (through the tenant role), groups without the table have no DynamoDB access at all', () => {
+    for (const group of groupsWithTable('RW')) expect(tenantRoleActionsOf(functionIdOfGroup(group)), group).toContain('dynamodb:PutItem');
     for (const group of groupsWithTable('none').filter((g) => !readiness(g))) {
-      expect(actionsOf(functionIdOfGroup(group)).filter((a) => a.startsWith('dynamodb:')), group).toEqual([]);
+      expect(actionsOf(functionIdOfGroup(group)).filter((a) => a.startsWith('dynamodb:') || a.startsWith('sts:')), group).toEqual([]);
+      expect(envOf(functionIdOfGroup(group)).TENANT_ROLE_ARN, group).toBeUndefined();
     }
   });
 
@@ -397,11 +416,12 @@ describe('documents bucket', () => {
     expect(JSON.stringify(denyInsecure.Resource)).toContain(bucketId);
   });
 
-  it('only the assurance group may use it', () => {
+  it('only the assurance group is given it, and no execution role reaches it (the tenant role does, per partnership)', () => {
     const bucketId = outputRef('DocumentsBucket');
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const usesBucket = statementsOf(functionIdOfGroup(group)).some((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
-      expect(usesBucket, group).toBe(group === 'assurance');
+      expect(usesBucket, group).toBe(false);
+      expect(envOf(functionIdOfGroup(group)).DOCUMENTS_BUCKET !== undefined, group).toBe(group === 'assurance');
     }
   });
 });
@@ -482,14 +502,12 @@ describe('import jobs', () => {
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Properties.Timeout);
   });
 
-  it('the worker reads and deletes uploaded files, writes the table, and never writes to the bucket', () => {
+  it('the worker reaches the table and the uploaded file only as the partnership of the job (the tenant role)', () => {
     const bucketId = importsBucketId();
-    const onBucket = statementsOf(workerId()).filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId));
-    const actions = onBucket.flatMap((st) => asArray(st.Action));
-    expect(actions).toContain('s3:GetObject*');
-    expect(actions).toContain('s3:DeleteObject*');
-    expect(actions.filter((a) => a.startsWith('s3:Put'))).toEqual([]);
-    expect(actionsOf(workerId())).toContain('dynamodb:PutItem');
+    expect(statementsOf(workerId()).filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId))).toEqual([]);
+    expect(actionsOf(workerId()).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(tenantRoleActionsOf(workerId())).toContain('dynamodb:PutItem');
+    expect(tenantRoleActionsOf(workerId())).toContain('s3:DeleteObject');
     expect(actionsOf(workerId())).toContain('sqs:DeleteMessage');
   });
 
@@ -502,11 +520,12 @@ describe('import jobs', () => {
     const statements = statementsOf(functionIdOfGroup('training'));
     const onQueue = statements.filter((st) => JSON.stringify(st.Resource ?? '') === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] }));
     expect(onQueue.flatMap((st) => asArray(st.Action))).toContain('sqs:SendMessage');
-    const onBucket = statements.filter((st) => JSON.stringify(st.Resource ?? '').includes(bucketId)).flatMap((st) => asArray(st.Action));
-    for (const action of ['s3:PutObject', 's3:GetObject*', 's3:DeleteObject*']) expect(onBucket).toContain(action);
+    // The bucket only through the tenant role (its partnership's prefix); the queue directly.
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) expect(tenantRoleActionsOf(functionIdOfGroup('training'))).toContain(action);
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const fnStatements = statementsOf(functionIdOfGroup(group));
-      const reaches = fnStatements.some((st) => { const r = JSON.stringify(st.Resource ?? ''); return r.includes(bucketId) || r.includes(queueId); });
+      expect(fnStatements.some((st) => JSON.stringify(st.Resource ?? '').includes(bucketId)), group).toBe(false);
+      const reaches = fnStatements.some((st) => JSON.stringify(st.Resource ?? '').includes(queueId));
       expect(reaches, group).toBe(group === 'training');
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
       if (group !== 'training') expect([vars.IMPORTS_BUCKET, vars.IMPORT_QUEUE_URL], group).toEqual([undefined, undefined]);
@@ -732,5 +751,100 @@ describe('CORS', () => {
   it('reminder links point at the web app', () => {
     const [, fn] = resources('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.SENDER_EMAIL)!;
     expect(fn.Properties.Environment.Variables.APP_BASE_URL).toEqual(distributionUrl());
+  });
+});
+
+describe('tenant access', () => {
+  const [tableId] = [() => only('AWS::DynamoDB::Table')[0]];
+  const tenantFacing = () => (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table !== 'none');
+  const workerId = () => resources('AWS::Lambda::Function').find(([, fn]) => (fn.Properties.Description as string | undefined)?.includes('runs queued imports'))![0];
+  const executionRoleOf = (functionId: string) => (template.toJSON().Resources[functionId] as Resource).Properties.Role['Fn::GetAtt'][0];
+  const tenantRoles = () => [...new Set([...tenantFacing().map((g) => tenantRoleOf(functionIdOfGroup(g))), tenantRoleOf(workerId())])];
+  const TAG = '${aws:PrincipalTag/tenantId}';
+
+  it('no tenant-facing execution role has table or bucket access of its own', () => {
+    const guarded = [...tenantFacing().map(functionIdOfGroup), workerId()];
+    const dataIds = [tableId(), outputRef('DocumentsBucket'), outputRef('ImportsBucket')];
+    for (const id of guarded) {
+      const statements = statementsOf(id);
+      expect(statements.flatMap((s) => asArray(s.Action)).filter((a) => /^(dynamodb|s3):/.test(a)), id).toEqual([]);
+      for (const data of dataIds) expect(statements.some((s) => JSON.stringify(s.Resource ?? '').includes(data)), `${id} → ${data}`).toBe(false);
+      // What it has instead: assume (and tag) its tenant role, and nothing else in STS.
+      const sts = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sts:')));
+      expect(sts, id).toEqual([expect.objectContaining({ Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: { 'Fn::GetAtt': [tenantRoleOf(id), 'Arn'] } })]);
+    }
+    // The stack exposes the read/write one (for key grants).
+    expect(stack.tenantAccessRole).toBe(stack.tenantAccess.readWriteRole);
+    expect(tenantRoles()).toHaveLength(2);
+  });
+
+  it('read-only groups assume the read-only role; read/write groups and the import worker the read/write one', () => {
+    const rw = tenantRoleOf(functionIdOfGroup('authorities'));
+    const ro = tenantRoleOf(functionIdOfGroup('reports'));
+    expect(rw).not.toBe(ro);
+    for (const g of tenantFacing()) expect(tenantRoleOf(functionIdOfGroup(g)), g).toBe(GROUPS[g].table === 'RO' ? ro : rw);
+    expect(tenantRoleOf(workerId())).toBe(rw);
+  });
+
+  it("the tenant roles' table statements: LeadingKeys with the delimiter, a Null guard, the table and GSI1/GSI2 only, no Scan", () => {
+    for (const roleId of tenantRoles()) {
+      const onTable = roleStatements(roleId).filter((s) => asArray(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+      expect(onTable.length, roleId).toBeGreaterThan(0);
+      for (const s of onTable) {
+        expect(s.Effect).toBe('Allow');
+        expect(s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual([`${TAG}#*`]);
+        expect(s.Condition.Null).toEqual({ 'aws:PrincipalTag/tenantId': 'false' });
+        const actions = asArray(s.Action) as string[];
+        for (const banned of ['dynamodb:Scan', 'dynamodb:*', 'dynamodb:PartiQLSelect', 'dynamodb:ExecuteStatement']) expect(actions, roleId).not.toContain(banned);
+        expect(actions.every((a) => !a.includes('*')), roleId).toBe(true);
+        const resourcesText = JSON.stringify(s.Resource);
+        expect(resourcesText).toContain(tableId());
+        expect(resourcesText).toContain('/index/GSI1');
+        expect(resourcesText).toContain('/index/GSI2');
+        expect(resourcesText).not.toContain(TABLE.indexes.GSI3.name);
+        expect(resourcesText).not.toContain('/index/*');
+        expect(resourcesText).not.toContain('/stream');
+      }
+    }
+  });
+
+  it("the read/write role reaches only its partnership's objects in the two buckets, and lists only that prefix", () => {
+    const rw = tenantRoleOf(functionIdOfGroup('assurance'));
+    const onS3 = roleStatements(rw).filter((s) => asArray(s.Action).some((a: string) => a.startsWith('s3:')));
+    const objects = onS3.filter((s) => !asArray(s.Action).includes('s3:ListBucket'));
+    const listing = onS3.filter((s) => asArray(s.Action).includes('s3:ListBucket'));
+    for (const s of objects) {
+      for (const r of asArray(s.Resource)) expect(JSON.stringify(r)).toMatch(/"\/\$\{aws:PrincipalTag\/tenantId\}\/\*"\]/);
+      expect(s.Condition.Null).toEqual({ 'aws:PrincipalTag/tenantId': 'false' });
+    }
+    expect(JSON.stringify(objects)).toContain(outputRef('DocumentsBucket'));
+    expect(JSON.stringify(objects)).toContain(outputRef('ImportsBucket'));
+    expect(listing).toHaveLength(1);
+    expect(listing[0].Condition.StringLike).toEqual({ 's3:prefix': [`${TAG}/*`] });
+    const ro = tenantRoleOf(functionIdOfGroup('reports'));
+    expect(roleStatements(ro).flatMap((s) => asArray(s.Action)).filter((a: string) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('the trust policy: exactly the tenant-facing execution roles, with the tenantId tag required and no other tag', () => {
+    for (const roleId of tenantRoles()) {
+      const trust = (template.toJSON().Resources[roleId] as Resource).Properties.AssumeRolePolicyDocument.Statement;
+      expect(trust, roleId).toHaveLength(1);
+      const [st] = trust;
+      expect(st.Effect).toBe('Allow');
+      expect(st.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+      expect(st.Condition).toEqual({ Null: { 'aws:RequestTag/tenantId': 'false' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenantId'] } });
+      const trusted = asArray(st.Principal.AWS).map((p: any) => p['Fn::GetAtt'][0]).sort();
+      const expected = [...tenantFacing().map(functionIdOfGroup), workerId()].filter((id) => tenantRoleOf(id) === roleId).map(executionRoleOf).sort();
+      expect(trusted, roleId).toEqual(expected);
+    }
+  });
+
+  it('the jobs that cross partnerships keep their own table access and take no tenant role', () => {
+    const jobs = resources('AWS::Lambda::Function').filter(([, fn]) => /daily reminders|report summaries/.test(fn.Properties.Description ?? '')).map(([id]) => id);
+    expect(jobs).toHaveLength(2);
+    for (const id of jobs) {
+      expect(actionsOf(id), id).toContain('dynamodb:Query');
+      expect(envOf(id).TENANT_ROLE_ARN, id).toBeUndefined();
+    }
   });
 });

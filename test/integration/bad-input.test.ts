@@ -294,14 +294,14 @@ describe('the cases the security probe found', () => {
 describe('document keys are matched exactly, and `..` is not resolved', () => {
   const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64, 'x'), Buffer.from('\n%%EOF\n')]);
   const put = async (key: string) => {
-    const { s3Documents } = await import('../../functions/storage/documents');
+    const s3Documents = (await import('../../functions/shared/deps')).systemDeps().documents;
     const url = await s3Documents.presignUpload(key, 'application/pdf', PDF.length, 60);
     const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/pdf', 'content-length': String(PDF.length) }, body: PDF });
     expect(res.status).toBe(200);
   };
 
   it('the local S3 keeps `a/../b` as its own key, as S3 does', async () => {
-    const { s3Documents } = await import('../../functions/storage/documents');
+    const s3Documents = (await import('../../functions/shared/deps')).systemDeps().documents;
     await put('other-tenant/doc-1.pdf');
     expect(await s3Documents.inspect('other-tenant/doc-1.pdf')).toBeDefined();
     expect(await s3Documents.inspect('mine/../other-tenant/doc-1.pdf')).toBeUndefined();

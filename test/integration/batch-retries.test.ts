@@ -1,7 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../domain/shared/errors';
-import { dynamo } from '../../functions/data/client';
+import { dynamo, tenantDynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
 import { TableStore, tableStore, type BatchRetry } from '../../functions/data/store';
 import { TestApi } from '../support/api';
@@ -119,8 +119,9 @@ describe('a CSV import stopped by throttling', () => {
     expect(first.status, first.text).toBe(200);
     expect(first.body.imported).toBe(PEOPLE);
 
-    // The same people a year later, while DynamoDB starts refusing batch writes part-way.
-    const doc = dynamo().doc;
+    // The same people a year later, while DynamoDB starts refusing batch writes part-way
+    // (on the partnership's own client, which the handler uses).
+    const doc = tenantDynamo(p.tenantId).doc;
     const realSend = doc.send;
     // After two batches, every history put is refused while current puts go through: were a
     // successor written before its predecessor reached history, the predecessor would be lost.

@@ -11,6 +11,9 @@ let api: TestApi;
 beforeAll(async () => {
   const { inject } = await import('vitest');
   process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
+  // Tenant credentials as in every other file, so what fails is the table, not the STS set-up.
+  process.env.STS_ENDPOINT = inject('stsEndpoint');
+  process.env.TENANT_ROLE_ARN = (await import('../../infra/local/sts')).LOCAL_TENANT_ROLE_ARN;
   api = await TestApi.create();
 });
 

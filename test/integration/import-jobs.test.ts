@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
 import { useLocalImportQueue } from '../../functions/jobs/import-queue';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 import { keys } from '../../functions/data/keys';
-import { s3ImportFiles } from '../../functions/storage/imports';
 import { IMPORT_CHUNK_ROWS } from '../../domain/training/import-job';
 import { startLocalImportQueue, type LocalImportQueue } from '../../infra/local/import-queue';
 import { TestApi } from '../support/api';
@@ -77,7 +76,7 @@ const ended = (job: any) => job.status === 'completed' || job.status === 'failed
 
 /** The authority's current completions and import records, and its lock, read straight from the table. */
 async function stored(authorityId: string) {
-  const { table } = deps();
+  const { table } = systemDeps();
   const pk = keys.training.partition(p.tenantId, authorityId);
   const [current, history, importRecords, lock] = await Promise.all([
     table.count({ pk, skPrefix: keys.training.currentPrefix }),
@@ -98,7 +97,7 @@ describe('an import job over an uploaded file', () => {
     expect(job.rejected).toEqual([{ line: 1002, reasons: [expect.stringMatching(/unknown course/)] }]);
     expect(await stored(id)).toMatchObject({ current: 2999, lock: expect.not.objectContaining({ leaseUntil: expect.anything() }) });
     // The uploaded file is personal data: gone once the job ended.
-    expect(await s3ImportFiles.size(key)).toBeUndefined();
+    expect(await systemDeps().importFiles.size(key)).toBeUndefined();
     // Listed with the authority's imports; audited at the start and at the end.
     const list = await api.request('GET', `/authorities/${id}/imports`, { token: steering });
     expect(list.body.items.map((i: any) => i.importId)).toEqual([importId]);

@@ -4,7 +4,7 @@ import type { DueItem } from '../../domain/reminders/due';
 import { dueItemRepository } from '../../functions/data/sop-repositories';
 import { TableStore } from '../../functions/data/store';
 import { reminderJobDeps } from '../../functions/jobs/reminders';
-import { deps, ulidIds } from '../../functions/shared/deps';
+import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import { auditEvent } from '../../domain/audit/audit';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
@@ -33,7 +33,7 @@ function dieAfterTheTransaction() {
   vi.spyOn(TableStore.prototype, 'batchWrite').mockRejectedValue(new Error('function timed out'));
 }
 
-const dues = async (authorityId: string) => (await dueItemRepository(deps().table).list(p.tenantId)).filter((d) => d.authorityId === authorityId);
+const dues = async (authorityId: string) => (await dueItemRepository(systemDeps().table).list(p.tenantId)).filter((d) => d.authorityId === authorityId);
 
 async function putAuthority(id: string, lead: { preventLeadName: string; preventLeadEmail: string }) {
   const current = (await api.request('GET', `/authorities/${id}`, { token: p.tokens['steering-group'] })).body;
@@ -65,7 +65,7 @@ describe('due descriptors change with the change that re-derives them', () => {
   it('rewrites a descriptor with nothing more scheduled too', async () => {
     const a = p.authorities.a;
     const [sopDue] = await dues(a);
-    await dueItemRepository(deps().table).putMany([{ ...sopDue, kind: 'obligation', itemId: 'all-sent', nextRemindOn: null }]);
+    await dueItemRepository(systemDeps().table).putMany([{ ...sopDue, kind: 'obligation', itemId: 'all-sent', nextRemindOn: null }]);
     const res = await putAuthority(a, { preventLeadName: 'Jo Third', preventLeadEmail: 'jo.third@council.example' });
     expect(res.status, res.text).toBe(200);
     expect((await dues(a)).map((d) => [d.itemId, d.to[0].email, d.nextRemindOn])).toEqual([
@@ -82,7 +82,7 @@ describe('due descriptors change with the change that re-derives them', () => {
       title: `Evidence due ${i}`, dueOn: addDays(TODAY, 90), path: `/authorities/${b}/sop/obligations/many-${i}`,
       to: [{ email: `lead@${b}.example`, name: 'Pat Lead' }], ccWhenOverdue: [], thresholds: [60, 30, 7, 0], nextRemindOn: addDays(TODAY, 30),
     }));
-    await dueItemRepository(deps().table).putMany(many);
+    await dueItemRepository(systemDeps().table).putMany(many);
 
     dieAfterTheTransaction();
     const res = await putAuthority(b, { preventLeadName: 'Alex Next', preventLeadEmail: 'alex.next@opcc.example' });
@@ -92,36 +92,36 @@ describe('due descriptors change with the change that re-derives them', () => {
     const moved = after.filter((d) => d.to[0].email === 'alex.next@opcc.example').length;
     expect(moved).toBeGreaterThan(90);
     expect(moved).toBeLessThan(150);
-    expect(await dueItemRepository(deps().table).refreshing()).toEqual([p.tenantId]);
+    expect(await dueItemRepository(systemDeps().table).refreshing()).toEqual([p.tenantId]);
 
     const repaired = await reminderJobDeps({ send: async () => undefined }, 'https://app.example.org').repair.repairAll();
     expect(repaired).toBe(1);
     expect((await dues(b)).every((d) => d.to[0].email === 'alex.next@opcc.example')).toBe(true);
-    expect(await dueItemRepository(deps().table).refreshing()).toEqual([]);
+    expect(await dueItemRepository(systemDeps().table).refreshing()).toEqual([]);
   });
 
   it('re-derives every descriptor with new settings: in the transaction, or marked for repair', async () => {
     const settings = (await api.request('GET', '/settings', { token: p.tokens['steering-group'] })).body;
     const res = await api.request('PUT', '/settings', { token: p.tokens['steering-group'], body: { steeringGroupEmails: ['psg@refresh-shire.example'], version: settings.version } });
     expect(res.status, res.text).toBe(200);
-    const all = await dueItemRepository(deps().table).list(p.tenantId);
+    const all = await dueItemRepository(systemDeps().table).list(p.tenantId);
     expect(all.length).toBeGreaterThan(150);
     expect(all.every((d) => d.ccWhenOverdue.join() === 'psg@refresh-shire.example')).toBe(true);
-    expect(await dueItemRepository(deps().table).refreshing()).toEqual([]);
+    expect(await dueItemRepository(systemDeps().table).refreshing()).toEqual([]);
   });
 
   it('does not put back a descriptor the reminder job moved on meanwhile: the change is refused whole', async () => {
     const a = p.authorities.a;
     const item = (await dues(a)).find((d) => d.kind === 'sop-review')!;
-    const authority = (await deps().authorities.get(p.tenantId, a))!;
+    const authority = (await systemDeps().authorities.get(p.tenantId, a))!;
     // As the use case read it, before the job moved it to its next reminder date.
     const asRead: DueItem = { ...item, nextRemindOn: addDays(item.nextRemindOn!, -1) };
     const changed = { ...authority, preventLeadEmail: 'late@council.example', version: authority.version + 1 };
     const audit = auditEvent({ userId: 'test', role: 'steering-group' }, new Date(), ulidIds, { action: 'update', entityType: 'authority', entityId: a, authorityId: a });
     await expect(
-      deps().authorities.update(p.tenantId, changed, authority.version, audit, [{ before: asRead, after: { ...asRead, to: [{ email: 'late@council.example' }] } }]),
+      systemDeps().authorities.update(p.tenantId, changed, authority.version, audit, [{ before: asRead, after: { ...asRead, to: [{ email: 'late@council.example' }] } }]),
     ).rejects.toThrow(/same moment/);
-    expect((await deps().authorities.get(p.tenantId, a))!.version).toBe(authority.version);
+    expect((await systemDeps().authorities.get(p.tenantId, a))!.version).toBe(authority.version);
     expect((await dues(a)).find((d) => d.kind === 'sop-review')).toEqual(item);
   });
 });

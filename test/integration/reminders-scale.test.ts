@@ -5,7 +5,7 @@ import type { DueItem } from '../../domain/reminders/due';
 import { dueItemRepository, reminderRepository } from '../../functions/data/sop-repositories';
 import { reminderKeys } from '../../functions/data/keys';
 import { dynamo } from '../../functions/data/client';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 import { countRequests } from '../support/dynamo-counter';
 import { useFreshTable } from '../support/table';
 
@@ -33,12 +33,12 @@ function dueItems(partnerships: number, perPartnership: number, prefix: string):
 const quietMailer: Mailer = { send: async () => undefined };
 
 async function measure(items: DueItem[]) {
-  await dueItemRepository(deps().table).putMany(items);
+  await dueItemRepository(systemDeps().table).putMany(items);
   // The last completed run was CATCH_UP_DAYS - 1 days ago: the job looks at CATCH_UP_DAYS dates.
-  await deps().table.batchWrite([{ delete: reminderKeys.watermark() }]);
-  await reminderRepository(deps().table).completeRun(addDays(TODAY, -(CATCH_UP_DAYS - 1)), new Date());
+  await systemDeps().table.batchWrite([{ delete: reminderKeys.watermark() }]);
+  await reminderRepository(systemDeps().table).completeRun(addDays(TODAY, -(CATCH_UP_DAYS - 1)), new Date());
   const counter = countRequests(dynamo().doc);
-  const result = await runReminders({ store: reminderRepository(deps().table), mailer: quietMailer, clock: deps().clock, ids: deps().ids, appBaseUrl: 'https://x' }, TODAY);
+  const result = await runReminders({ store: reminderRepository(systemDeps().table), mailer: quietMailer, clock: systemDeps().clock, ids: systemDeps().ids, appBaseUrl: 'https://x' }, TODAY);
   const reads = (counter.counts.Query ?? 0) + (counter.counts.GetItem ?? 0) + (counter.counts.BatchGetItem ?? 0) + (counter.counts.Scan ?? 0);
   counter.detach();
   return { result, reads, counts: { ...counter.counts } };

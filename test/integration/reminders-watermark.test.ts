@@ -4,7 +4,7 @@ import type { DueItem } from '../../domain/reminders/due';
 import { FIRST_RUN_LOOKBACK_DAYS, runReminders, type Mailer, type QueuedReminder } from '../../domain/reminders/job';
 import { dueItemRepository, reminderRepository } from '../../functions/data/sop-repositories';
 import { reminderJobDeps } from '../../functions/jobs/reminders';
-import { deps } from '../../functions/shared/deps';
+import { systemDeps } from '../../functions/shared/deps';
 import { useFreshTable } from '../support/table';
 
 useFreshTable();
@@ -31,10 +31,10 @@ function countingMailer() {
   return { sent, mailer, ids };
 }
 
-const put = (...items: DueItem[]) => dueItemRepository(deps().table).putMany(items);
-const watermark = () => reminderRepository(deps().table).lastCompletedRun();
+const put = (...items: DueItem[]) => dueItemRepository(systemDeps().table).putMany(items);
+const watermark = () => reminderRepository(systemDeps().table).lastCompletedRun();
 const run = (date: string, mailer: Mailer) => runReminders(reminderJobDeps(mailer, 'https://app.example.org'), date);
-const stored = async (itemId: string) => (await dueItemRepository(deps().table).list(TENANT)).find((d) => d.itemId === itemId)!;
+const stored = async (itemId: string) => (await dueItemRepository(systemDeps().table).list(TENANT)).find((d) => d.itemId === itemId)!;
 
 describe('the reminder job keeps a watermark and loses nothing', () => {
   it(`looks back ${FIRST_RUN_LOOKBACK_DAYS} days on its first run, then records the date it completed`, async () => {

@@ -5,7 +5,7 @@ import { dynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
 import { completionItem } from '../../functions/data/training-repositories';
 import { processRecords } from '../../functions/jobs/report-summaries';
-import { deps, ulidIds } from '../../functions/shared/deps';
+import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { countRequests } from '../support/dynamo-counter';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
@@ -38,7 +38,7 @@ function completions(tenantId: string, authorityId: string, n: number, prefix: s
   });
 }
 
-const put = (items: Record<string, unknown>[]) => deps().table.batchWrite(items.map((put) => ({ put })));
+const put = (items: Record<string, unknown>[]) => systemDeps().table.batchWrite(items.map((put) => ({ put })));
 const lock = (tenantId: string, authorityId: string, jobLeaseUntil: string) => ({ ...keys.training.importLock(tenantId, authorityId), entity: 'import lock', importId: 'job-1', seq: 1, jobLeaseUntil });
 const importRecord = (tenantId: string, authorityId: string, status: string) => ({
   ...keys.training.importRecord(tenantId, authorityId, 'job-1'),
@@ -54,7 +54,7 @@ const importRecord = (tenantId: string, authorityId: string, status: string) => 
   startedAt: new Date().toISOString(),
 });
 /** This year's completions in the stored summary (0 when there is none yet). */
-const summarised = async (tenantId: string, authorityId: string) => (await deps().table.get<{ completions: number }>(keys.reports.year(tenantId, YEAR, authorityId)))?.completions ?? 0;
+const summarised = async (tenantId: string, authorityId: string) => (await systemDeps().table.get<{ completions: number }>(keys.reports.year(tenantId, YEAR, authorityId)))?.completions ?? 0;
 
 beforeAll(async () => {
   api = await TestApi.create();
@@ -136,7 +136,7 @@ describe('a poisoned stream record (partial batch response)', () => {
     const before = { pb: await summarised(p.tenantId, p.authorities.b), qb: await summarised(q.tenantId, q.authorities.b) };
     expect(before.pb).toBeGreaterThan(0);
     // The summaries are gone (their deletion is ignored by the consumer): only this batch can bring them back.
-    await deps().table.batchWrite([{ delete: keys.reports.year(p.tenantId, YEAR, p.authorities.b) }, { delete: keys.reports.year(q.tenantId, YEAR, q.authorities.b) }]);
+    await systemDeps().table.batchWrite([{ delete: keys.reports.year(p.tenantId, YEAR, p.authorities.b) }, { delete: keys.reports.year(q.tenantId, YEAR, q.authorities.b) }]);
     await stream.settle();
     expect(await summarised(p.tenantId, p.authorities.b)).toBe(0);
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
 import { auditEvent } from '../../domain/audit/audit';
-import { deps, ulidIds } from '../../functions/shared/deps';
+import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -145,7 +145,7 @@ describe('coverage and counts for a fixture authority', () => {
   });
 
   it('refuses a hand-recorded completion while an import holds the authority', async () => {
-    const { imports, clock } = deps();
+    const { imports, clock } = systemDeps();
     const now = clock.now();
     const caller = { tenantId: 'cover', userId: 'importer', role: 'authority-editor' as const, authorityId: p.authorities.a };
     // An import's chunk holds the authority's lock (as between reading and writing a chunk).

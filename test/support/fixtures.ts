@@ -1,7 +1,7 @@
 import type { Role } from '../../domain/shared/identity';
 import { newPartnership } from '../../domain/partnerships/partnership';
 import { systemClock } from '../../domain/shared/ports';
-import { deps, ulidIds } from '../../functions/shared/deps';
+import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import type { TestApi } from './api';
 
 export interface PartnershipFixture {
@@ -16,7 +16,7 @@ export interface PartnershipFixture {
  */
 export async function seedPartnership(api: TestApi, tenantId: string): Promise<PartnershipFixture> {
   const { partnership, audit, courses } = newPartnership({ id: tenantId, name: `Partnership ${tenantId}` }, systemClock, ulidIds);
-  await deps().partnerships.create(partnership, audit, courses);
+  await systemDeps().partnerships.create(partnership, audit, courses);
   const steering = await api.token({ sub: `${tenantId}-sg`, tenantId, role: 'steering-group' });
   const a = `${tenantId}-council`;
   const b = `${tenantId}-opcc`;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, inject } from 'vitest';
 import { ensureTable } from '../../infra/local/dynamodb';
+import { LOCAL_TENANT_ROLE_ARN } from '../../infra/local/sts';
 
 /**
  * Points this test file at a fresh table on the shared DynamoDB Local. Call at the top of
@@ -14,6 +15,9 @@ export function useFreshTable(options: { stream?: boolean } = {}): { tableName: 
   process.env.S3_ENDPOINT = inject('s3Endpoint');
   process.env.DOCUMENTS_BUCKET = `documents-${tableName}`;
   process.env.IMPORTS_BUCKET = `imports-${tableName}`;
+  // Tenant requests assume the tenant role at the local STS, as in AWS (tenant-credentials.ts).
+  process.env.STS_ENDPOINT = inject('stsEndpoint');
+  process.env.TENANT_ROLE_ARN = LOCAL_TENANT_ROLE_ARN;
   delete process.env.USER_POOL_ID;
   beforeAll(async () => {
     // A change stream only where a test runs the report-summary consumer (useStreamConsumer).

@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { processRecords } from '../../../functions/jobs/report-summaries';
 import { reportRepository } from '../../../functions/data/report-repository';
-import { deps } from '../../../functions/shared/deps';
+import { systemDeps } from '../../../functions/shared/deps';
 import { enableStream } from '../../../infra/local/dynamodb';
 import { createGateway } from '../../../infra/local/gateway';
 import { LocalIssuer } from '../../../infra/local/issuer';
@@ -69,7 +69,7 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
     const endpoint = inject('dynamoEndpoint');
     const tableName = process.env.TABLE_NAME!;
     await enableStream(endpoint, tableName);
-    const d = deps();
+    const d = systemDeps();
     const reports = reportRepository(d.table);
     const shared = new Map();
     await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, shared)));
