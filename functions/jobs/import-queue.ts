@@ -1,4 +1,5 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { traced } from '../shared/tracer';
 import type { ImportQueue, ImportTimings } from '../../domain/training/import-job';
 import { DEFAULT_TIMINGS } from '../../domain/training/import-job';
 
