@@ -10,19 +10,24 @@ import { parseArgs } from 'node:util';
  *
  *   npm run partnership -- create --id <tenant-id> --name "<name>" [--county X]
  *                                 [--endpoint http://localhost:8000] [--table <name>]
+ *                                 [--first-user <email> [--user-pool <id>]]
  *
  * With --endpoint (or DYNAMODB_ENDPOINT) it writes to DynamoDB Local; otherwise to the AWS
  * table named by --table or TABLE_NAME, with the default AWS credentials and region.
  */
 const USAGE = `Usage: npm run partnership -- create --id <tenant-id> --name "<name>" [--county <county>]
                                   [--endpoint <url>] [--table <table name>]
+                                  [--first-user <email> [--user-pool <id>]]
 
   --id        tenant id: lower-case letters, digits and hyphens (2–40), e.g. warwickshire
   --name      e.g. "Warwickshire Prevent Partnership"
   --county    optional
   --endpoint  DynamoDB Local, e.g. http://localhost:8000 (default: env DYNAMODB_ENDPOINT;
               without either, the AWS table is used with your default AWS credentials)
-  --table     table name (default: env TABLE_NAME; locally prevent-compliance)`;
+  --table     table name (default: env TABLE_NAME; locally prevent-compliance)
+  --first-user  invites this person as the partnership's first steering-group member (a
+              membership: sign-in needs one); with --user-pool (or USER_POOL_ID) in that
+              Cognito pool, which emails them an invitation if they have no account yet`;
 
 /** A mistake in the command line: says what, then how to call it. */
 function fail(message: string): never {
@@ -46,6 +51,8 @@ async function main() {
         county: { type: 'string' },
         endpoint: { type: 'string' },
         table: { type: 'string' },
+        'first-user': { type: 'string' },
+        'user-pool': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -108,6 +115,20 @@ async function main() {
   }
   console.error(`Created partnership ${created.partnership.id} in ${target} (audit event ${created.audit.id}):`);
   console.log(JSON.stringify(created.partnership, null, 2));
+
+  const firstUser = values['first-user'];
+  if (firstUser) {
+    if (values['user-pool']) process.env.USER_POOL_ID = values['user-pool'];
+    const { CreateUser, userService } = await import('../../domain/users/user');
+    const { userDirectory } = await import('../../functions/identity/directory');
+    const users = userService({ store: d.users, directory: userDirectory(), authorities: d.authorities, clock: d.clock, ids: d.ids });
+    // The operator acts as the partnership's steering group this once (the audit event says who).
+    const operator = { tenantId: created.partnership.id, userId: 'platform-operator', role: 'steering-group' as const };
+    const input = CreateUser.safeParse({ email: firstUser, role: 'steering-group' });
+    if (!input.success) die(`--first-user "${firstUser}" is not an email address; the partnership was created: add the user with POST /users.`);
+    const user = await users.create(operator, input.data);
+    console.error(`Invited ${user.email} as the first steering-group member (user ${user.id}).`);
+  }
 }
 
 main()

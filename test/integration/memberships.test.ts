@@ -8,6 +8,7 @@ import { identityRepository } from '../../functions/data/repositories';
 import { LocalUserDirectory, userDirectory } from '../../functions/identity/directory';
 import { handler as preToken } from '../../functions/identity/pre-token';
 import { deps } from '../../functions/shared/deps';
+import { createWebApp, LOCAL_REFRESH_PATH } from '../../infra/local/web';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -147,5 +148,21 @@ describe('switching partnership', () => {
     await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.user('north', sub) }));
     expect(await api.issuer.signIn(identities(), sub)).toBeUndefined();
     await expect(preToken(triggerEvent(sub))).rejects.toThrow();
+  });
+});
+
+describe('the local refresh (the refresh-token grant’s stand-in)', () => {
+  it('re-mints for the person a valid token names, POST only, and refuses anything else', async () => {
+    const sub = LocalUserDirectory.subjectFor('twice@example.org'); // chose south above
+    const web = createWebApp({ distDir: '/nonexistent', demo: { users: () => [], mint: async () => undefined, refresh: (t) => api.issuer.refresh(identities(), t) } });
+    const old = await api.issuer.mint({ sub, tenantId: 'north', role: 'viewer' });
+    const res = await web.handle({ method: 'POST', url: LOCAL_REFRESH_PATH, headers: { authorization: `Bearer ${old}` } });
+    expect(res?.statusCode).toBe(200);
+    const claims = await api.issuer.verify(JSON.parse(String(res!.body)).id_token);
+    expect([claims.sub, claims['custom:tenantId']]).toEqual([sub, 'south']);
+    expect((await web.handle({ method: 'GET', url: LOCAL_REFRESH_PATH, headers: { authorization: `Bearer ${old}` } }))?.statusCode).toBe(405);
+    expect((await web.handle({ method: 'POST', url: LOCAL_REFRESH_PATH }))?.statusCode).toBe(401);
+    const forged = await (await TestApi.create()).issuer.mint({ sub, tenantId: 'north', role: 'viewer' });
+    expect((await web.handle({ method: 'POST', url: LOCAL_REFRESH_PATH, headers: { authorization: `Bearer ${forged}` } }))?.statusCode).toBe(401);
   });
 });

@@ -77,7 +77,10 @@ export function Layout() {
                   Switch partnership
                 </Link>
               )}
-              <button type="button" className="app-header__sign-out govuk-link" onClick={() => void auth.signOut()}>
+              <button type="button" className="app-header__sign-out govuk-link" onClick={() => {
+                  partnershipChoice.forget();
+                  void auth.signOut();
+                }}>
                 Sign out
               </button>
             </div>
