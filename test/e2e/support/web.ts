@@ -92,7 +92,7 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
       return token;
     };
     // 'cognito': the app's production sign-in code (oidc-client-ts, code + PKCE) against a stand-in provider.
-    const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds }) : undefined;
+    const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds, identities }) : undefined;
     const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, refresh: (token) => issuer.refresh(identities, token, '2h'), partnershipName: DEMO_PARTNERSHIP.name }, storageOrigin: process.env.S3_ENDPOINT });
     const handle = async (req: { method: string; url: string; body?: string }) => {
       if (cognito && req.url === '/app/config.json') {
