@@ -5,7 +5,7 @@ import type { Partnership, PartnershipStore } from '../../domain/partnerships/pa
 import type { AuthorityLookup, User, UserStore } from '../../domain/users/user';
 import type { IdentityStore, Membership } from '../../domain/users/membership';
 import { Role } from '../../domain/shared/identity';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyParts, keys } from './keys';
 import { TABLE } from './table';
 import type { TableStore } from './store';
@@ -189,4 +189,49 @@ export function identityRepository(client: { doc: Pick<DynamoDBDocumentClient, '
       return { partnerships, authorities };
     },
   };
+}
+
+/**
+ * One-off, for tables written before memberships: gives every user record its person index
+ * (GSI3 `MEMBER#<sub>`), without which its owner cannot sign in. Reads the whole table (an
+ * operator's command, `npm run partnership -- index-memberships`, never a request path) and
+ * touches only user records that lack the index; safe to run again. Returns how many it indexed.
+ */
+export async function indexMemberships(client: { doc: Pick<DynamoDBDocumentClient, 'send'>; tableName: string }): Promise<number> {
+  const { doc, tableName } = client;
+  const gsi3 = TABLE.indexes.GSI3;
+  let indexed = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(SK, :user) AND attribute_not_exists(#gsi3pk)',
+        ExpressionAttributeNames: { '#gsi3pk': gsi3.partitionKey },
+        ExpressionAttributeValues: { ':user': 'USER#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const tenantId = keyParts.tenantOf(item.PK as string);
+      if (!tenantId || typeof item.id !== 'string') continue;
+      const key = keys.user(tenantId, item.id);
+      if (item.PK !== key.PK || item.SK !== key.SK) continue;
+      const index = keys.membershipIndex(tenantId, item.id);
+      const update = doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET #pk = :pk, #sk = :sk',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': gsi3.partitionKey, '#sk': gsi3.sortKey },
+          ExpressionAttributeValues: { ':pk': index[gsi3.partitionKey], ':sk': index[gsi3.sortKey] },
+        }),
+      );
+      // Indexed meanwhile (a second run, or the record was rewritten): nothing left to do for it.
+      if (await update.then(() => true, (error: Error) => { if (error.name === 'ConditionalCheckFailedException') return false; throw error; })) indexed++;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return indexed;
 }

@@ -1,10 +1,10 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { userService, type User } from '../../domain/users/user';
 import { dynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
-import { identityRepository } from '../../functions/data/repositories';
+import { identityRepository, indexMemberships } from '../../functions/data/repositories';
 import { LocalUserDirectory, userDirectory } from '../../functions/identity/directory';
 import { handler as preToken } from '../../functions/identity/pre-token';
 import { deps } from '../../functions/shared/deps';
@@ -164,5 +164,19 @@ describe('the local refresh (the refresh-token grant’s stand-in)', () => {
     expect((await web.handle({ method: 'POST', url: LOCAL_REFRESH_PATH }))?.statusCode).toBe(401);
     const forged = await (await TestApi.create()).issuer.mint({ sub, tenantId: 'north', role: 'viewer' });
     expect((await web.handle({ method: 'POST', url: LOCAL_REFRESH_PATH, headers: { authorization: `Bearer ${forged}` } }))?.statusCode).toBe(401);
+  });
+});
+
+describe('user records written before memberships', () => {
+  it('are indexed by person once by the operator’s command, after which their owner signs in', async () => {
+    const { doc, tableName } = dynamo();
+    const sub = 'older-person';
+    const record = { id: sub, email: 'older@example.org', role: 'steering-group', version: 1, entity: 'user' };
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.user('south', sub), ...record } }));
+    expect(await api.issuer.signIn(identities(), sub)).toBeUndefined();
+    expect(await indexMemberships(dynamo())).toBe(1);
+    expect(await api.issuer.verify((await api.issuer.signIn(identities(), sub))!)).toMatchObject({ 'custom:tenantId': 'south', 'cognito:groups': ['steering-group'] });
+    // Everything else already carries the index: a second run changes nothing.
+    expect(await indexMemberships(dynamo())).toBe(0);
   });
 });
