@@ -72,6 +72,7 @@ export function Layout() {
           {me.data && (
             <div className="app-header__account">
               <span className="app-header__role">{ROLE_LABELS[me.data.role]}{me.data.authorityName ? `, ${me.data.authorityName}` : ''}</span>
+              {/* Styled as the header's other action (white on the header, focus colours). */}
               {severalPartnerships && !choosing && (
                 <Link to={CHOOSE_PARTNERSHIP_PATH} className="app-header__sign-out govuk-link">
                   Switch partnership
