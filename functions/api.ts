@@ -6,6 +6,7 @@ import { IsoDate, ReportingYear } from '../domain/shared/dates';
 import { wholeNumber } from '../domain/shared/query';
 import { Role, type Role as RoleT } from '../domain/shared/identity';
 import { CreateUser, People, User } from '../domain/users/user';
+import { ChoosePartnership, MembershipView } from '../domain/users/membership';
 import { PutSettings, SettingsView } from '../domain/partnerships/partnership';
 import { Course, CreateCourse, UpdateCourse } from '../domain/training/courses';
 import { PutPlan, TrainingPlan } from '../domain/training/plan';
@@ -45,7 +46,12 @@ export const GROUPS = {
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
   assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
   reports: { entry: 'functions/handlers/reports.ts', table: 'RO' },
-} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean; imports?: boolean; readiness?: boolean }>;
+  // A person's partnerships and their choice among them: the one API group that reads across
+  // partnerships, only the caller's own memberships (by the token's subject). `identity` gives
+  // it no partnership's data at all: only the identity items, the membership index and the
+  // partnership and authority names (infra/constructs/sign-in-trigger.ts grants exactly that).
+  identity: { entry: 'functions/handlers/identity.ts', table: 'identity' },
+} as const satisfies Record<string, { entry: string; table: 'none' | 'RO' | 'RW' | 'identity'; memoryMB?: number; timeoutSeconds?: number; documents?: boolean; imports?: boolean; readiness?: boolean }>;
 export type GroupName = keyof typeof GROUPS;
 
 /** A group's Lambda size and time limit, with the defaults every group gets. */
@@ -195,6 +201,16 @@ export const ROUTES = {
     method: 'GET', path: '/me', group: 'me', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Who the token says you are', response: Me,
   }),
+  listMemberships: route({
+    method: 'GET', path: '/me/memberships', group: 'identity', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The partnerships you belong to (your own memberships only), and which one this token acts for',
+    response: z.object({ items: z.array(MembershipView) }),
+  }),
+  choosePartnership: route({
+    method: 'PUT', path: '/me/partnership', group: 'identity', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'Act for another of your partnerships: recorded for your next token (sign in again or refresh it); 404 for a partnership you do not belong to',
+    body: ChoosePartnership, response: MembershipView,
+  }),
   listAuthorities: route({
     method: 'GET', path: '/authorities', group: 'authorities', auth: 'jwt', roles: ALL_ROLES,
     summary: 'Authorities you can see (all of the partnership for the steering group)',
@@ -219,7 +235,7 @@ export const ROUTES = {
   }),
   createUser: route({
     method: 'POST', path: '/users', group: 'users', auth: 'jwt', roles: ['steering-group'],
-    summary: 'Invite a user to the partnership with one role', body: CreateUser, response: User, status: 201,
+    summary: 'Invite a person to the partnership with one role: a membership of their one identity, made for them if they have none (the answer is the same either way; 409 only if they are already a user of this partnership)', body: CreateUser, response: User, status: 201,
   }),
   listAudit: route({
     method: 'GET', path: '/audit', group: 'audit', auth: 'jwt', roles: ['steering-group'],

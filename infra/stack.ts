@@ -17,12 +17,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROLES } from '../domain/shared/identity';
 import { GROUPS, groupLimits, ROUTES, type GroupName, type RouteContract } from '../functions/api';
 import { HEALTH_KEY } from '../functions/data/keys';
 import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
 import { TenantAccess } from './constructs/tenant-access';
+import { SignInTrigger } from './constructs/sign-in-trigger';
 import { WebHosting } from './constructs/web-hosting';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH, type WebConfig } from './web-app';
 
@@ -32,7 +32,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** The only Cognito calls the users group makes (functions/identity/directory.ts). */
 export const USER_DIRECTORY_ACTIONS = [
   'cognito-idp:AdminCreateUser',
-  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminGetUser',
   'cognito-idp:AdminDeleteUser',
 ] as const;
 
@@ -129,8 +129,9 @@ export class PreventComplianceStack extends Stack {
       // Email is the username but deliberately not a *required* attribute: Cognito wants
       // required attributes writable by app clients, and this client must not write it.
       // AdminCreateUser always sets it (functions/identity/directory.ts).
-      // Set once at invitation; immutable, so not even an admin call can move a user to
-      // another partnership or authority. Cognito exposes them as custom:<name>.
+      // No longer written: a person may belong to several partnerships, and the pre-token trigger
+      // sets these claims from the chosen membership (infra/constructs/sign-in-trigger.ts). Kept
+      // defined (Cognito cannot remove an attribute) and immutable, so nothing can set them.
       customAttributes: {
         tenantId: new cognito.StringAttribute({ mutable: false }),
         authorityId: new cognito.StringAttribute({ mutable: false }),
@@ -148,15 +149,11 @@ export class PreventComplianceStack extends Stack {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The version 2 pre-token trigger (access-token claims, group override) needs Essentials or Plus.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
     });
-    // One group per role: the `cognito:groups` claim is where the role comes from.
-    for (const role of ROLES) {
-      new cognito.CfnUserPoolGroup(this, `Group${role.split('-').map(capitalise).join('')}`, {
-        userPoolId: this.userPool.userPoolId,
-        groupName: role,
-        description: `Role ${role}`,
-      });
-    }
+    // No Cognito groups: a person's role is their membership's, and the pre-token trigger puts
+    // that one role in `cognito:groups` (the claim the API reads), so a group could only disagree.
     this.signInDomain = this.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `prevent-compliance-${this.account}` },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
@@ -279,7 +276,7 @@ export class PreventComplianceStack extends Stack {
       });
       // Tenant-facing: no table or bucket permission of its own; it reaches data with the tenant
       // role assumed for the caller's partnership (TenantAccess, below).
-      if (spec.table !== 'none') fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
+      if (spec.table === 'RO' || spec.table === 'RW') fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
       if ('readiness' in spec && spec.readiness) {
         // GET /health/ready reads one key outside every partnership, and nothing else.
         fn.addEnvironment('TABLE_NAME', this.table.tableName);
@@ -306,8 +303,11 @@ export class PreventComplianceStack extends Stack {
     }
     this.functions = functions;
 
-    // The users group invites and removes users: exactly the three admin calls it makes,
-    // on this pool only (no cognito-idp:*, no other pool).
+    // The person's partnership in each token, and the identity routes' narrow cross-partnership access.
+    new SignInTrigger(this, 'SignInTrigger', { userPool: this.userPool, table: this.table, projectRoot: PROJECT_ROOT, routes: functions.identity, logLevel: props.logLevel });
+
+    // The users group invites people and removes what it made: exactly the three admin calls it
+    // makes, on this pool only (no cognito-idp:*, no other pool).
     functions.users.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
     functions.users.addToRolePolicy(
       new iam.PolicyStatement({ actions: [...USER_DIRECTORY_ACTIONS], resources: [this.userPool.userPoolArn] }),
@@ -435,7 +435,7 @@ export class PreventComplianceStack extends Stack {
     );
 
     // ---- Tenant access: the only way request-serving functions and the import worker reach data ----
-    const tenantFacing = (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table !== 'none');
+    const tenantFacing = (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === 'RO' || GROUPS[g].table === 'RW');
     const readOnly = tenantFacing.filter((g) => GROUPS[g].table === 'RO');
     const readWrite = [...tenantFacing.filter((g) => GROUPS[g].table === 'RW').map((g) => functions[g]), this.importWorker];
     this.tenantAccess = new TenantAccess(this, 'TenantAccess', {

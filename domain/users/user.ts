@@ -35,13 +35,16 @@ export const People = z.record(z.string(), z.string()).describe('Display names o
 export type People = z.infer<typeof People>;
 
 /**
- * The identity provider (Cognito in AWS). Creating a user there fixes their partnership,
- * authority and role in claims they cannot change themselves.
+ * The identity provider (Cognito in AWS): one identity per person, the email as username.
+ * It knows nothing of partnerships or roles (those are memberships, the user records here),
+ * so inviting a person who already has an identity, whichever partnership invited them
+ * first, looks exactly like inviting a new one.
  */
 export interface UserDirectory {
-  createUser(input: { tenantId: string; email: string; role: Role; authorityId?: string }): Promise<{ userId: string }>;
-  /** Compensates a createUser whose record could not be stored. */
-  deleteUser(input: { tenantId: string; userId: string; email: string }): Promise<void>;
+  /** The person's identity for this email: made (and invited) if new, found otherwise; `created` says which, for compensation only. */
+  ensureUser(input: { email: string }): Promise<{ userId: string; created: boolean }>;
+  /** Compensates an ensureUser that made the identity when the membership could not be stored. */
+  deleteUser(input: { userId: string; email: string }): Promise<void>;
 }
 
 export interface UserStore {
@@ -87,15 +90,13 @@ export function userService(deps: {
       }
       if (errors.length) throw new ValidationError(errors);
 
+      // Only this partnership's own users are checked: a conflict here says nothing about any other.
       // Checked before the identity provider is asked, so no directory user is made for a duplicate.
       if (await store.emailTaken(caller.tenantId, input.email)) throw new ConflictError('This person is already a user of the partnership.', { reason: 'already_exists' });
 
-      const { userId } = await directory.createUser({
-        tenantId: caller.tenantId,
-        email: input.email,
-        role: input.role,
-        authorityId: input.authorityId,
-      });
+      // A person already known (a member of another partnership) keeps their one identity and
+      // gains a membership here; the answer is the same 201 as for a new person.
+      const { userId, created } = await directory.ensureUser({ email: input.email });
       const now = clock.now();
       const user: User = { id: userId, ...input, ...newMeta(caller, now) };
       try {
@@ -112,7 +113,8 @@ export function userService(deps: {
           }),
         );
       } catch (error) {
-        await directory.deleteUser({ tenantId: caller.tenantId, userId, email: input.email });
+        // Only an identity this call made is removed: an existing one belongs to other memberships.
+        if (created) await directory.deleteUser({ userId, email: input.email });
         throw error;
       }
       return user;

@@ -43,6 +43,10 @@ const enc = (text: string) => {
   return encodeURIComponent(text);
 };
 
+/** Leading keys of the identity path's items (upper case, so never a tenant's prefix); the stack grants on them. */
+export const IDENTITY_PREFIX = 'IDENTITY#';
+export const MEMBER_PREFIX = 'MEMBER#';
+
 /** A completion as the keys need it. */
 type CompletionKeyParts = { staffRef: string; courseId: string; completedOn: string; expiresOn: string | null };
 
@@ -61,6 +65,22 @@ export const keys = {
     PK: `${tenantKeyPrefix(tenantId)}USER`,
     SK: `USER#${encodeURIComponent(userId)}`,
   }),
+  /**
+   * GSI3 attributes of a user record: the membership indexed by person, so the identity path
+   * finds every partnership of one `sub` in one Query. The tenant is read back from the
+   * record's own PK (keyParts.tenantOf), never from an attribute, and the sort key only orders.
+   */
+  membershipIndex: (tenantId: string, userId: string) => ({
+    [TABLE.indexes.GSI3.partitionKey]: keys.memberships(userId).PK,
+    [TABLE.indexes.GSI3.sortKey]: tenant(tenantId),
+  }),
+  /** Query of a person's memberships across partnerships (GSI3; the identity path only). */
+  memberships: (userId: string) => ({ index: TABLE.indexes.GSI3, PK: `${MEMBER_PREFIX}${encodeURIComponent(userId)}` }),
+  /**
+   * The partnership a person chose to act for. It belongs to the person, not to a partnership,
+   * so its key has no tenant prefix; tenant ids are lower-case, so `IDENTITY#` is no tenant's.
+   */
+  identityChoice: (userId: string): Key => ({ PK: `${IDENTITY_PREFIX}${encodeURIComponent(userId)}`, SK: 'PARTNERSHIP' }),
   /** Uniqueness marker: one user per email address within a partnership. */
   userEmail: (tenantId: string, email: string): Key => ({
     PK: `${tenantKeyPrefix(tenantId)}USER`,

@@ -14,8 +14,9 @@ export const TABLE = {
     /** Overloaded index 2: audit events by entity; current completions by refresher due date. */
     GSI2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
     /**
-     * Index 3, for the reminder job only: due items by the date of their next reminder and
-     * queued reminders by run date, across all partnerships (no API route reads it).
+     * Index 3, across all partnerships: for the reminder job, due items by the date of their next
+     * reminder and queued reminders by run date; for the identity path (sign-in trigger and the
+     * identity routes only), a person's memberships (`MEMBER#<sub>`). No tenant route reads it.
      */
     GSI3: { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   },

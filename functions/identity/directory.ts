@@ -1,18 +1,18 @@
+import { createHash } from 'node:crypto';
 import {
-  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { monotonicFactory } from 'ulid';
-import { ConflictError } from '../../domain/shared/errors';
-import { CLAIMS } from '../../domain/shared/identity';
 import type { UserDirectory } from '../../domain/users/user';
 
 /**
- * Cognito adapter: creates the user with immutable tenant/authority attributes and puts
- * them in exactly one group. The email is the username; Cognito sends the invitation.
+ * Cognito adapter: one Cognito user per person, the email as username; Cognito sends the
+ * invitation to a new one. No partnership, authority or role is stored on the Cognito user
+ * (a person may hold several memberships): the pre-token-generation trigger puts the chosen
+ * membership's into each token (functions/identity/pre-token.ts).
  */
 export class CognitoUserDirectory implements UserDirectory {
   constructor(
@@ -20,28 +20,27 @@ export class CognitoUserDirectory implements UserDirectory {
     private readonly client: Pick<CognitoIdentityProviderClient, 'send'> = new CognitoIdentityProviderClient({}),
   ) {}
 
-  async createUser(input: Parameters<UserDirectory['createUser']>[0]) {
-    const attributes = [
-      { Name: 'email', Value: input.email },
-      { Name: 'email_verified', Value: 'true' },
-      { Name: CLAIMS.tenantId, Value: input.tenantId },
-      ...(input.authorityId ? [{ Name: CLAIMS.authorityId, Value: input.authorityId }] : []),
-    ];
-    let out;
+  async ensureUser(input: Parameters<UserDirectory['ensureUser']>[0]) {
     try {
-      out = await this.client.send(
-        new AdminCreateUserCommand({ UserPoolId: this.userPoolId, Username: input.email, UserAttributes: attributes, DesiredDeliveryMediums: ['EMAIL'] }),
+      const out = await this.client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: input.email,
+          UserAttributes: [
+            { Name: 'email', Value: input.email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
       );
+      return { userId: subjectOf(out.User?.Attributes), created: true };
     } catch (error) {
-      if (error instanceof UsernameExistsException || (error as Error).name === 'UsernameExistsException') {
-        throw new ConflictError('A user with this email already exists.', { reason: 'already_exists' });
-      }
-      throw error;
+      if (!(error instanceof UsernameExistsException || (error as Error).name === 'UsernameExistsException')) throw error;
     }
-    const sub = out.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-    if (!sub) throw new Error('Cognito returned no subject for the new user');
-    await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: input.email, GroupName: input.role }));
-    return { userId: sub };
+    // The person already has an identity (another partnership invited them): use it. The
+    // caller is told nothing more than for a new person.
+    const existing = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: input.email }));
+    return { userId: subjectOf(existing.UserAttributes), created: false };
   }
 
   async deleteUser(input: Parameters<UserDirectory['deleteUser']>[0]) {
@@ -49,22 +48,39 @@ export class CognitoUserDirectory implements UserDirectory {
   }
 }
 
+function subjectOf(attributes: { Name?: string; Value?: string }[] | undefined): string {
+  const sub = attributes?.find((a) => a.Name === 'sub')?.Value;
+  if (!sub) throw new Error('Cognito returned no subject for the user');
+  return sub;
+}
+
 /**
  * Local stand-in: there is no identity provider locally (tokens are minted by the local
- * issuer), so a user is just its record. Keeps what it did, for tests and the console.
+ * issuer). The same email is always the same person: the subject is derived from it, so a
+ * person invited to two partnerships is one identity here too, across restarts. Keeps what
+ * it did, for tests and the console.
  */
 export class LocalUserDirectory implements UserDirectory {
-  readonly created: { tenantId: string; userId: string; role: string; authorityId?: string }[] = [];
+  readonly created: { userId: string; email: string }[] = [];
   readonly deleted: string[] = [];
-  private readonly nextId = monotonicFactory();
+  private readonly known = new Set<string>();
 
-  async createUser(input: Parameters<UserDirectory['createUser']>[0]) {
-    const userId = `local-${this.nextId().toLowerCase()}`;
-    this.created.push({ tenantId: input.tenantId, userId, role: input.role, authorityId: input.authorityId });
-    return { userId };
+  static subjectFor(email: string): string {
+    return `local-${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 24)}`;
+  }
+
+  async ensureUser(input: Parameters<UserDirectory['ensureUser']>[0]) {
+    const userId = LocalUserDirectory.subjectFor(input.email);
+    const created = !this.known.has(userId);
+    if (created) {
+      this.known.add(userId);
+      this.created.push({ userId, email: input.email.toLowerCase() });
+    }
+    return { userId, created };
   }
 
   async deleteUser(input: Parameters<UserDirectory['deleteUser']>[0]) {
+    this.known.delete(input.userId);
     this.deleted.push(input.userId);
   }
 }

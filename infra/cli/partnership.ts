@@ -10,19 +10,29 @@ import { parseArgs } from 'node:util';
  *
  *   npm run partnership -- create --id <tenant-id> --name "<name>" [--county X]
  *                                 [--endpoint http://localhost:8000] [--table <name>]
+ *                                 [--first-user <email> [--user-pool <id>]]
+ *   npm run partnership -- index-memberships [--endpoint …] [--table …]
  *
  * With --endpoint (or DYNAMODB_ENDPOINT) it writes to DynamoDB Local; otherwise to the AWS
  * table named by --table or TABLE_NAME, with the default AWS credentials and region.
  */
 const USAGE = `Usage: npm run partnership -- create --id <tenant-id> --name "<name>" [--county <county>]
                                   [--endpoint <url>] [--table <table name>]
+                                  [--first-user <email> [--user-pool <id>]]
+       npm run partnership -- index-memberships [--endpoint <url>] [--table <table name>]
+
+  index-memberships  once, on a table written before memberships: indexes every user record by
+              person (GSI3), without which its owner cannot sign in; safe to run again
 
   --id        tenant id: lower-case letters, digits and hyphens (2–40), e.g. warwickshire
   --name      e.g. "Warwickshire Prevent Partnership"
   --county    optional
   --endpoint  DynamoDB Local, e.g. http://localhost:8000 (default: env DYNAMODB_ENDPOINT;
               without either, the AWS table is used with your default AWS credentials)
-  --table     table name (default: env TABLE_NAME; locally prevent-compliance)`;
+  --table     table name (default: env TABLE_NAME; locally prevent-compliance)
+  --first-user  invites this person as the partnership's first steering-group member (a
+              membership: sign-in needs one); with --user-pool (or USER_POOL_ID) in that
+              Cognito pool, which emails them an invitation if they have no account yet`;
 
 /** A mistake in the command line: says what, then how to call it. */
 function fail(message: string): never {
@@ -46,6 +56,8 @@ async function main() {
         county: { type: 'string' },
         endpoint: { type: 'string' },
         table: { type: 'string' },
+        'first-user': { type: 'string' },
+        'user-pool': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -60,10 +72,10 @@ async function main() {
     return;
   }
   const [command, ...extra] = positionals;
-  if (command !== 'create') fail(command ? `Unknown command "${command}"` : 'Missing command');
+  if (command !== 'create' && command !== 'index-memberships') fail(command ? `Unknown command "${command}"` : 'Missing command');
   if (extra.length) fail(`Unexpected argument(s): ${extra.join(' ')}`);
-  if (!values.id) fail('--id is required');
-  if (!values.name) fail('--name is required');
+  if (command === 'create' && !values.id) fail('--id is required');
+  if (command === 'create' && !values.name) fail('--name is required');
 
   const endpoint = values.endpoint ?? process.env.DYNAMODB_ENDPOINT;
   const tableName = values.table ?? process.env.TABLE_NAME ?? (endpoint ? 'prevent-compliance' : undefined);
@@ -81,6 +93,16 @@ async function main() {
   // systemDeps() reads both lazily, on first use.
   process.env.TABLE_NAME = tableName;
 
+  if (command === 'index-memberships') {
+    const [{ indexMemberships }, { dynamo }] = await Promise.all([import('../../functions/data/repositories'), import('../../functions/data/client')]);
+    const indexed = await indexMemberships(dynamo());
+    console.error(`Indexed ${indexed} user record(s) by person in ${endpoint ? `DynamoDB Local ${endpoint}, table ${tableName}` : `AWS table ${tableName}`}.`);
+    return;
+  }
+
+  // create: both checked above.
+  const id = values.id!;
+  const name = values.name!;
   const { z } = await import('zod');
   const { newPartnership } = await import('../../domain/partnerships/partnership');
   const { ConflictError } = await import('../../domain/shared/errors');
@@ -89,13 +111,17 @@ async function main() {
   const d = systemDeps();
   let created;
   try {
-    created = newPartnership({ id: values.id, name: values.name, county: values.county }, d.clock, d.ids);
+    created = newPartnership({ id, name, county: values.county }, d.clock, d.ids);
   } catch (error) {
     if (error instanceof z.ZodError) {
       fail(`Invalid partnership:\n${error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}`);
     }
     throw error;
   }
+  // The first user's address is checked before anything is written.
+  const { CreateUser, userService } = await import('../../domain/users/user');
+  const firstUser = values['first-user'] === undefined ? undefined : CreateUser.safeParse({ email: values['first-user'], role: 'steering-group' });
+  if (firstUser && !firstUser.success) fail(`--first-user "${values['first-user']}" is not an email address`);
   const target = endpoint ? `DynamoDB Local ${endpoint}, table ${tableName}` : `AWS table ${tableName}`;
   try {
     await d.partnerships.create(created.partnership, created.audit, created.courses);
@@ -108,6 +134,16 @@ async function main() {
   }
   console.error(`Created partnership ${created.partnership.id} in ${target} (audit event ${created.audit.id}):`);
   console.log(JSON.stringify(created.partnership, null, 2));
+
+  if (firstUser?.success) {
+    if (values['user-pool']) process.env.USER_POOL_ID = values['user-pool'];
+    const { userDirectory } = await import('../../functions/identity/directory');
+    const users = userService({ store: d.users, directory: userDirectory(), authorities: d.authorities, clock: d.clock, ids: d.ids });
+    // The operator acts as the partnership's steering group this once (the audit event says who).
+    const operator = { tenantId: created.partnership.id, userId: 'platform-operator', role: 'steering-group' as const };
+    const user = await users.create(operator, firstUser.data);
+    console.error(`Invited ${user.email} as the first steering-group member (user ${user.id}).`);
+  }
 }
 
 main()

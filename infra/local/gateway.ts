@@ -23,6 +23,7 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   sop: () => import('../../functions/handlers/sop') as never,
   assurance: () => import('../../functions/handlers/assurance') as never,
   reports: () => import('../../functions/handlers/reports') as never,
+  identity: () => import('../../functions/handlers/identity') as never,
 };
 
 export interface GatewayRequest {

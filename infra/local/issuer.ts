@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import type { ClaimsAndScopeOverrideDetails } from 'aws-lambda';
 import { CLAIMS, type Role } from '../../domain/shared/identity';
+import type { IdentityStore } from '../../domain/users/membership';
+import { signInOverrides } from '../../functions/identity/sign-in';
 
 /** Stands in for the Cognito user pool locally: it signs ID tokens shaped like Cognito's. */
 export const LOCAL_ISSUER = 'http://localhost/local-issuer';
@@ -58,6 +61,24 @@ export class LocalIssuer {
   }
 
   /**
+   * Signs a person in as Cognito does with the pre-token-generation trigger: the same
+   * resolution (functions/identity/sign-in.ts) over the same records picks the membership,
+   * and its overrides are applied to the token the same way. Undefined when the person
+   * belongs to no partnership (Cognito refuses that sign-in).
+   */
+  async signIn(store: IdentityStore, sub: string, expiresIn: string = '12h'): Promise<string | undefined> {
+    const overrides = await signInOverrides(store, sub);
+    if (!overrides) return undefined;
+    return this.mint({ sub, claims: applyOverrides(overrides) }, expiresIn);
+  }
+
+  /** The refresh-token grant's stand-in: a fresh token for the person this valid token names, resolved again. */
+  async refresh(store: IdentityStore, idToken: string, expiresIn: string = '12h'): Promise<string | undefined> {
+    const { sub } = await this.verify(idToken);
+    return sub ? this.signIn(store, sub, expiresIn) : undefined;
+  }
+
+  /**
    * Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does —
    * which also requires an `exp` claim: a token that never expires is refused.
    */
@@ -65,4 +86,12 @@ export class LocalIssuer {
     const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
     return payload;
   }
+}
+
+/** The ID-token claims Cognito would issue from a trigger's answer (the claims this API reads). */
+function applyOverrides(details: ClaimsAndScopeOverrideDetails): Record<string, unknown> {
+  const claims: Record<string, unknown> = { ...details.idTokenGeneration?.claimsToAddOrOverride };
+  for (const name of details.idTokenGeneration?.claimsToSuppress ?? []) delete claims[name];
+  if (details.groupOverrideDetails?.groupsToOverride) claims[CLAIMS.groups] = details.groupOverrideDetails.groupsToOverride;
+  return claims;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../../domain/shared/identity';
 import { isEntityId, isTenantId } from '../../domain/shared/ids';
+import { LocalUserDirectory } from '../../functions/identity/directory';
 import { LocalIssuer } from './issuer';
 
 /**
@@ -13,12 +14,14 @@ import { LocalIssuer } from './issuer';
  */
 const ISSUER_KEY_FILE = fileURLToPath(new URL('../../.local/issuer-key.json', import.meta.url));
 
-const USAGE = `Usage: npm run -s token -- --role <role> [--tenant demo-shire] [--authority <id>] [--sub <id>] [--expires 12h]
+const USAGE = `Usage: npm run -s token -- --role <role> [--tenant demo-shire] [--authority <id>] [--sub <id> | --email <address>] [--expires 12h]
 
   --role        one of ${ROLES.join(', ')}
   --tenant      partnership (tenant) id; default demo-shire
   --authority   authority id; required for authority-lead and authority-editor, not allowed for steering-group
   --sub         the user id (subject); default local-<role>[-<authority>]
+  --email       the subject of this person as the local runtime knows them (a seeded or invited
+                user), so GET /me/memberships and PUT /me/partnership see their memberships
   --expires     lifetime, e.g. 30m, 12h, 7d; default 12h`;
 
 function fail(message: string): never {
@@ -35,6 +38,7 @@ async function main() {
         tenant: { type: 'string', default: 'demo-shire' },
         authority: { type: 'string' },
         sub: { type: 'string' },
+        email: { type: 'string' },
         expires: { type: 'string', default: '12h' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -60,7 +64,8 @@ async function main() {
   if (!/^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i.test(values.expires)) {
     fail(`--expires "${values.expires}" is not a lifetime such as 30m, 12h or 7d`);
   }
-  const sub = values.sub ?? `local-${role}${authority ? `-${authority}` : ''}`;
+  if (values.sub !== undefined && values.email !== undefined) fail('Give --sub or --email, not both');
+  const sub = values.email !== undefined ? LocalUserDirectory.subjectFor(values.email) : (values.sub ?? `local-${role}${authority ? `-${authority}` : ''}`);
   if (sub.trim() === '') fail('--sub must not be empty');
 
   if (!existsSync(ISSUER_KEY_FILE)) console.error(`(creating the local issuer key ${ISSUER_KEY_FILE}; npm start will use it too)`);

@@ -150,6 +150,29 @@ export const DEMO_USER_SPECS: readonly DemoUserSpec[] = [
     authorityId: 'county-council',
   },
   { label: 'Scrutiny member (read-only)', email: 'quinn.scrutiny@example.org', displayName: 'Quinn Scrutiny', role: 'viewer' },
+  // One person, two partnerships: the force covers Demoshire and Northvale, and its Prevent lead
+  // belongs to both (SECOND_PARTNERSHIP below); they choose which to act for after signing in.
+  {
+    label: 'Police Prevent lead (Demoshire and Northvale)',
+    email: 'pat.specimen@example.org',
+    displayName: 'Pat Specimen',
+    role: 'authority-lead',
+    authorityId: 'police',
+  },
+];
+
+/**
+ * A second, small FICTIONAL partnership whose county the same police force covers: the force
+ * and one council, and the police Prevent lead of Demoshire as its member too (one identity,
+ * two memberships). Nothing else is seeded there, so its pages are visibly another partnership's.
+ */
+export const SECOND_PARTNERSHIP = { id: 'north-vale', name: 'Northvale Prevent Partnership', county: 'Northvale' } as const;
+const SECOND_AUTHORITIES: readonly (CreateAuthority & { id: string })[] = [
+  { id: 'police', name: 'Demoshire Police (Northvale area)', sector: 'police', type: 'police-force', preventLeadName: 'Inspector Pat Specimen', preventLeadEmail: 'pat.specimen@example.org' },
+  { id: 'vale-council', name: 'Northvale District Council', sector: 'local-government', type: 'district-council', preventLeadName: 'Vale Lead', preventLeadEmail: 'vale.lead@example.org' },
+];
+const SECOND_MEMBERS: readonly DemoUserSpec[] = [
+  { label: 'Police Prevent lead (Demoshire and Northvale)', email: 'pat.specimen@example.org', displayName: 'Pat Specimen', role: 'authority-lead', authorityId: 'police' },
 ];
 
 export interface DemoUser {
@@ -222,6 +245,8 @@ export async function seedDemo(): Promise<DemoSeed> {
     }),
   );
 
+  await seedSecondPartnership(created);
+
   await seedDemoSettings(SEED_CALLER);
   // Each authority's records in order (a statement keeps the training figures of its day);
   // four authorities side by side (each import runs its own 8 requests at once): all 11 at
@@ -239,4 +264,23 @@ export async function seedDemo(): Promise<DemoSeed> {
   await seedDemoDeadline(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
+}
+
+/** The second partnership (SECOND_PARTNERSHIP): whatever of it is missing, through the same services. */
+async function seedSecondPartnership(created: DemoSeed['created']): Promise<void> {
+  const d = systemDeps();
+  const caller: Caller = { tenantId: SECOND_PARTNERSHIP.id, userId: 'demo-seed', role: 'steering-group' };
+  if (!(await d.partnerships.get(SECOND_PARTNERSHIP.id))) {
+    const { partnership, audit, courses } = newPartnership(SECOND_PARTNERSHIP, d.clock, d.ids);
+    await d.partnerships.create(partnership, audit, courses);
+  }
+  const authorities = authorityService({ store: d.authorities, clock: d.clock, ids: d.ids });
+  const existing = new Set((await d.authorities.list(SECOND_PARTNERSHIP.id)).map((a) => a.id));
+  await Promise.all(SECOND_AUTHORITIES.filter((a) => !existing.has(a.id)).map((a) => authorities.create(caller, a)));
+  const users = userService({ store: d.users, directory: userDirectory(), authorities: d.authorities, clock: d.clock, ids: d.ids });
+  const members = new Set((await d.users.list(SECOND_PARTNERSHIP.id)).map((u) => u.email));
+  for (const spec of SECOND_MEMBERS.filter((m) => !members.has(m.email))) {
+    await users.create(caller, { email: spec.email, displayName: spec.displayName, role: spec.role, authorityId: spec.authorityId });
+    created.users++;
+  }
 }

@@ -98,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      const page = await options.web?.handle({ method, url, body: body.length ? body.toString('utf8') : undefined });
+      const page = await options.web?.handle({ method, url, headers, body: body.length ? body.toString('utf8') : undefined });
       if (page) {
         send(res, page.statusCode, page.headers, page.body, method === 'HEAD');
         done(page.statusCode);

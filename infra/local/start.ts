@@ -141,6 +141,7 @@ async function main() {
       import('./server'),
     ]);
   const { createWebApp } = await import('./web');
+  const [{ identityRepository }, { dynamo: dynamoClient }] = await Promise.all([import('../../functions/data/repositories'), import('../../functions/data/client')]);
   const [{ startLocalImportQueue }, { useLocalImportQueue }] = await Promise.all([import('./import-queue'), import('../../functions/jobs/import-queue')]);
   if (stopping) return;
 
@@ -166,7 +167,9 @@ async function main() {
     demo: {
       users: () => demoUsers,
       partnershipName: DEMO_PARTNERSHIP.name,
-      mint: (user) => issuer.mint({ sub: user.sub, tenantId: DEMO_PARTNERSHIP.id, role: user.role as never, authorityId: user.authorityId }, TOKEN_LIFETIME),
+      // As Cognito with its trigger: the person's memberships and choice decide the token's partnership.
+      mint: (user) => issuer.signIn(identityRepository(dynamoClient()), user.sub, TOKEN_LIFETIME),
+      refresh: (token) => issuer.refresh(identityRepository(dynamoClient()), token, TOKEN_LIFETIME),
     },
     storageOrigin: s3.endpoint,
   });

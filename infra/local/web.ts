@@ -20,6 +20,7 @@ export interface WebRequest {
   method: string;
   url: string;
   body?: string;
+  headers?: Record<string, string | undefined>;
 }
 
 export interface WebResponse {
@@ -31,13 +32,25 @@ export interface WebResponse {
 export interface WebOptions {
   /** The Vite build (web/dist). */
   distDir: string;
-  /** The seeded users the sign-in page offers, and how to mint a token for one. */
-  demo: { users: () => readonly DemoUser[]; mint: (user: DemoUser) => Promise<string>; partnershipName?: string };
+  /**
+   * The seeded people the sign-in page offers, and how to sign one in: the token's partnership
+   * is the one their memberships and choice resolve to (LocalIssuer.signIn), as Cognito's
+   * trigger does; undefined when they belong to none. `refresh` is the local stand-in for the
+   * refresh-token grant: a fresh token for the person a still-valid token names.
+   */
+  demo: {
+    users: () => readonly DemoUser[];
+    mint: (user: DemoUser) => Promise<string | undefined>;
+    refresh?: (idToken: string) => Promise<string | undefined>;
+    partnershipName?: string;
+  };
   /** The S3 stand-in's origin: the browser PUTs uploads to it with presigned URLs, so the CSP lets it connect there. */
   storageOrigin?: string;
 }
 
 export const LOCAL_SIGN_IN_PATH = '/local/sign-in';
+/** POST with `Authorization: Bearer <id token>`: a fresh token for the same person (after they switch partnership). */
+export const LOCAL_REFRESH_PATH = '/local/refresh';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -130,8 +143,21 @@ export function createWebApp(options: WebOptions) {
     const user = options.demo.users().find((u) => u.sub === form.get('user'));
     if (!user) return signInPage(callback, 'Choose a demo user to sign in as');
     const token = await options.demo.mint(user);
+    if (!token) return signInPage(callback, 'This demo user belongs to no partnership any more');
     // In the fragment: never sent to a server, so never in a request log.
     return { statusCode: 303, headers: { ...headers, location: `${callback}#id_token=${encodeURIComponent(token)}`, 'cache-control': 'no-store' }, body: '' };
+  }
+
+  /**
+   * The refresh-token grant's stand-in. A POST only, with the current token in the header (never
+   * in a URL); a token the issuer does not accept, or a person with no membership left, gets 401.
+   */
+  async function refresh(req: WebRequest): Promise<WebResponse> {
+    const json = (statusCode: number, body: unknown): WebResponse => ({ statusCode, headers: { ...headers, 'content-type': TYPES['.json'], 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+    if (req.method !== 'POST') return json(405, { message: 'POST only' });
+    const bearer = /^Bearer (.+)$/.exec(req.headers?.authorization ?? '')?.[1];
+    const token = bearer && options.demo.refresh ? await options.demo.refresh(bearer).catch(() => undefined) : undefined;
+    return token ? json(200, { id_token: token }) : json(401, { message: 'Sign in again.' });
   }
 
   function file(path: string): WebResponse | undefined {
@@ -160,6 +186,7 @@ export function createWebApp(options: WebOptions) {
     }
     const path = url.pathname;
     if (path === LOCAL_SIGN_IN_PATH) return signIn(req, url);
+    if (path === LOCAL_REFRESH_PATH) return refresh(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
     if (path === '/' || path === APP_BASE_PATH.replace(/\/$/, '')) return { statusCode: 302, headers: { ...headers, location: APP_BASE_PATH }, body: '' };
     if (!path.startsWith(APP_BASE_PATH)) return undefined;

@@ -4,7 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../domain/shared/identity';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
 import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT, PreventComplianceStack } from '../../infra/stack';
@@ -21,7 +20,7 @@ type Resource = { Type: string; Properties: any; DeletionPolicy?: string; Update
 /** The only routes that may be reached without a token. */
 const PUBLIC_ROUTE_KEYS = ['GET /health/live', 'GET /health/ready', 'GET /openapi.json'];
 const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
+const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'];
 
 let template: Template;
 let stack: PreventComplianceStack;
@@ -204,7 +203,7 @@ describe('functions', () => {
   it('one per group plus the reminder job, the summaries and the import worker, all Node 22 on arm64 with a bounded log group', () => {
     const [ours, cdks] = partition(resources('AWS::Lambda::Function'), ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
     const functions = ours;
-    expect(functions).toHaveLength(Object.keys(GROUPS).length + 3); // + reminder job, + report summaries, + import worker
+    expect(functions).toHaveLength(Object.keys(GROUPS).length + 4); // + reminder job, + report summaries, + import worker, + sign-in trigger
     // The only other one is CDK's BucketDeployment handler (the web app's files).
     expect(cdks.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
@@ -238,7 +237,8 @@ describe('functions', () => {
     expect(secret.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
-      if (GROUPS[group].table === 'none') {
+      // The identity group reads a person's few memberships whole: it pages nothing.
+      if (GROUPS[group].table === 'none' || GROUPS[group].table === 'identity') {
         expect(vars.CURSOR_KEY, group).toBeUndefined();
         continue;
       }
@@ -321,9 +321,8 @@ describe('user pool', () => {
     }
   });
 
-  it('has one group per role', () => {
-    const names = resources('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName as string);
-    expect(names.sort()).toEqual([...ROLES].sort());
+  it('has no groups: the role in a token is the chosen membership’s, set by the sign-in trigger', () => {
+    expect(resources('AWS::Cognito::UserPoolGroup')).toEqual([]);
   });
 
   it('client reads the custom attributes but cannot write them', () => {
@@ -756,7 +755,7 @@ describe('CORS', () => {
 
 describe('tenant access', () => {
   const [tableId] = [() => only('AWS::DynamoDB::Table')[0]];
-  const tenantFacing = () => (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table !== 'none');
+  const tenantFacing = () => (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === 'RO' || GROUPS[g].table === 'RW');
   const workerId = () => resources('AWS::Lambda::Function').find(([, fn]) => (fn.Properties.Description as string | undefined)?.includes('runs queued imports'))![0];
   const executionRoleOf = (functionId: string) => (template.toJSON().Resources[functionId] as Resource).Properties.Role['Fn::GetAtt'][0];
   const tenantRoles = () => [...new Set([...tenantFacing().map((g) => tenantRoleOf(functionIdOfGroup(g))), tenantRoleOf(workerId())])];
@@ -845,6 +844,56 @@ describe('tenant access', () => {
     for (const id of jobs) {
       expect(actionsOf(id), id).toContain('dynamodb:Query');
       expect(envOf(id).TENANT_ROLE_ARN, id).toBeUndefined();
+    }
+  });
+});
+
+describe('sign-in trigger and the identity routes', () => {
+  type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: any };
+  const triggerId = () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    return pool.Properties.LambdaConfig.PreTokenGenerationConfig.LambdaArn['Fn::GetAtt'][0] as string;
+  };
+  const dynamoStatements = (functionId: string) =>
+    (statementsOf(functionId) as Statement[]).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+
+  it('runs the version 2 pre-token trigger, on a pool whose feature plan allows it', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    expect(pool.Properties.LambdaConfig.PreTokenGenerationConfig.LambdaVersion).toBe('V2_0');
+    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
+    const fn = template.toJSON().Resources[triggerId()] as Resource;
+    expect(fn.Type).toBe('AWS::Lambda::Function');
+    expect(fn.Properties.Timeout).toBeLessThanOrEqual(5);
+    const permissions = resources('AWS::Lambda::Permission').filter(([, p]) => p.Properties.FunctionName['Fn::GetAtt']?.[0] === triggerId());
+    expect(permissions.map(([, p]) => p.Properties.Principal)).toEqual(['cognito-idp.amazonaws.com']);
+  });
+
+  it('lets the trigger read only memberships (GSI3 MEMBER#) and choices (IDENTITY#), each under a guarded leading-key condition', () => {
+    const statements = dynamoStatements(triggerId());
+    expect(statements.flatMap((s) => asArray(s.Action)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    for (const s of statements) {
+      expect(s.Condition.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+      const keys = asArray(s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+      expect(keys).toEqual(asArray(s.Action).includes('dynamodb:Query') ? ['MEMBER#*'] : ['IDENTITY#*']);
+    }
+    const query = statements.find((s) => asArray(s.Action).includes('dynamodb:Query'))!;
+    expect(JSON.stringify(query.Resource)).toContain('/index/GSI3');
+  });
+
+  it('gives the identity routes no partnership data: guarded leading keys on every statement, names only, writes only to IDENTITY#', () => {
+    const statements = dynamoStatements(functionIdOfGroup('identity'));
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    expect([...new Set(actions)].sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actions).not.toContain('dynamodb:Scan');
+    for (const s of statements) {
+      expect(s.Condition.Null, JSON.stringify(s.Action)).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+      const keys = asArray(s.Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']) as string[];
+      if (asArray(s.Action).includes('dynamodb:PutItem')) expect(keys).toEqual(['IDENTITY#*']);
+      if (asArray(s.Action).includes('dynamodb:BatchGetItem')) {
+        expect(keys.sort()).toEqual(['*#AUTHORITY', '*#PARTNERSHIP']);
+        expect(s.Condition['ForAllValues:StringEquals']['dynamodb:Attributes'].sort()).toEqual(['PK', 'SK', 'id', 'name']);
+      }
+      for (const k of keys) expect(k === 'IDENTITY#*' || k === 'MEMBER#*' || k.startsWith('*#'), k).toBe(true);
     }
   });
 });

@@ -19,6 +19,7 @@ const NO_RECORD: Partial<Record<RouteId, string>> = {
   searchCompletions: 'a read: POST only so that the staff reference stays out of the URL',
   requestImportUpload: 'only signs an upload URL; the import is recorded when it starts',
   resumeImport: 'hands a job to the queue again; its record changes (and is audited) when a worker finishes it',
+  choosePartnership: 'records which of their partnerships a person acts for next, outside any partnership; no partnership record changes',
 };
 
 let api: TestApi;

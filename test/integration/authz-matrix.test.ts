@@ -3,6 +3,11 @@ import { ROUTES, type RouteId } from '../../functions/api';
 import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
 import { LocalIssuer } from '../../infra/local/issuer';
 import { useLocalImportQueue } from '../../functions/jobs/import-queue';
+import type { Role } from '../../domain/shared/identity';
+import { userService } from '../../domain/users/user';
+import { dynamo } from '../../functions/data/client';
+import { identityRepository } from '../../functions/data/repositories';
+import { systemDeps } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -83,6 +88,16 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
   ready: 'public',
   openapi: 'public',
   me: { request: async () => ({ method: 'GET', url: '/me' }), expect: all(200) },
+  // Every caller of alpha is a member of alpha only (memberOf in beforeAll): their own list, never beta's people.
+  listMemberships: { request: async () => ({ method: 'GET', url: '/me/memberships' }), expect: all(200) },
+  // own: the caller's partnership; other: a partnership that does not exist; foreign: beta, which
+  // exists but the caller is no member of. Both refusals are the same 404 (the describe below
+  // shows nothing is written).
+  choosePartnership: {
+    targeted: true,
+    request: async (_ctx, t) => ({ method: 'PUT', url: '/me/partnership', body: { tenantId: t === 'own' ? 'alpha' : t === 'other' ? 'nowhere-shire' : 'beta' } }),
+    expect: Object.fromEntries(WHO.map((w) => [w, scoped(200, 404, 404)])) as Row['expect'],
+  },
   listAuthorities: { request: async () => ({ method: 'GET', url: '/authorities' }), expect: all(200) },
   createAuthority: {
     request: async (ctx) => ({
@@ -517,7 +532,22 @@ beforeAll(async () => {
   tokenOf['authority-editor'] = alpha.tokens['authority-editor@a'];
   tokenOf['viewer@authority'] = alpha.tokens['viewer@a'];
   tokenOf['viewer@partnership'] = alpha.tokens['viewer@partnership'];
+  // The fixture's callers are people with a membership each (as the sign-in trigger requires).
+  await memberOf('alpha', 'alpha-sg', 'steering-group');
+  await memberOf('alpha', 'alpha-authority-lead-a', 'authority-lead', alpha.authorities.a);
+  await memberOf('alpha', 'alpha-authority-editor-a', 'authority-editor', alpha.authorities.a);
+  await memberOf('alpha', 'alpha-viewer-a', 'viewer', alpha.authorities.a);
+  await memberOf('alpha', 'alpha-viewer', 'viewer');
+  await memberOf('beta', 'beta-sg', 'steering-group');
 });
+
+/** Makes `sub` a user of the partnership, through the users service (a directory that knows the person already). */
+async function memberOf(tenantId: string, sub: string, role: Role, authorityId?: string) {
+  const d = systemDeps();
+  const directory = { ensureUser: async () => ({ userId: sub, created: false }), deleteUser: async () => undefined };
+  const users = userService({ store: d.users, directory, authorities: d.authorities, clock: d.clock, ids: d.ids });
+  await users.create({ tenantId, userId: `${tenantId}-sg`, role: 'steering-group' }, { email: `${sub}@${tenantId}.example`, role, authorityId });
+}
 
 /**
  * Nothing of partnership beta may appear in any answer to a caller of alpha: every identifier
@@ -623,5 +653,40 @@ describe('ids in paths and bodies never widen access', () => {
     const res = await api.request('GET', `/audit?limit=1&cursor=${foreign.body.nextCursor}`, { token: tokenOf['steering-group'] });
     expect(res.status).toBe(400);
     expectNoForeignData(res.text);
+  });
+});
+
+describe('memberships never cross people or partnerships', () => {
+  it('a partnership the caller does not belong to is a 404 that writes nothing, whether it exists or not', async () => {
+    const identities = identityRepository(dynamo());
+    expect((await api.request('PUT', '/me/partnership', { token: tokenOf['viewer@partnership'], body: { tenantId: 'alpha' } })).status).toBe(200);
+    const before = await identities.choice('alpha-viewer');
+    expect(before?.tenantId).toBe('alpha');
+    const exists = await api.request('PUT', '/me/partnership', { token: tokenOf['viewer@partnership'], body: { tenantId: 'beta' } });
+    const missing = await api.request('PUT', '/me/partnership', { token: tokenOf['viewer@partnership'], body: { tenantId: 'nowhere-shire' } });
+    expect([exists.status, missing.status]).toEqual([404, 404]);
+    expect(exists.body).toEqual(missing.body);
+    expect(await identities.choice('alpha-viewer')).toEqual(before);
+    // A person who never chose gets no choice from a refusal either.
+    await memberOf('alpha', 'fresh-person', 'viewer');
+    const fresh = await api.token({ sub: 'fresh-person', tenantId: 'alpha', role: 'viewer' });
+    expect((await api.request('PUT', '/me/partnership', { token: fresh, body: { tenantId: 'beta' } })).status).toBe(404);
+    expect(await identities.choice('fresh-person')).toBeUndefined();
+  });
+
+  it('lists only the caller’s own memberships: a person in both partnerships sees both, no one else sees theirs', async () => {
+    await memberOf('alpha', 'both-person', 'viewer');
+    await memberOf('beta', 'both-person', 'authority-lead', ctx.beta.authorities.a);
+    const both = await api.token({ sub: 'both-person', tenantId: 'alpha', role: 'viewer' });
+    const mine = await api.request('GET', '/me/memberships', { token: both });
+    expect(mine.body.items).toEqual([
+      { tenantId: 'alpha', partnershipName: 'Partnership alpha', role: 'viewer', current: true },
+      { tenantId: 'beta', partnershipName: 'Partnership beta', role: 'authority-lead', authorityId: ctx.beta.authorities.a, authorityName: 'Riverside District Council', current: false },
+    ]);
+    for (const who of WHO) {
+      const res = await api.request('GET', '/me/memberships', { token: tokenOf[who] });
+      expect(res.body.items.map((m: { tenantId: string }) => m.tenantId), who).toEqual(['alpha']);
+      expectNoForeignData(res.text);
+    }
   });
 });

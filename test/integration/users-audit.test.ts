@@ -25,7 +25,8 @@ describe('users', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'jo.editor@example.org', role: 'authority-editor', authorityId: p.authorities.a, version: 1 });
     const directory = userDirectory() as LocalUserDirectory;
-    expect(directory.created.at(-1)).toEqual({ tenantId: 'gamma', userId: res.body.id, role: 'authority-editor', authorityId: p.authorities.a });
+    // The directory holds the person only; partnership, role and authority are the membership's.
+    expect(directory.created.at(-1)).toEqual({ userId: res.body.id, email: 'jo.editor@example.org' });
 
     const list = await api.request('GET', '/users', { token: sg });
     expect(list.body.items.map((u: { id: string }) => u.id)).toContain(res.body.id);

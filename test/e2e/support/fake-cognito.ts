@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from '../../../infra/local/issuer';
 import type { DemoUser, WebRequest, WebResponse } from '../../../infra/local/web';
+import type { IdentityStore } from '../../../domain/users/membership';
 
 export const FAKE_COGNITO_PATH = '/fake-cognito';
 
@@ -8,9 +9,11 @@ export const FAKE_COGNITO_PATH = '/fake-cognito';
  * A stand-in for the Cognito user pool's OAuth 2.0 endpoints, strict where it matters to the
  * web app's sign-in code: the authorization-code grant only, PKCE with S256 required and
  * checked, one-time codes bound to their redirect URI, refresh tokens, and Cognito's /logout
- * (client_id + logout_uri). ID tokens come from the local issuer, so the API accepts them.
+ * (client_id + logout_uri). ID tokens come from the local issuer, so the API accepts them; with
+ * `identities`, every token (code or refresh grant) carries the person's resolved membership, as
+ * Cognito's pre-token trigger puts it there.
  */
-export function fakeCognito(options: { issuer: LocalIssuer; tenantId: string; idTokenSeconds?: number }) {
+export function fakeCognito(options: { issuer: LocalIssuer; tenantId: string; idTokenSeconds?: number; identities?: IdentityStore }) {
   const codes = new Map<string, { challenge: string; user: DemoUser; redirectUri: string }>();
   const refreshTokens = new Map<string, DemoUser>();
   const log: string[] = [];
@@ -22,7 +25,11 @@ export function fakeCognito(options: { issuer: LocalIssuer; tenantId: string; id
   const tokens = async (user: DemoUser) => {
     const refresh = randomUUID();
     refreshTokens.set(refresh, user);
-    const id_token = await options.issuer.mint({ sub: user.sub, tenantId: options.tenantId, role: user.role, authorityId: user.authorityId }, `${lifetime}s`);
+    const id_token = options.identities
+      ? await options.issuer.signIn(options.identities, user.sub, `${lifetime}s`)
+      : await options.issuer.mint({ sub: user.sub, tenantId: options.tenantId, role: user.role, authorityId: user.authorityId }, `${lifetime}s`);
+    // The trigger refuses a person with no membership: Cognito then issues no token.
+    if (!id_token) return json(400, { error: 'invalid_grant' });
     return json(200, { id_token, access_token: randomUUID(), refresh_token: refresh, token_type: 'Bearer', expires_in: lifetime });
   };
 

@@ -5,7 +5,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { processRecords } from '../../../functions/jobs/report-summaries';
 import { reportRepository } from '../../../functions/data/report-repository';
+import { dynamo } from '../../../functions/data/client';
 import { systemDeps } from '../../../functions/shared/deps';
+import { identityRepository } from '../../../functions/data/repositories';
 import { enableStream } from '../../../infra/local/dynamodb';
 import { createGateway } from '../../../infra/local/gateway';
 import { LocalIssuer } from '../../../infra/local/issuer';
@@ -82,11 +84,16 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
     }
 
     const issuer = await LocalIssuer.ephemeral();
-    const mint = (user: DemoUser) =>
-      issuer.mint({ sub: user.sub, tenantId: seed.tenantId, role: user.role, authorityId: user.authorityId }, '2h');
+    // As npm start: the person's memberships and choice decide the token's partnership.
+    const identities = identityRepository(dynamo());
+    const mint = async (user: DemoUser) => {
+      const token = await issuer.signIn(identities, user.sub, '2h');
+      if (!token) throw new Error(`${user.label} belongs to no partnership`);
+      return token;
+    };
     // 'cognito': the app's production sign-in code (oidc-client-ts, code + PKCE) against a stand-in provider.
-    const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds }) : undefined;
-    const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, partnershipName: DEMO_PARTNERSHIP.name }, storageOrigin: process.env.S3_ENDPOINT });
+    const cognito = options.signIn === 'cognito' ? fakeCognito({ issuer, tenantId: seed.tenantId, idTokenSeconds: options.idTokenSeconds, identities }) : undefined;
+    const web = createWebApp({ distDir: WEB_DIST, demo: { users: () => seed.users, mint, refresh: (token) => issuer.refresh(identities, token, '2h'), partnershipName: DEMO_PARTNERSHIP.name }, storageOrigin: process.env.S3_ENDPOINT });
     const handle = async (req: { method: string; url: string; body?: string }) => {
       if (cognito && req.url === '/app/config.json') {
         const provider = `${server!.url}${FAKE_COGNITO_PATH}`;

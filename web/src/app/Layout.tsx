@@ -1,6 +1,7 @@
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { useEffect } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useServices } from './context';
-import { abilities, ROLE_LABELS, useMe } from './session';
+import { abilities, CHOOSE_PARTNERSHIP_PATH, partnershipChoice, ROLE_LABELS, useMe, useMemberships } from './session';
 import { SERVICE_NAME } from '../components/PageTitle';
 import { Loading, LoadError } from '../components/ui';
 import { reportingYear } from '../components/admin-labels';
@@ -47,6 +48,15 @@ export function Layout() {
   const { auth } = useServices();
   const location = useLocation();
   const items = navFor(me.data);
+  const memberships = useMemberships();
+  const severalPartnerships = (memberships.data?.items.length ?? 0) > 1;
+  const navigate = useNavigate();
+  const choosing = location.pathname === CHOOSE_PARTNERSHIP_PATH;
+  // A person in several partnerships picks one after signing in, before any page of one.
+  const mustChoose = severalPartnerships && !!me.data && !partnershipChoice.made(me.data.userId) && !choosing;
+  useEffect(() => {
+    if (mustChoose) void navigate(CHOOSE_PARTNERSHIP_PATH, { replace: true, state: { returnTo: `${location.pathname}${location.search}` } });
+  }, [mustChoose, navigate, location.pathname, location.search]);
   return (
     <>
       <a href="#main-content" className="govuk-skip-link" data-module="govuk-skip-link">
@@ -62,7 +72,16 @@ export function Layout() {
           {me.data && (
             <div className="app-header__account">
               <span className="app-header__role">{ROLE_LABELS[me.data.role]}{me.data.authorityName ? `, ${me.data.authorityName}` : ''}</span>
-              <button type="button" className="app-header__sign-out govuk-link" onClick={() => void auth.signOut()}>
+              {/* Styled as the header's other action (white on the header, focus colours). */}
+              {severalPartnerships && !choosing && (
+                <Link to={CHOOSE_PARTNERSHIP_PATH} className="app-header__sign-out govuk-link">
+                  Switch partnership
+                </Link>
+              )}
+              <button type="button" className="app-header__sign-out govuk-link" onClick={() => {
+                  partnershipChoice.forget();
+                  void auth.signOut();
+                }}>
                 Sign out
               </button>
             </div>
@@ -98,7 +117,13 @@ export function Layout() {
       </section>
       <div className="govuk-width-container">
         <main className="govuk-main-wrapper" id="main-content">
-          {me.isPending ? <Loading what="Signing you in" /> : me.error ? <LoadError error={me.error} retry={() => void me.refetch()} /> : <Outlet />}
+          {me.isPending || memberships.isPending || mustChoose ? (
+            <Loading what="Signing you in" />
+          ) : me.error ? (
+            <LoadError error={me.error} retry={() => void me.refetch()} />
+          ) : (
+            <Outlet />
+          )}
         </main>
       </div>
       <footer className="govuk-footer">

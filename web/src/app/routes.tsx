@@ -20,6 +20,7 @@ export const routes: RouteObject[] = [
         element: <Layout />,
         children: [
           { index: true, lazy: page(() => import('../pages/Home')) },
+          { path: 'choose-partnership', lazy: page(() => import('../pages/ChoosePartnership')) },
           { path: 'dashboard', lazy: page(() => import('../pages/steering/Dashboard')) },
           { path: 'report', lazy: page(() => import('../pages/steering/Report')) },
           { path: 'sops', lazy: page(() => import('../pages/steering/Sops')) },

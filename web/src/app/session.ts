@@ -36,3 +36,25 @@ export const ROLE_LABELS: Record<Role, string> = {
   'authority-editor': 'Authority editor',
   viewer: 'Viewer (read-only)',
 };
+
+/** The caller's partnerships (GET /me/memberships): only their own, with the current one marked. */
+export function useMemberships() {
+  const api = useApi();
+  return useQuery({ queryKey: ['memberships'], queryFn: () => call(api.GET('/me/memberships')), staleTime: Infinity });
+}
+
+const CHOSEN_KEY = 'prevent.partnershipChosen';
+
+/**
+ * Whether this person has picked a partnership since signing in (in this tab): a person with
+ * several is asked once after signing in, not on every page. Kept per person (their id), so
+ * another person signing in in the same tab is asked too.
+ */
+export const partnershipChoice = {
+  made: (userId: string) => sessionStorage.getItem(CHOSEN_KEY) === userId,
+  record: (userId: string) => sessionStorage.setItem(CHOSEN_KEY, userId),
+  /** At sign-out: the next sign-in is a new session, and asks again. */
+  forget: () => sessionStorage.removeItem(CHOSEN_KEY),
+};
+
+export const CHOOSE_PARTNERSHIP_PATH = '/choose-partnership';

@@ -15,6 +15,11 @@ export interface Auth {
   signOut(): Promise<void>;
   /** Called when the API answers 401: the token is gone or refused. */
   forget(): Promise<void>;
+  /**
+   * A fresh token for the same person, without a page of sign-in: after they switch partnership,
+   * the new token carries the newly chosen one (the sign-in trigger runs again).
+   */
+  renew(): Promise<void>;
 }
 
 export async function createAuth(config: WebConfig): Promise<Auth> {

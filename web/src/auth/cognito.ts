@@ -67,4 +67,9 @@ export class CognitoAuth implements Auth {
   async forget() {
     await this.manager.removeUser();
   }
+
+  async renew() {
+    // The refresh-token grant: Cognito runs the pre-token trigger again, which reads the new choice.
+    await this.manager.signinSilent();
+  }
 }

@@ -13,7 +13,7 @@ function expired(token: string): boolean {
 }
 
 /**
- * `npm start` only: the local runtime's chooser (infra/local/demo-sign-in.ts) mints a token for
+ * `npm start` only: the local runtime's chooser (infra/local/web.ts) mints a token for
  * a seeded demo user and sends the browser back to the callback with it in the fragment
  * (never in a query string, so never in a server log). Kept for the tab's session only.
  */
@@ -52,5 +52,18 @@ export class LocalAuth implements Auth {
 
   async forget() {
     sessionStorage.removeItem(KEY);
+  }
+
+  /**
+   * The local stand-in for the refresh-token grant (infra/local/web.ts): the current token in the
+   * header, a fresh one for the same person back, resolved to their partnership as at sign-in.
+   */
+  async renew() {
+    const token = await this.idToken();
+    if (!token) throw new Error('You are not signed in.');
+    const response = await fetch(this.signInUrl.replace(/sign-in$/, 'refresh'), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const body = (await response.json().catch(() => ({}))) as { id_token?: string };
+    if (!response.ok || !body.id_token || expired(body.id_token)) throw new Error('Your session could not be renewed. Sign in again.');
+    sessionStorage.setItem(KEY, body.id_token);
   }
 }
