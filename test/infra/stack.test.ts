@@ -1,14 +1,13 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/shared/identity';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
-import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT, PreventComplianceStack } from '../../infra/stack';
+import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT } from '../../infra/stack';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
+import { synthesise, type Synthesised } from './synth';
 
 /**
  * Properties of the synthesised CloudFormation template that protect data and tenants.
@@ -24,8 +23,6 @@ const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dyna
 const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminDeleteUser'];
 
 let template: Template;
-let outdir: string;
-let webDist: string;
 
 function resources(type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -75,21 +72,21 @@ const actionsOf = (functionId: string) => statementsOf(functionId).flatMap((s) =
 const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
   (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
 
+let synthesised: Synthesised;
+
 beforeAll(() => {
-  // A stand-in for the Vite build (web/dist), so the test does not need one.
-  webDist = mkdtempSync(path.join(tmpdir(), 'web-dist-'));
-  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>app</title>');
-  mkdirSync(path.join(webDist, 'assets'));
-  writeFileSync(path.join(webDist, 'assets', 'index-abc123.js'), '');
-  outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
-  const app = new App({ outdir });
-  // Also refuses a template with a dependency cycle (the API's CORS names the distribution).
-  template = Template.fromStack(new PreventComplianceStack(app, 'Test', { webAssetsPath: webDist }));
+  synthesised = synthesise({ bundle: true });
+  template = synthesised.template;
 }, 120_000);
 
-afterAll(() => {
-  for (const dir of [webDist, outdir]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => synthesised?.cleanup());
+
+/** Logical id of one of the stack's customer-managed keys, by its construct id (TableKey, DocumentsKey...). */
+function keyId(name: string): string {
+  const ids = resources('AWS::KMS::Key').map(([id]) => id).filter((id) => id.startsWith(name));
+  expect(ids, `the key ${name}`).toHaveLength(1);
+  return ids[0];
+}
 
 /** Logical id a stack output refers to (`{ Ref: id }`). */
 function outputRef(name: string): string {
@@ -162,7 +159,7 @@ describe('HTTP API', () => {
     expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     expect(authorizer.Properties.JwtConfiguration).toEqual({
       Audience: [{ Ref: clientId }],
-      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] },
+      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: poolId }]] },
     });
   });
 
@@ -185,8 +182,9 @@ describe('functions', () => {
     const [ours, cdks] = partition(resources('AWS::Lambda::Function'), ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
     const functions = ours;
     expect(functions).toHaveLength(Object.keys(GROUPS).length + 3); // + reminder job, + report summaries, + import worker
-    // The only other one is CDK's BucketDeployment handler (the web app's files).
-    expect(cdks.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
+    // The only others are CDK's: the BucketDeployment handler (the web app's files) and the reader
+    // of the web ACL's ARN from us-east-1 (cross-region reference).
+    expect(cdks.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/), expect.stringMatching(/^CustomCrossRegionExportReader/)]);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -214,7 +212,7 @@ describe('functions', () => {
   });
 
   it('gives groups that page a generated cursor key by dynamic reference, never in the template', () => {
-    const [secretId, secret] = only('AWS::SecretsManager::Secret');
+    const [secretId, secret] = resources('AWS::SecretsManager::Secret').find(([, s]) => s.Properties.Description?.includes('page cursors'))!;
     expect(secret.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
@@ -267,12 +265,12 @@ describe('functions', () => {
 });
 
 describe('user pool', () => {
-  it('is invitation-only, retained, with TOTP MFA and email-only recovery', () => {
+  it('is invitation-only, retained, with TOTP MFA required and email-only recovery', () => {
     const [, pool] = only('AWS::Cognito::UserPool');
     expect(pool.DeletionPolicy).toBe('Retain');
     expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
     expect(pool.Properties.UsernameAttributes).toEqual(['email']);
-    expect(pool.Properties.MfaConfiguration).toBe('OPTIONAL');
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
     expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(pool.Properties.AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: 'verified_email', Priority: 1 }]);
     expect(pool.Properties.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
@@ -308,7 +306,7 @@ describe('user pool', () => {
 describe('outputs', () => {
   it('exports the API URL, user pool, client, table, buckets and the reminder and import-job dead-letter queues', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
-      'ApiUrl', 'DocumentsBucket', 'ImportJobDeadLetterQueue', 'ImportsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
+      'AlarmTopic', 'ApiUrl', 'DocumentsBucket', 'ImportJobDeadLetterQueue', 'ImportsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
     ]);
     expect(template.findOutputs('WebAppUrl').WebAppUrl.Value).toEqual(distributionUrl('/app/'));
     expect(template.findOutputs('WebBucket').WebBucket.Value).toEqual({ Ref: webBucketId() });
@@ -371,7 +369,7 @@ describe('documents bucket', () => {
     const bucketId = outputRef('DocumentsBucket');
     const bucket = template.toJSON().Resources[bucketId] as Resource;
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId('DocumentsKey'), 'Arn'] } });
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.DeletionPolicy).toBe('Retain');
     const [, policy] = resources('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
@@ -415,7 +413,7 @@ describe('import jobs', () => {
     const bucket = template.toJSON().Resources[bucketId] as Resource;
     expect(bucket.Type).toBe('AWS::S3::Bucket');
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId('ImportsKey'), 'Arn'] } });
     // Unversioned: a file the worker deletes leaves no earlier version behind.
     expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
     expect(bucket.DeletionPolicy).toBe('Retain');
@@ -430,11 +428,12 @@ describe('import jobs', () => {
 
   it('are queued encrypted, TLS only, with a dead-letter queue after 5 receives', () => {
     const [queueId, queue] = importQueue();
-    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const messagingKey = { 'Fn::GetAtt': [keyId('MessagingKey'), 'Arn'] };
+    expect(queue.Properties.KmsMasterKeyId).toEqual(messagingKey);
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     const deadLetters = template.toJSON().Resources[deadLettersId()] as Resource;
     expect(deadLetters.Type).toBe('AWS::SQS::Queue');
-    expect(deadLetters.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(deadLetters.Properties.KmsMasterKeyId).toEqual(messagingKey);
     expect(deadLetters.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     for (const id of [queueId, deadLettersId()]) {
       const [, policy] = resources('AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties.Queues).some((q: { Ref?: string }) => q.Ref === id)) ?? [];
@@ -552,7 +551,7 @@ function deployedConfig(): any {
   const [, shell] = deployments().shell;
   const index = shell.Properties.SourceMarkers.findIndex((m: object) => Object.keys(m).length > 0);
   const assetHash = shell.Properties.SourceObjectKeys[index].replace(/\.zip$/, '');
-  let text = readFileSync(path.join(outdir, `asset.${assetHash}`, 'config.json'), 'utf8');
+  let text = readFileSync(path.join(synthesised.app.outdir, `asset.${assetHash}`, 'config.json'), 'utf8');
   for (const [marker, value] of Object.entries(shell.Properties.SourceMarkers[index])) text = text.split(marker).join(flatten(value));
   return JSON.parse(text);
 }
@@ -579,8 +578,10 @@ describe('web app hosting', () => {
   it('serves it through CloudFront with Origin Access Control, HTTPS only', () => {
     const [, distribution] = only('AWS::CloudFront::Distribution');
     const config = distribution.Properties.DistributionConfig;
-    expect(config.Origins).toHaveLength(1);
-    const [origin] = config.Origins;
+    // The bucket and the API (see 'edge').
+    expect(config.Origins).toHaveLength(2);
+    const origin = config.Origins.find((o: any) => o.S3OriginConfig);
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(origin.Id);
     expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [webBucketId(), 'RegionalDomainName'] });
     const [oacId, oac] = only('AWS::CloudFront::OriginAccessControl');
     expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
@@ -613,8 +614,9 @@ describe('web app hosting', () => {
   it('lets the app reach the API and Cognito, and post forms only to the sign-in domain', () => {
     const directives = Object.fromEntries(cspOfDistribution().split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
     const domainId = only('AWS::Cognito::UserPoolDomain')[0];
-    const signIn = `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`;
-    expect(directives['connect-src']).toEqual(["'self'", 'https://*.execute-api.{AWS::Region}.amazonaws.com', 'https://*.s3.{AWS::Region}.amazonaws.com', 'https://cognito-idp.{AWS::Region}.amazonaws.com', signIn]);
+    const signIn = `https://{${domainId}}.auth.eu-west-2.amazoncognito.com`;
+    // The API is 'self' (/api on the same distribution): no execute-api origin.
+    expect(directives['connect-src']).toEqual(["'self'", 'https://*.s3.eu-west-2.amazonaws.com', 'https://cognito-idp.eu-west-2.amazonaws.com', signIn]);
     expect(directives['form-action']).toEqual(["'self'", signIn]);
   });
 
@@ -622,8 +624,9 @@ describe('web app hosting', () => {
     const [, distribution] = only('AWS::CloudFront::Distribution');
     const [association] = distribution.Properties.DistributionConfig.DefaultCacheBehavior.FunctionAssociations;
     expect(association.EventType).toBe('viewer-request');
-    const [functionId, fn] = only('AWS::CloudFront::Function');
-    expect(association.FunctionARN).toEqual({ 'Fn::GetAtt': [functionId, 'FunctionARN'] });
+    const functionId = association.FunctionARN['Fn::GetAtt'][0];
+    const fn = template.toJSON().Resources[functionId] as Resource;
+    expect(fn.Type).toBe('AWS::CloudFront::Function');
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
     const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => any;
     const uriAfter = (uri: string) => handler({ request: { uri, querystring: {}, headers: {} } });
@@ -652,17 +655,18 @@ describe('web app hosting', () => {
   });
 
   it('writes config.json with the API, the issuer, the client and the sign-in domain', () => {
-    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [distributionId] = only('AWS::CloudFront::Distribution');
     const [poolId] = only('AWS::Cognito::UserPool');
     const [clientId] = only('AWS::Cognito::UserPoolClient');
     const [domainId] = only('AWS::Cognito::UserPoolDomain');
     expect(deployedConfig()).toEqual({
-      apiUrl: `{${apiId}.ApiEndpoint}`,
+      // Through the distribution (and its WAF), same origin as the app.
+      apiUrl: `https://{${distributionId}.DomainName}/api`,
       auth: {
         mode: 'cognito',
-        authority: `https://cognito-idp.{AWS::Region}.amazonaws.com/{${poolId}}`,
+        authority: `https://cognito-idp.eu-west-2.amazonaws.com/{${poolId}}`,
         clientId: `{${clientId}}`,
-        signInDomain: `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`,
+        signInDomain: `https://{${domainId}}.auth.eu-west-2.amazoncognito.com`,
       },
     });
   });
@@ -693,14 +697,15 @@ describe('sign-in', () => {
     expect(props.PreventUserExistenceErrors).toBe('ENABLED');
     expect(props.EnableTokenRevocation).toBe(true);
     expect(props.TokenValidityUnits).toEqual({ AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' });
-    expect(props).toMatchObject({ IdTokenValidity: 60, AccessTokenValidity: 60, RefreshTokenValidity: 720 });
+    // Short access and ID tokens (renewed silently with the refresh token), a working day's refresh token.
+    expect(props).toMatchObject({ IdTokenValidity: 30, AccessTokenValidity: 30, RefreshTokenValidity: 720 });
   });
 });
 
 describe('CORS', () => {
-  it('allows exactly the web app’s origin: API preflight, handlers, documents and imports buckets', () => {
+  it('allows exactly the web app’s origin: handlers, documents and imports buckets; the API needs no CORS (same origin)', () => {
     const [, api] = only('AWS::ApiGatewayV2::Api');
-    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual([distributionUrl()]);
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
     for (const output of ['DocumentsBucket', 'ImportsBucket']) {
       const bucket = template.toJSON().Resources[outputRef(output)] as Resource;
       expect(bucket.Properties.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: unknown }) => r.AllowedOrigins), output).toEqual([[distributionUrl()]]);
