@@ -305,7 +305,8 @@ export class PreventComplianceStack extends Stack {
       Object.entries(HEAVY_ROUTE_THROTTLE).map(([routeKey, limit]) => {
         // A renamed route must not silently lose its limit (nor create a setting for no route).
         if (!routeKeys.has(routeKey)) throw new Error(`HEAVY_ROUTE_THROTTLE names ${routeKey}, which is not a route of the contract`);
-        return [routeKey, { throttlingRateLimit: limit.rateLimit, throttlingBurstLimit: limit.burstLimit }];
+        // RouteSettings is a map the L1 passes through as is: CloudFormation's own property names.
+        return [routeKey, { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit }];
       }),
     );
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../domain/shared/identity';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
+import { DEFAULT_REGION } from '../../infra/deployment';
 import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT } from '../../infra/stack';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
 import { synthesise, type Synthesised } from './synth';
@@ -721,5 +722,290 @@ describe('CORS', () => {
   it('reminder links point at the web app', () => {
     const [, fn] = resources('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.SENDER_EMAIL)!;
     expect(fn.Properties.Environment.Variables.APP_BASE_URL).toEqual(distributionUrl());
+  });
+});
+
+// ---- The stack, reviewed (issue 13) -------------------------------------------------------
+
+/** Our functions (not CDK's handlers), by logical id. */
+const ourFunctions = () => resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
+
+/** Logical ids of every queue that receives what was given up on: redrive targets, Lambda on-failure destinations, rule DLQs. */
+function deadLetterQueueIds(): string[] {
+  const arnOf = (ref: any): string | undefined => ref?.['Fn::GetAtt']?.[0];
+  const ids = [
+    ...resources('AWS::SQS::Queue').map(([, q]) => arnOf(q.Properties.RedrivePolicy?.deadLetterTargetArn)),
+    ...resources('AWS::Lambda::EventInvokeConfig').map(([, c]) => arnOf(c.Properties.DestinationConfig?.OnFailure?.Destination)),
+    ...resources('AWS::Lambda::EventSourceMapping').map(([, m]) => arnOf(m.Properties.DestinationConfig?.OnFailure?.Destination)),
+    ...resources('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => arnOf(t.DeadLetterConfig?.Arn))),
+  ];
+  return [...new Set(ids.filter((id): id is string => !!id))].sort();
+}
+
+/** Alarms whose metric (or one metric of its expression) is `metricName` with a dimension referring to `resourceId`. */
+function alarmsOn(metricName: string, resourceId: string): Resource[] {
+  const refersTo = (dimensions: any[] | undefined) => JSON.stringify(dimensions ?? []).includes(`"${resourceId}"`);
+  return resources('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a)
+    .filter((a) =>
+      (a.Properties.MetricName === metricName && refersTo(a.Properties.Dimensions)) ||
+      (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === metricName && refersTo(m.MetricStat.Metric.Dimensions)),
+    );
+}
+
+describe('Cognito, reviewed', () => {
+  it('requires MFA with an authenticator app (TOTP), never SMS', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.Properties.SmsConfiguration).toBeUndefined();
+  });
+
+  it('asks for a long password with no composition rules (NCSC), and runs threat protection (Plus, enforced)', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    const policy = pool.Properties.Policies.PasswordPolicy;
+    expect(policy.MinimumLength).toBeGreaterThanOrEqual(12);
+    expect(policy).toMatchObject({ RequireLowercase: false, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false });
+    expect(pool.Properties.UserPoolTier).toBe('PLUS');
+    expect(pool.Properties.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(pool.Properties.UsernameConfiguration).toEqual({ CaseSensitive: false });
+  });
+
+  it('issues access and ID tokens for 30 minutes at most', () => {
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.TokenValidityUnits).toMatchObject({ AccessToken: 'minutes', IdToken: 'minutes' });
+    expect(client.Properties.AccessTokenValidity).toBeLessThanOrEqual(30);
+    expect(client.Properties.IdTokenValidity).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('encryption', () => {
+  it('uses customer-managed keys, rotated, and kept if the stack goes', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DocumentsKey', 'ImportsKey', 'LogsKey', 'MessagingKey', 'TableKey']);
+    for (const [id, key] of keys) {
+      expect(key.Properties.EnableKeyRotation, id).toBe(true);
+      expect(key.DeletionPolicy, id).toBe('Retain');
+    }
+  });
+
+  it('encrypts the table with its key, exposed for the tenant role as stack.tableKey (and the documents key as stack.documentsKey)', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] } });
+    const stack = synthesised.service;
+    expect(stack.resolve(stack.tableKey.keyArn)).toEqual({ 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] });
+    expect(stack.resolve(stack.documentsKey.keyArn)).toEqual({ 'Fn::GetAtt': [keyId('DocumentsKey'), 'Arn'] });
+  });
+
+  it('encrypts every queue, dead-letter queues included, and the alarm topic with the messaging key', () => {
+    const messagingKey = { 'Fn::GetAtt': [keyId('MessagingKey'), 'Arn'] };
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [id, queue] of queues) expect(queue.Properties.KmsMasterKeyId, id).toEqual(messagingKey);
+    const [, topic] = only('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toEqual(messagingKey);
+  });
+
+  it('encrypts the logs that hold request data (every function, the API access log) with the logs key, which the logs service may use', () => {
+    const logsKey = { 'Fn::GetAtt': [keyId('LogsKey'), 'Arn'] };
+    const logGroups = template.toJSON().Resources as Record<string, Resource>;
+    for (const [id, fn] of ourFunctions()) expect(logGroups[fn.Properties.LoggingConfig.LogGroup.Ref].Properties.KmsKeyId, id).toEqual(logsKey);
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    const accessLogGroupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(logGroups[accessLogGroupId].Properties.KmsKeyId).toEqual(logsKey);
+    const key = template.toJSON().Resources[keyId('LogsKey')] as Resource;
+    const forLogs = key.Properties.KeyPolicy.Statement.find((st: any) => JSON.stringify(st.Principal ?? {}).includes('logs.eu-west-2.amazonaws.com'));
+    expect(forLogs, 'a key policy statement for CloudWatch Logs').toBeDefined();
+    expect(JSON.stringify(forLogs.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
+  });
+});
+
+describe('edge', () => {
+  it('serves the API under /api of the web app’s distribution: no caching, every method, the viewer’s headers but Host, HTTPS only', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const behaviours = config.CacheBehaviors as any[];
+    expect(behaviours.map((b) => b.PathPattern)).toEqual(['/api/*']);
+    const [api] = behaviours;
+    const origin = config.Origins.find((o: any) => o.Id === api.TargetOriginId);
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    expect(flatten(origin.DomainName)).toBe(`{${apiId}}.execute-api.eu-west-2.{AWS::URLSuffix}`);
+    expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // Managed-AllViewerExceptHostHeader (forwards Authorization)
+    expect([...api.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    expect(api.ViewerProtocolPolicy).toBe('https-only');
+    expect(api.ResponseHeadersPolicyId).toEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId);
+  });
+
+  it('strips /api before the request reaches the HTTP API', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const [association] = distribution.Properties.DistributionConfig.CacheBehaviors[0].FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const fn = template.toJSON().Resources[association.FunctionARN['Fn::GetAtt'][0]] as Resource;
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => any;
+    const uriAfter = (uri: string) => handler({ request: { uri, querystring: { year: { value: '2025' } }, headers: {} } });
+    expect(uriAfter('/api/health').uri).toBe('/health');
+    expect(uriAfter('/api/authorities/01HX/statements/2025').uri).toBe('/authorities/01HX/statements/2025');
+    expect(uriAfter('/api/reports/consolidated').querystring).toEqual({ year: { value: '2025' } });
+    expect(uriAfter('/api').uri).toBe('/');
+  });
+
+  it('adds a secret origin header the functions are told to check, by dynamic reference only', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const apiOrigin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.CustomOriginConfig);
+    const [secretId] = resources('AWS::SecretsManager::Secret').find(([, s]) => s.Properties.Description?.includes('CloudFront adds'))!;
+    const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+    expect(apiOrigin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: reference }]);
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      expect(vars.ORIGIN_VERIFY_HEADER, group).toBe('x-origin-verify');
+      expect(vars.ORIGIN_VERIFY_SECRET, group).toEqual(reference);
+    }
+  });
+
+  it('has a WAF web ACL in us-east-1 with the AWS managed groups and a per-IP rate rule, associated with the distribution', () => {
+    expect(synthesised.edge.region).toBe('us-east-1');
+    const acls = Object.entries(synthesised.edgeTemplate.findResources('AWS::WAFv2::WebACL')) as [string, Resource][];
+    expect(acls).toHaveLength(1);
+    const [aclId, acl] = acls[0];
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+    const rules = acl.Properties.Rules as any[];
+    const managed = rules.filter((r) => r.Statement.ManagedRuleGroupStatement).map((r) => r.Statement.ManagedRuleGroupStatement);
+    expect(managed.map((m) => `${m.VendorName}/${m.Name}`).sort()).toEqual([
+      'AWS/AWSManagedRulesAmazonIpReputationList', 'AWS/AWSManagedRulesCommonRuleSet', 'AWS/AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    for (const r of rules.filter((r) => r.Statement.ManagedRuleGroupStatement)) expect(r.OverrideAction, r.Name).toEqual({ None: {} });
+    const rate = rules.find((r) => r.Statement.RateBasedStatement);
+    expect(rate.Action).toEqual({ Block: {} });
+    expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
+    // The distribution names the ACL's ARN, carried across regions by CDK's export reader.
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const webAcl = distribution.Properties.DistributionConfig.WebACLId;
+    const [readerId, attribute] = webAcl['Fn::GetAtt'];
+    expect((template.toJSON().Resources[readerId] as Resource).Type).toBe('Custom::CrossRegionExportReader');
+    expect(attribute).toContain(aclId.replace(/[0-9A-F]{8}$/, ''));
+  });
+
+  it('logs the distribution and the buckets to a private, TLS-only access-log bucket', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const logBucket = distribution.Properties.DistributionConfig.Logging.Bucket['Fn::GetAtt'][0];
+    for (const id of [webBucketId(), outputRef('DocumentsBucket'), outputRef('ImportsBucket')]) {
+      expect((template.toJSON().Resources[id] as Resource).Properties.LoggingConfiguration?.DestinationBucketName, id).toEqual({ Ref: logBucket });
+    }
+    const bucket = template.toJSON().Resources[logBucket] as Resource;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('API stage', () => {
+  const stage = () => only('AWS::ApiGatewayV2::Stage')[1].Properties;
+
+  it('throttles every route by default and the heavy routes (imports, uploads) harder', () => {
+    const { DefaultRouteSettings, RouteSettings } = stage();
+    expect(DefaultRouteSettings).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    const keys = Object.keys(RouteSettings);
+    expect(keys).toEqual(expect.arrayContaining(['POST /authorities/{id}/completions/import', 'POST /authorities/{id}/imports/uploads', 'POST /authorities/{id}/statements/{year}/document/upload-url']));
+    const routeKeys = Object.values(ROUTES).map(routeKey);
+    for (const key of keys) {
+      expect(routeKeys, key).toContain(key);
+      expect(RouteSettings[key].ThrottlingRateLimit, key).toBeLessThan(DefaultRouteSettings.ThrottlingRateLimit);
+      expect(RouteSettings[key].ThrottlingBurstLimit, key).toBeLessThan(DefaultRouteSettings.ThrottlingBurstLimit);
+    }
+  });
+
+  it('writes JSON access logs with the request id, caller IP, route, status, latency and integration error — no token, body or query string', () => {
+    const { AccessLogSettings } = stage();
+    const format = JSON.parse(AccessLogSettings.Format) as Record<string, string>;
+    const variables = Object.values(format);
+    for (const v of ['$context.requestId', '$context.identity.sourceIp', '$context.httpMethod', '$context.routeKey', '$context.status', '$context.responseLatency', '$context.integrationErrorMessage']) {
+      expect(variables, v).toContain(v);
+    }
+    const raw = AccessLogSettings.Format.toLowerCase();
+    for (const forbidden of ['$context.authorizer', 'authorization', 'token', 'body', 'querystring', '$request', '$context.path', 'jwt']) {
+      expect(raw, forbidden).not.toContain(forbidden.toLowerCase());
+    }
+  });
+});
+
+describe('alarms and tracing', () => {
+  const topicId = () => only('AWS::SNS::Topic')[0];
+  const notifiesTopic = (alarm: Resource) => expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+
+  it('alarm on every dead-letter queue holding a message', () => {
+    const ids = deadLetterQueueIds();
+    // Import jobs, reminders (Lambda destination and the rule's DLQ), report summaries.
+    expect(ids).toHaveLength(3);
+    for (const id of ids) {
+      const alarms = alarmsOn('ApproximateNumberOfMessagesVisible', id);
+      expect(alarms, id).toHaveLength(1);
+      expect(alarms[0].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      notifiesTopic(alarms[0]);
+    }
+  });
+
+  it('alarm on every function’s errors and throttles, the stream consumer’s iterator age and the schedule’s failed invocations', () => {
+    for (const [id] of ourFunctions()) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const alarms = alarmsOn(metric, id);
+        expect(alarms, `${metric} of ${id}`).toHaveLength(1);
+        notifiesTopic(alarms[0]);
+      }
+    }
+    const [summaryId] = ourFunctions().find(([, fn]) => fn.Properties.Description.includes('report summaries'))!;
+    expect(alarmsOn('IteratorAge', summaryId)).toHaveLength(1);
+    const [ruleId] = only('AWS::Events::Rule');
+    expect(alarmsOn('FailedInvocations', ruleId)).toHaveLength(1);
+  });
+
+  it('alarm on the API’s 5xx rate (errors over requests)', () => {
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [alarm] = alarmsOn('5xx', apiId);
+    expect(alarm).toBeDefined();
+    const expression = alarm.Properties.Metrics.find((m: any) => m.Expression);
+    expect(expression.Expression).toContain('errors / requests');
+    expect(alarm.Properties.Metrics.map((m: any) => m.MetricStat?.Metric?.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    notifiesTopic(alarm);
+  });
+
+  it('send alarms to a topic that refuses plain HTTP', () => {
+    const [, policy] = only('AWS::SNS::TopicPolicy');
+    expect(policy.Properties.PolicyDocument.Statement.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+  });
+
+  it('trace every function actively; * resources in their roles only for actions that take no ARN (X-Ray, ListStreams)', () => {
+    for (const [id, fn] of ourFunctions()) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      for (const st of statementsOf(id).filter((s) => s.Resource === '*')) {
+        for (const action of asArray(st.Action)) expect(action, id).toMatch(/^(xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:ListStreams)$/);
+      }
+    }
+  });
+
+  it('report summaries report partial batch failures', () => {
+    const [summaryId] = ourFunctions().find(([, fn]) => fn.Properties.Description.includes('report summaries'))!;
+    const [[, mapping]] = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName?.Ref === summaryId);
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+});
+
+describe('region and backups', () => {
+  it('deploys to eu-west-2 unless told otherwise', () => {
+    expect(DEFAULT_REGION).toBe('eu-west-2');
+    expect(synthesised.service.region).toBe('eu-west-2');
+  });
+
+  it('backs the table up daily (35 days) and monthly (a year) into a vault under the table’s key, besides PITR', () => {
+    const [, plan] = only('AWS::Backup::BackupPlan');
+    const rules = plan.Properties.BackupPlan.BackupPlanRule as any[];
+    expect(rules.map((r) => [r.RuleName, r.Lifecycle.DeleteAfterDays]).sort()).toEqual([['Daily', 35], ['Monthly', 366]]);
+    const [vaultId, vault] = only('AWS::Backup::BackupVault');
+    expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] });
+    for (const r of rules) expect(r.TargetBackupVault).toEqual({ 'Fn::GetAtt': [vaultId, 'BackupVaultName'] });
+    const [, selection] = only('AWS::Backup::BackupSelection');
+    expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(only('AWS::DynamoDB::Table')[0]);
   });
 });
