@@ -993,9 +993,19 @@ describe('alarms and tracing', () => {
 });
 
 describe('region and backups', () => {
-  it('deploys to eu-west-2 unless told otherwise', () => {
+  it('deploys to eu-west-2 unless told otherwise, the WAF always to us-east-1', () => {
     expect(DEFAULT_REGION).toBe('eu-west-2');
     expect(synthesised.service.region).toBe('eu-west-2');
+    expect(synthesised.edge.region).toBe('us-east-1');
+    const elsewhere = synthesise({ bundle: false, region: 'eu-west-1' });
+    try {
+      expect(elsewhere.service.region).toBe('eu-west-1');
+      expect(elsewhere.edge.region).toBe('us-east-1');
+      const [, pool] = Object.entries(elsewhere.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as [string, Resource];
+      expect(JSON.stringify(pool.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.eu-west-1.amazonaws.com');
+    } finally {
+      elsewhere.cleanup();
+    }
   });
 
   it('backs the table up daily (35 days) and monthly (a year) into a vault under the table’s key, besides PITR', () => {
