@@ -198,7 +198,6 @@ export class PreventComplianceStack extends Stack {
       // A year: long enough to investigate an incident reported late.
       lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
     });
-    Validations.of(this.accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket; logging its own writes would log forever.' });
 
     // ---- Data: the single table, built from its one definition -----------------------
     const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
