@@ -86,6 +86,7 @@ export const HEAVY_ROUTE_THROTTLE: Record<string, { rateLimit: number; burstLimi
  * The API's access log line. Deliberately without `$context.authorizer.*`, the Authorization
  * header, request or response bodies and the query string (reports are filtered by query
  * parameters): who called is in the function's own log, and tokens must never reach a log.
+ * Behind CloudFront, `ip` is the edge's address; the viewer's is in the distribution's access log.
  */
 export const API_ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
