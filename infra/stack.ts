@@ -662,11 +662,14 @@ export class PreventComplianceStack extends Stack {
         new backup.BackupPlanRule({ ruleName: 'Monthly', scheduleExpression: events.Schedule.cron({ minute: '0', hour: '4', day: '1' }), deleteAfter: BACKUP_RETENTION.monthly }),
       ],
     });
-    const selection = this.backupPlan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
-    Validations.of(selection).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      reason: "AWS Backup's own service policy for its backup role: AWS keeps it current with the services Backup supports.",
-    });
+    // The same role restores (docs/deploy.md), so a restore needs no role made by hand in an incident.
+    const selection = this.backupPlan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)], allowRestores: true });
+    for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
+      Validations.of(selection).acknowledge({
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+        reason: "AWS Backup's own service policies for its role: AWS keeps them current with what Backup and restores need (the table's key included).",
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: `${this.web.origin}${API_PATH_PREFIX}` });
     new CfnOutput(this, 'AlarmTopic', { value: this.monitoring.topic.topicArn });

@@ -1017,5 +1017,8 @@ describe('region and backups', () => {
     for (const r of rules) expect(r.TargetBackupVault).toEqual({ 'Fn::GetAtt': [vaultId, 'BackupVaultName'] });
     const [, selection] = only('AWS::Backup::BackupSelection');
     expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(only('AWS::DynamoDB::Table')[0]);
+    // Its role may restore too (docs/deploy.md uses it).
+    const role = template.toJSON().Resources[selection.Properties.BackupSelection.IamRoleArn['Fn::GetAtt'][0]] as Resource;
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('AWSBackupServiceRolePolicyForRestores');
   });
 });
