@@ -125,7 +125,9 @@ export const IMPORT_WORKER_CONCURRENCY = 5;
  * Everything the service runs on: one DynamoDB table, a Cognito user pool whose tokens
  * carry the partnership and authority, an HTTP API whose routes, Lambdas and
  * permissions are all derived from the contract in functions/api.ts, and the web app on
- * CloudFront that signs in with the pool's managed login and calls that API.
+ * CloudFront that signs in with the pool's managed login and calls that API through the same
+ * distribution (/api) and its WAF; customer-managed keys, alarms and backups around them.
+ * Deployed with its WAF stack by infra/deployment.ts.
  */
 export class PreventComplianceStack extends Stack {
   readonly table: dynamodb.Table;
