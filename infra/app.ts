@@ -2,19 +2,24 @@ import { App } from 'aws-cdk-lib';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { PreventComplianceStack, PROJECT_ROOT } from './stack';
+import { addDeployment, addNagChecks, DEFAULT_REGION } from './deployment';
+import { PROJECT_ROOT } from './stack';
 
 /**
- * CDK entry point (cdk.json: `npx tsx infra/app.ts`). The stack is environment-agnostic
- * (no account/region), so `cdk synth` works offline and without credentials; the
- * account and region come from the deploying profile.
+ * CDK entry point (cdk.json: `npx tsx infra/app.ts`). Two stacks (infra/deployment.ts): the
+ * service in eu-west-2 unless `-c region=...` says otherwise, and its WAF web ACL in us-east-1.
+ * The account comes from the deploying profile (CDK_DEFAULT_ACCOUNT). Every synth runs cdk-nag
+ * (AwsSolutions and Serverless packs) and fails on an unacknowledged finding; the report is
+ * cdk.out/validation-report.json.
  *
  * Context: `-c allowedOrigins=https://a.example,https://b.example` (CORS origins besides the web app's),
  *          `-c webDevOrigins=http://localhost:5173` (extra sign-in callback/sign-out origins),
  *          `-c signInDomainPrefix=my-prevent` (Cognito sign-in domain prefix; default prevent-compliance-<account>),
  *          `-c logLevel=DEBUG` (default INFO),
  *          `-c senderEmail=prevent@county.gov.uk` (the SES identity reminders come from),
- *          `-c appBaseUrl=https://prevent.example.org` (where reminder links point; default the web app).
+ *          `-c appBaseUrl=https://prevent.example.org` (where reminder links point; default the web app),
+ *          `-c alarmEmail=cloud-oncall@county.gov.uk` (subscribed to the alarm topic),
+ *          `-c region=eu-west-1` (default eu-west-2).
  */
 const app = new App();
 
@@ -35,13 +40,18 @@ if (!existsSync(path.join(webDist, 'index.html'))) {
   }
 }
 
-new PreventComplianceStack(app, 'PreventCompliance', {
-  description: 'Prevent duty compliance records: web app (CloudFront, S3), HTTP API, Lambda, DynamoDB, Cognito',
-  allowedOrigins: list('allowedOrigins'),
-  webDevOrigins: list('webDevOrigins'),
-  signInDomainPrefix: app.node.tryGetContext('signInDomainPrefix') || undefined,
-  webAssetsPath: webDist,
-  logLevel: app.node.tryGetContext('logLevel') ?? 'INFO',
-  senderEmail: app.node.tryGetContext('senderEmail'),
-  appBaseUrl: app.node.tryGetContext('appBaseUrl'),
+addDeployment(app, {
+  region: app.node.tryGetContext('region') || DEFAULT_REGION,
+  account: process.env.CDK_DEFAULT_ACCOUNT,
+  service: {
+    allowedOrigins: list('allowedOrigins'),
+    webDevOrigins: list('webDevOrigins'),
+    signInDomainPrefix: app.node.tryGetContext('signInDomainPrefix') || undefined,
+    webAssetsPath: webDist,
+    logLevel: app.node.tryGetContext('logLevel') ?? 'INFO',
+    senderEmail: app.node.tryGetContext('senderEmail'),
+    appBaseUrl: app.node.tryGetContext('appBaseUrl'),
+    alarmEmail: app.node.tryGetContext('alarmEmail') || undefined,
+  },
 });
+addNagChecks(app);

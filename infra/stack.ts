@@ -1,5 +1,6 @@
 import { IMPORT_MAX_RECEIVES } from '../domain/training/import-job';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -8,6 +9,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -23,7 +26,8 @@ import { TABLE } from '../functions/data/table';
 import { ApiFunction } from './constructs/api-function';
 import { TenantAccess } from './constructs/tenant-access';
 import { SignInTrigger } from './constructs/sign-in-trigger';
-import { WebHosting } from './constructs/web-hosting';
+import { Monitoring } from './constructs/monitoring';
+import { API_PATH_PREFIX, WebHosting } from './constructs/web-hosting';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH, type WebConfig } from './web-app';
 
 /** Repository root (infra/..): handler entries in GROUPS are relative to it. */
@@ -57,9 +61,62 @@ export interface PreventComplianceStackProps extends StackProps {
   readonly senderEmail?: string;
   /** Where links in reminders point (the web app). @default the web app's CloudFront origin */
   readonly appBaseUrl?: string;
+  /**
+   * ARN of the WAF web ACL (CLOUDFRONT scope, in us-east-1) for the distribution: infra/deployment.ts
+   * passes the EdgeStack's. @default none (tests of this stack alone)
+   */
+  readonly webAclArn?: string;
+  /** Email address subscribed to the alarm topic (confirm from the email). @default no subscription */
+  readonly alarmEmail?: string;
 }
 
+/** Header CloudFront adds to every request to the API; the handlers refuse requests without the secret in it. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** API stage throttling: the default per route, and tighter limits on the heavy routes. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+export const HEAVY_ROUTE_THROTTLE: Record<string, { rateLimit: number; burstLimit: number }> = {
+  // The synchronous import parses up to 20,000 rows per call (3 GB, up to 29 s).
+  'POST /authorities/{id}/completions/import': { rateLimit: 2, burstLimit: 5 },
+  // Presigned upload URLs and queued imports: cheap calls, but each lets a browser put a file in S3.
+  'POST /authorities/{id}/imports/uploads': { rateLimit: 5, burstLimit: 10 },
+  'POST /authorities/{id}/imports': { rateLimit: 5, burstLimit: 10 },
+  'POST /authorities/{id}/statements/{year}/document/upload-url': { rateLimit: 5, burstLimit: 10 },
+};
+
+/**
+ * The API's access log line. Deliberately without `$context.authorizer.*`, the Authorization
+ * header, request or response bodies and the query string (reports are filtered by query
+ * parameters): who called is in the function's own log, and tokens must never reach a log.
+ * Behind CloudFront, `ip` is the edge's address; the viewer's is in the distribution's access log.
+ */
+export const API_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+});
+
+/** Backups besides point-in-time recovery (35 days of any second): see README "Backups". */
+export const BACKUP_RETENTION = { daily: Duration.days(35), monthly: Duration.days(366) } as const;
+
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** A dead-letter queue has no dead-letter queue of its own: where would its messages go? */
+function acknowledgeDeadLetterQueue(queue: sqs.Queue, { referencedByRedrive }: { referencedByRedrive: boolean }): void {
+  const reason = 'This queue is itself a dead-letter queue (14 days, alarmed on depth > 0); a message that lands here is read by a person.';
+  Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
+  // AwsSolutions recognises a DLQ only through another queue's redrive policy, not a Lambda destination or an event source.
+  if (!referencedByRedrive) Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
+}
 
 /** The import worker's time limit per run (Lambda's maximum). */
 export const IMPORT_WORKER_TIMEOUT = Duration.minutes(15);
@@ -70,7 +127,9 @@ export const IMPORT_WORKER_CONCURRENCY = 5;
  * Everything the service runs on: one DynamoDB table, a Cognito user pool whose tokens
  * carry the partnership and authority, an HTTP API whose routes, Lambdas and
  * permissions are all derived from the contract in functions/api.ts, and the web app on
- * CloudFront that signs in with the pool's managed login and calls that API.
+ * CloudFront that signs in with the pool's managed login and calls that API through the same
+ * distribution (/api) and its WAF; customer-managed keys, alarms and backups around them.
+ * Deployed with its WAF stack by infra/deployment.ts.
  */
 export class PreventComplianceStack extends Stack {
   readonly table: dynamodb.Table;
@@ -91,9 +150,62 @@ export class PreventComplianceStack extends Stack {
   /** The role tenant requests reach data with (read/write; `tenantAccess.readOnlyRole` for read-only groups). */
   readonly tenantAccessRole: iam.Role;
   readonly tenantAccess: TenantAccess;
+  /** Customer-managed keys (rotation on). tableKey and documentsKey are granted to whoever reads the table or documents. */
+  readonly tableKey: kms.Key;
+  readonly documentsKey: kms.Key;
+  readonly importsKey: kms.Key;
+  /** Queues (dead-letter queues too) and the alarm topic. */
+  readonly messagingKey: kms.Key;
+  /** Log groups holding request data (function logs, API access logs). */
+  readonly logsKey: kms.Key;
+  readonly accessLogs: s3.Bucket;
+  readonly monitoring: Monitoring;
+  readonly backupPlan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props: PreventComplianceStackProps = {}) {
     super(scope, id, props);
+
+    // ---- Keys: customer-managed, rotated yearly, kept if the stack goes ------------------
+    // One key per kind of data, so a key policy or a grant never reaches more than its data.
+    const key = (id: string, description: string) =>
+      new kms.Key(this, id, { description: `Prevent compliance: ${description}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    this.tableKey = key('TableKey', 'the table, its stream and its backups');
+    this.documentsKey = key('DocumentsKey', 'signed statement documents');
+    this.importsKey = key('ImportsKey', 'uploaded import files');
+    this.messagingKey = key('MessagingKey', 'queues, dead-letter queues and the alarm topic');
+    this.logsKey = key('LogsKey', 'log groups holding request data');
+    // CloudWatch Logs encrypts with the key itself, limited to this account's log groups in this region.
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
+    // CloudWatch alarms publish to the encrypted topic, EventBridge parks failed schedule events in an
+    // encrypted dead-letter queue: both services encrypt with the key themselves.
+    this.messagingKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    // ---- Access logs of the buckets and the distribution ---------------------------------
+    // S3 server access logs and CloudFront standard logs cannot be written to a KMS-encrypted
+    // bucket, and CloudFront's logging needs ACLs: hence S3-managed encryption and ACLs kept.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // A year: long enough to investigate an incident reported late.
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(365) }],
+    });
 
     // ---- Data: the single table, built from its one definition -----------------------
     const stringKey = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
@@ -104,7 +216,8 @@ export class PreventComplianceStack extends Stack {
       timeToLiveAttribute: TABLE.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
       // Compliance records outlive any stack: never delete or replace the table with it.
       removalPolicy: RemovalPolicy.RETAIN,
       // Every change feeds the report summaries (functions/jobs/report-summaries.ts).
@@ -136,46 +249,100 @@ export class PreventComplianceStack extends Stack {
         tenantId: new cognito.StringAttribute({ mutable: false }),
         authorityId: new cognito.StringAttribute({ mutable: false }),
       },
+      // NCSC password guidance: length (a passphrase of three random words) rather than composition
+      // rules, which push people to predictable substitutions ('Passw0rd!') and to writing them down.
+      // Breached and common passwords are refused by threat protection below, as NCSC advises.
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
+        minLength: 14,
+        requireLowercase: false,
+        requireUppercase: false,
+        requireDigits: false,
+        requireSymbols: false,
         tempPasswordValidity: Duration.days(3),
       },
-      mfa: cognito.Mfa.OPTIONAL,
+      // Every sign-in with an authenticator app (TOTP); never SMS (SIM swap, and it costs per message).
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
+      // Plus: threat protection (compromised-credential checks, adaptive authentication) enforced.
+      // Costs per monthly active user (docs/deploy.md); worth it for OFFICIAL-SENSITIVE data. (The
+      // version 2 pre-token trigger, which puts the membership in the token, needs Essentials or Plus.)
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      // The version 2 pre-token trigger (access-token claims, group override) needs Essentials or Plus.
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
     });
     // No Cognito groups: a person's role is their membership's, and the pre-token trigger puts
     // that one role in `cognito:groups` (the claim the API reads), so a group could only disagree.
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG1',
+      reason: 'NCSC guidance: a 14-character minimum and no composition rules (uppercase, digits, symbols); breached passwords are refused by threat protection.',
+    });
     this.signInDomain = this.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `prevent-compliance-${this.account}` },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     const region = this.region;
 
-    // ---- Web app: static hosting behind CloudFront ----------------------------------------
-    // The CSP may not name the HttpApi: the API's CORS names the distribution (cycle), hence the
-    // region's execute-api wildcard. The same holds for the buckets the browser uploads to with
-    // presigned URLs (their CORS names the distribution), hence the region's S3 wildcard.
+    if (props.allowedOrigins?.includes('*')) {
+      Annotations.of(this).addWarning("allowedOrigins '*' ignored: CORS allows the web app's origin and the listed ones only");
+    }
+    const extraOrigins = (props.allowedOrigins ?? []).filter((o) => o && o !== '*');
+
+    // ---- HTTP API (routes below, once the functions exist) ----------------------------
+    // The web app calls it through its own distribution (/api/*), same origin: CORS is only for
+    // the extra origins (e.g. a developer's Vite server). Naming the distribution here would be a
+    // cycle besides (the distribution names the API as its origin).
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: 'prevent-compliance',
+      corsPreflight: extraOrigins.length
+        ? { allowOrigins: extraOrigins, allowHeaders: ['authorization', 'content-type'], allowMethods: [apigw.CorsHttpMethod.ANY], maxAge: Duration.hours(1) }
+        : undefined,
+    });
+    const apiAccessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: this.logsKey });
+    const stage = this.api.defaultStage!.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = { destinationArn: apiAccessLogs.logGroupArn, format: API_ACCESS_LOG_FORMAT };
+    stage.defaultRouteSettings = { throttlingRateLimit: API_THROTTLE.rateLimit, throttlingBurstLimit: API_THROTTLE.burstLimit };
+    const routeKeys = new Set(Object.values(ROUTES).map((r) => `${r.method} ${r.path}`));
+    stage.routeSettings = Object.fromEntries(
+      Object.entries(HEAVY_ROUTE_THROTTLE).map(([routeKey, limit]) => {
+        // A renamed route must not silently lose its limit (nor create a setting for no route).
+        if (!routeKeys.has(routeKey)) throw new Error(`HEAVY_ROUTE_THROTTLE names ${routeKey}, which is not a route of the contract`);
+        // RouteSettings is a map the L1 passes through as is: CloudFormation's own property names.
+        return [routeKey, { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit }];
+      }),
+    );
+
+    // Requests that skip CloudFront (and with it the WAF) to the execute-api endpoint: CloudFront
+    // adds a secret header that the handlers check (functions/shared/http.ts). The value reaches
+    // the distribution and the functions as a dynamic reference, never in the template.
+    const originVerify = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      description: 'Header value CloudFront adds to every API request of the Prevent compliance service',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(originVerify).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating it means updating the distribution and the functions together: a new value and a redeploy (docs/deploy.md), not a rotation Lambda.',
+    });
+
+    // ---- Web app and API behind one CloudFront distribution and its WAF ---------------------
+    // The CSP may not name the buckets the browser uploads to with presigned URLs (their CORS
+    // names the distribution: cycle), hence the region's S3 wildcard. The API is 'self' (/api).
     // The sign-in domain depends only on the pool, so it is exact.
     this.web = new WebHosting(this, 'Web', {
       assetsPath: props.webAssetsPath ?? path.join(PROJECT_ROOT, 'web', 'dist'),
       cspOrigins: {
-        connect: [`https://*.execute-api.${region}.amazonaws.com`, `https://*.s3.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, this.signInDomain.baseUrl()],
+        connect: [`https://*.s3.${region}.amazonaws.com`, `https://cognito-idp.${region}.amazonaws.com`, this.signInDomain.baseUrl()],
         formAction: [this.signInDomain.baseUrl()],
       },
+      logBucket: this.accessLogs,
+      webAclArn: props.webAclArn,
+      api: {
+        domainName: `${this.api.apiId}.execute-api.${region}.${this.urlSuffix}`,
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.secretValue.unsafeUnwrap() },
+      },
     });
-    if (props.allowedOrigins?.includes('*')) {
-      Annotations.of(this).addWarning("allowedOrigins '*' ignored: CORS allows the web app's origin and the listed ones only");
-    }
-    const allowedOrigins = [this.web.origin, ...(props.allowedOrigins ?? []).filter((o) => o && o !== '*')];
+    const allowedOrigins = [this.web.origin, ...extraOrigins];
     const appOrigins = [this.web.origin, ...(props.webDevOrigins ?? [])].map((o) => o.replace(/\/+$/, ''));
 
     this.userPoolClient = this.userPool.addClient('WebClient', {
@@ -190,8 +357,10 @@ export class PreventComplianceStack extends Stack {
         logoutUrls: appOrigins.map((o) => `${o}${SIGNED_OUT_PATH}`),
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
+      // Short-lived: a stolen token is good for half an hour. The web app renews silently with the
+      // refresh token (oidc-client-ts automaticSilentRenew), so users do not notice.
+      idTokenValidity: Duration.minutes(30),
+      accessTokenValidity: Duration.minutes(30),
       // A working day; revocable on sign-out.
       refreshTokenValidity: Duration.hours(12),
       enableTokenRevocation: true,
@@ -216,9 +385,14 @@ export class PreventComplianceStack extends Stack {
     // Browsers upload and download directly with presigned URLs, hence the CORS rule.
     this.documents = new s3.Bucket(this, 'Documents', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.documentsKey,
+      // One data key per bucket rather than a KMS call per object.
+      bucketKeyEnabled: true,
       enforceSSL: true,
       versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'documents/',
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
       cors: [{ allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET], allowedOrigins: allowedOrigins, allowedHeaders: ['content-type', 'content-length'], maxAge: 3000 }],
@@ -230,8 +404,12 @@ export class PreventComplianceStack extends Stack {
     // a failed or abandoned import); unversioned, so a deleted file leaves no earlier version behind.
     this.imports = new s3.Bucket(this, 'Imports', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.importsKey,
+      bucketKeyEnabled: true,
       enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'imports/',
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'ExpireImportFiles', expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
@@ -241,11 +419,12 @@ export class PreventComplianceStack extends Stack {
     // checkpoint, so a redelivered message is safe; one that keeps failing is parked after 5 tries.
     this.importJobDeadLetters = new sqs.Queue(this, 'ImportJobDeadLetters', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.messagingKey,
       enforceSSL: true,
     });
+    acknowledgeDeadLetterQueue(this.importJobDeadLetters, { referencedByRedrive: true });
     this.importJobs = new sqs.Queue(this, 'ImportJobs', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.messagingKey,
       enforceSSL: true,
       // Six times the function's timeout, as AWS advises for a Lambda event source: a message
       // is not handed to a second worker while the first may still run (or be retried by Lambda).
@@ -261,6 +440,10 @@ export class PreventComplianceStack extends Stack {
       description: 'Seals page cursors of the Prevent compliance API',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    Validations.of(cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Read at deploy time by dynamic reference; rotating it is a new value and a redeploy (outstanding cursors start again), not a rotation Lambda.',
+    });
 
     // ---- Functions: one per resource group ------------------------------------------
     const functions = {} as Record<GroupName, ApiFunction>;
@@ -270,9 +453,16 @@ export class PreventComplianceStack extends Stack {
         projectRoot: PROJECT_ROOT,
         description: `Prevent compliance API: ${group} routes`,
         logLevel: props.logLevel,
-        environment: { ALLOWED_ORIGINS: allowedOrigins.join(',') },
+        environment: {
+          ALLOWED_ORIGINS: allowedOrigins.join(','),
+          // Checked by functions/shared/http.ts: a request without the secret did not come through CloudFront.
+          ORIGIN_VERIFY_HEADER,
+          ORIGIN_VERIFY_SECRET: originVerify.secretValue.unsafeUnwrap(),
+        },
         memorySize: groupLimits(group).memoryMB,
         timeout: Duration.seconds(groupLimits(group).timeoutSeconds),
+        logsKey: this.logsKey,
+        invocation: 'sync',
       });
       // Tenant-facing: no table or bucket permission of its own; it reaches data with the tenant
       // role assumed for the caller's partnership (TenantAccess, below).
@@ -287,6 +477,7 @@ export class PreventComplianceStack extends Stack {
             conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEALTH_KEY.PK] } },
           }),
         );
+        this.tableKey.grantDecrypt(fn);
       }
       if ('documents' in spec && spec.documents) {
         // Signs upload and download URLs, reads what arrived, deletes rejects: as the partnership.
@@ -298,13 +489,15 @@ export class PreventComplianceStack extends Stack {
         fn.addEnvironment('IMPORTS_BUCKET', this.imports.bucketName);
         fn.addEnvironment('IMPORT_QUEUE_URL', this.importJobs.queueUrl);
         this.importJobs.grantSendMessages(fn);
+        // Sending to the queue encrypts with the messaging key.
+        fn.acknowledgeKeyGrant();
       }
       functions[group] = fn;
     }
     this.functions = functions;
 
     // The person's partnership in each token, and the identity routes' narrow cross-partnership access.
-    new SignInTrigger(this, 'SignInTrigger', { userPool: this.userPool, table: this.table, projectRoot: PROJECT_ROOT, routes: functions.identity, logLevel: props.logLevel });
+    const signInTrigger = new SignInTrigger(this, 'SignInTrigger', { userPool: this.userPool, table: this.table, projectRoot: PROJECT_ROOT, routes: functions.identity, logLevel: props.logLevel, tableKey: this.tableKey, logsKey: this.logsKey });
 
     // The users group invites people and removes what it made: exactly the three admin calls it
     // makes, on this pool only (no cognito-idp:*, no other pool).
@@ -314,15 +507,6 @@ export class PreventComplianceStack extends Stack {
     );
 
     // ---- HTTP API: every route of the contract, none by hand ------------------------
-    this.api = new apigw.HttpApi(this, 'HttpApi', {
-      apiName: 'prevent-compliance',
-      corsPreflight: {
-        allowOrigins: allowedOrigins,
-        allowHeaders: ['authorization', 'content-type'],
-        allowMethods: [apigw.CorsHttpMethod.ANY],
-        maxAge: Duration.hours(1),
-      },
-    });
     // Verifies the ID token (signature, expiry, issuer = this pool, aud = this client);
     // the ID token is the one that carries custom:tenantId and custom:authorityId.
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
@@ -335,7 +519,7 @@ export class PreventComplianceStack extends Stack {
       integrations[group] = new HttpLambdaIntegration(`${capitalise(group)}Integration`, functions[group]);
     }
     for (const route of Object.values(ROUTES) as RouteContract[]) {
-      this.api.addRoutes({
+      const [added] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: integrations[route.group],
@@ -343,6 +527,9 @@ export class PreventComplianceStack extends Stack {
         // silently change what /health and /openapi.json require.
         authorizer: route.auth === 'jwt' ? authorizer : noAuth,
       });
+      if (route.auth !== 'jwt') {
+        Validations.of(added).acknowledge({ id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by contract (functions/api.ts): liveness and the API description, no data.` });
+      }
     }
 
     // ---- The daily reminder job --------------------------------------------------------
@@ -350,9 +537,10 @@ export class PreventComplianceStack extends Stack {
     const senderIdentity = sender.includes('@') ? sender.split('@')[1] : sender;
     this.reminderDeadLetters = new sqs.Queue(this, 'ReminderDeadLetters', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.messagingKey,
       enforceSSL: true,
     });
+    acknowledgeDeadLetterQueue(this.reminderDeadLetters, { referencedByRedrive: false });
     this.reminderFunction = new ApiFunction(this, 'RemindersFunction', {
       entry: path.join(PROJECT_ROOT, 'functions/jobs/reminders.ts'),
       projectRoot: PROJECT_ROOT,
@@ -364,6 +552,8 @@ export class PreventComplianceStack extends Stack {
       // Lambda's retries cannot run two jobs at once. The fix itself is the claim on each
       // reminder (domain/reminders/job.ts); this only makes overlapping runs rarer.
       reservedConcurrentExecutions: 1,
+      logsKey: this.logsKey,
+      invocation: 'async',
       // Reminder links open the web app's pages (`/app/...`) at appBaseUrl, else on CloudFront.
       environment: { SENDER_EMAIL: sender, APP_BASE_URL: props.appBaseUrl ?? this.web.origin },
     });
@@ -379,14 +569,15 @@ export class PreventComplianceStack extends Stack {
     );
     // Lambda retries a failed run twice (the job is idempotent), then parks the event.
     this.reminderFunction.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.reminderDeadLetters) });
-    new events.Rule(this, 'DailyReminders', {
+    const dailyReminders = new events.Rule(this, 'DailyReminders', {
       description: 'Runs the reminder job every morning (06:00 UTC)',
       schedule: events.Schedule.cron({ minute: '0', hour: '6' }),
       targets: [new targets.LambdaFunction(this.reminderFunction, { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: this.reminderDeadLetters })],
     });
 
     // ---- Report summaries, kept current from the table's change stream ----------------
-    const summaryDeadLetters = new sqs.Queue(this, 'SummaryDeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const summaryDeadLetters = new sqs.Queue(this, 'SummaryDeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.messagingKey, enforceSSL: true });
+    acknowledgeDeadLetterQueue(summaryDeadLetters, { referencedByRedrive: false });
     this.summaryFunction = new ApiFunction(this, 'ReportSummariesFunction', {
       entry: path.join(PROJECT_ROOT, 'functions/jobs/report-summaries.ts'),
       projectRoot: PROJECT_ROOT,
@@ -394,6 +585,8 @@ export class PreventComplianceStack extends Stack {
       logLevel: props.logLevel,
       memorySize: 1024,
       timeout: Duration.minutes(2),
+      logsKey: this.logsKey,
+      invocation: 'event-source',
     });
     // Crosses partnerships by design (the stream carries every partnership's changes): its own role keeps the table.
     this.summaryFunction.bindTable(this.table, 'RW');
@@ -406,6 +599,9 @@ export class PreventComplianceStack extends Stack {
         maxBatchingWindow: Duration.seconds(2),
         retryAttempts: 5,
         bisectBatchOnError: true,
+        // The handler answers with the records that failed (Powertools batch), so one bad record
+        // is retried alone instead of its whole batch.
+        reportBatchItemFailures: true,
         onFailure: new SqsDlq(summaryDeadLetters),
       }),
     );
@@ -418,6 +614,8 @@ export class PreventComplianceStack extends Stack {
       logLevel: props.logLevel,
       memorySize: 2048,
       timeout: IMPORT_WORKER_TIMEOUT,
+      logsKey: this.logsKey,
+      invocation: 'event-source',
       // The queue's URL: a job to retry is made visible again in seconds, not after the visibility timeout.
       environment: { IMPORTS_BUCKET: this.imports.bucketName, IMPORT_QUEUE_URL: this.importJobs.queueUrl },
     });
@@ -426,6 +624,10 @@ export class PreventComplianceStack extends Stack {
     // One import per invocation; a failed one is reported alone and comes back after the
     // visibility timeout. The event source's maximum concurrency (rather than reserved
     // concurrency, which would throttle and burn receives) caps imports running at once.
+    this.importWorker.acknowledge(
+      'Serverless-LambdaEventSourceMappingDestination',
+      "An SQS event source takes no on-failure destination: a message that keeps failing goes to the queue's own dead-letter queue (redrive policy, alarmed).",
+    );
     this.importWorker.addEventSource(
       new SqsEventSource(this.importJobs, {
         batchSize: 1,
@@ -445,12 +647,27 @@ export class PreventComplianceStack extends Stack {
       readOnly: readOnly.map((g) => functions[g].role!),
     });
     this.tenantAccessRole = this.tenantAccess.readWriteRole;
+    // The data they reach is encrypted with customer-managed keys: read/write may use the table's,
+    // the documents' and the imports' keys; read-only only decrypts the table.
+    for (const key of [this.tableKey, this.documentsKey, this.importsKey]) key.grantEncryptDecrypt(this.tenantAccess.readWriteRole);
+    this.tableKey.grantDecrypt(this.tenantAccess.readOnlyRole);
+    const tenantRole = Validations.of(this.tenantAccess.readWriteRole);
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      tenantRole.acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: "CDK's encrypt/decrypt grant on the table's, documents' and imports' keys only (each statement names those key ARNs)." });
+    }
+    for (const bucket of [this.documents, this.imports]) {
+      tenantRole.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/<aws:PrincipalTag/tenantId>/*]`,
+        reason: "The objects of the caller's own partnership only: the prefix is the session's tenantId tag, which the trust policy requires.",
+      });
+    }
     for (const fn of readWrite) fn.useTenantAccess(this.table, this.tenantAccess.readWriteRole);
     for (const g of readOnly) functions[g].useTenantAccess(this.table, this.tenantAccess.readOnlyRole);
 
     // ---- Web app's runtime configuration (infra/web-app.ts WebConfig) --------------------
     const webConfig: WebConfig = {
-      apiUrl: this.api.apiEndpoint,
+      // Same origin as the app, through CloudFront and the WAF.
+      apiUrl: `${this.web.origin}${API_PATH_PREFIX}`,
       auth: {
         mode: 'cognito',
         authority: `https://cognito-idp.${region}.amazonaws.com/${this.userPool.userPoolId}`,
@@ -460,7 +677,43 @@ export class PreventComplianceStack extends Stack {
     };
     this.web.publish(webConfig);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    // ---- Alarms ------------------------------------------------------------------------------
+    this.monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: props.alarmEmail, topicKey: this.messagingKey });
+    this.monitoring.watchApi(this.api);
+    for (const [group, fn] of Object.entries(functions)) this.monitoring.watchFunction(`${capitalise(group)}Function`, fn);
+    this.monitoring.watchFunction('RemindersFunction', this.reminderFunction);
+    this.monitoring.watchFunction('ReportSummariesFunction', this.summaryFunction);
+    this.monitoring.watchFunction('ImportWorkerFunction', this.importWorker);
+    this.monitoring.watchFunction('SignInTriggerFunction', signInTrigger.function);
+    this.monitoring.watchDeadLetters('ReminderDeadLetters', this.reminderDeadLetters);
+    this.monitoring.watchDeadLetters('SummaryDeadLetters', summaryDeadLetters);
+    this.monitoring.watchDeadLetters('ImportJobDeadLetters', this.importJobDeadLetters);
+    this.monitoring.watchIteratorAge('ReportSummariesFunction', this.summaryFunction);
+    this.monitoring.watchSchedule('DailyReminders', dailyReminders);
+    if (!props.alarmEmail) Annotations.of(this).addWarning('No alarmEmail: alarms go to the topic, which nobody receives until someone subscribes (docs/deploy.md)');
+
+    // ---- Backups besides point-in-time recovery ---------------------------------------
+    // PITR restores any second of the last 35 days; these are copies that survive a mistake
+    // noticed later (monthly, a year) and a table deleted with its PITR history.
+    const vault = new backup.BackupVault(this, 'BackupVault', { encryptionKey: this.tableKey, removalPolicy: RemovalPolicy.RETAIN });
+    this.backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: events.Schedule.cron({ minute: '0', hour: '3' }), deleteAfter: BACKUP_RETENTION.daily }),
+        new backup.BackupPlanRule({ ruleName: 'Monthly', scheduleExpression: events.Schedule.cron({ minute: '0', hour: '4', day: '1' }), deleteAfter: BACKUP_RETENTION.monthly }),
+      ],
+    });
+    // The same role restores (docs/deploy.md), so a restore needs no role made by hand in an incident.
+    const selection = this.backupPlan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)], allowRestores: true });
+    for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
+      Validations.of(selection).acknowledge({
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+        reason: "AWS Backup's own service policies for its role: AWS keeps them current with what Backup and restores need (the table's key included).",
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: `${this.web.origin}${API_PATH_PREFIX}` });
+    new CfnOutput(this, 'AlarmTopic', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'WebAppUrl', { value: this.web.appUrl });
     new CfnOutput(this, 'SignInDomain', { value: this.signInDomain.baseUrl() });
     new CfnOutput(this, 'WebBucket', { value: this.web.bucket.bucketName });

@@ -70,7 +70,7 @@ function jsonBodyParser(): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructu
  */
 function originVerified(event: HttpEvent): boolean {
   const header = process.env.ORIGIN_VERIFY_HEADER;
-  const expected = process.env.ORIGIN_VERIFY_VALUE;
+  const expected = process.env.ORIGIN_VERIFY_SECRET;
   if (!header || !expected) return true;
   const got = Buffer.from(event.headers?.[header.toLowerCase()] ?? '');
   const want = Buffer.from(expected);

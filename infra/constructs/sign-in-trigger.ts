@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
@@ -16,6 +17,10 @@ export interface SignInTriggerProps {
   /** The API group serving GET /me/memberships and PUT /me/partnership (functions/handlers/identity.ts). */
   readonly routes: ApiFunction;
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The table's customer-managed key: the trigger decrypts what it reads, the routes also encrypt the choice they write. */
+  readonly tableKey: kms.IKey;
+  /** The key of the log groups holding request data. */
+  readonly logsKey: kms.IKey;
 }
 
 /**
@@ -42,6 +47,9 @@ export class SignInTrigger extends Construct {
       memorySize: 256,
       // Cognito waits at most 5 seconds for a trigger.
       timeout: Duration.seconds(5),
+      logsKey: props.logsKey,
+      // Cognito calls it synchronously and fails the sign-in on an error: nothing to park.
+      invocation: 'sync',
     });
     const { table } = props;
     const memberships = membershipQuery(table);
@@ -53,6 +61,9 @@ export class SignInTrigger extends Construct {
     this.function.addToRolePolicy(readChoice);
     props.routes.addToRolePolicy(identityItems(table, ['dynamodb:GetItem', 'dynamodb:PutItem']));
     props.routes.addToRolePolicy(names(table));
+    props.tableKey.grantDecrypt(this.function);
+    props.tableKey.grantEncryptDecrypt(props.routes);
+    props.routes.acknowledgeKeyGrant();
     props.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.function, cognito.LambdaVersion.V2_0);
   }
 }

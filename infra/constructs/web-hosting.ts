@@ -1,4 +1,4 @@
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations, type CfnElement } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,7 +11,33 @@ export interface WebHostingProps {
   readonly assetsPath: string;
   /** Extra origins for the CSP. Must not reference resources that depend on the distribution (cycle). */
   readonly cspOrigins: CspOrigins;
+  /** Receives the bucket's server access logs and the distribution's access logs (it must allow ACLs, as CloudFront's logging needs). */
+  readonly logBucket: s3.IBucket;
+  /** The WAF web ACL (CLOUDFRONT scope, from us-east-1) in front of everything the distribution serves. @default none */
+  readonly webAclArn?: string;
+  /** The HTTP API, served under API_PATH_PREFIX of the same distribution. @default not served */
+  readonly api?: ApiOrigin;
 }
+
+export interface ApiOrigin {
+  /** `<api id>.execute-api.<region>.amazonaws.com` */
+  readonly domainName: string;
+  /** Headers CloudFront adds to every request to the API (the origin-verify secret). */
+  readonly customHeaders: Record<string, string>;
+}
+
+/** Where the distribution serves the API: same origin as the app, so no CORS and one WAF for both. */
+export const API_PATH_PREFIX = '/api';
+
+/**
+ * Viewer-request rewrite of the API behaviour: `/api/x` reaches the HTTP API as `/x`, the paths of
+ * the contract (functions/api.ts), so the API itself needs no prefix and the local runtime none either.
+ */
+export const API_PREFIX_FUNCTION = `function handler(event) {
+  var request = event.request;
+  request.uri = request.uri.substring(${API_PATH_PREFIX.length}) || '/';
+  return request;
+}`;
 
 /** Bucket key prefix = URL path prefix, so CloudFront needs no origin path rewriting. */
 const KEY_PREFIX = APP_BASE_PATH.replace(/^\//, '');
@@ -57,6 +83,8 @@ export class WebHosting extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.logBucket,
+      serverAccessLogsPrefix: 'web-bucket/',
     });
 
     const routing = new cloudfront.Function(this, 'SpaRouting', {
@@ -65,9 +93,45 @@ export class WebHosting extends Construct {
       code: cloudfront.FunctionCode.fromInline(SPA_ROUTING_FUNCTION),
     });
 
+    const securityHeaders = securityHeadersPolicy(this, props.cspOrigins);
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    if (props.api) {
+      additionalBehaviors[`${API_PATH_PREFIX}/*`] = {
+        origin: new origins.HttpOrigin(props.api.domainName, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          customHeaders: props.api.customHeaders,
+        }),
+        // POSTs must not be redirected: HTTPS or nothing.
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        // Every answer is per user: nothing is cached. With caching off, the all-viewer origin request
+        // policy is the way CloudFront forwards Authorization (and Origin, Content-Type, the query
+        // string); Host is left out because API Gateway answers only to its own host name.
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [
+          {
+            function: new cloudfront.Function(this, 'ApiPrefix', {
+              comment: 'Strips /api before the request reaches the HTTP API',
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+              code: cloudfront.FunctionCode.fromInline(API_PREFIX_FUNCTION),
+            }),
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+          },
+        ],
+      };
+    }
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'Prevent compliance web app',
+      comment: 'Prevent compliance web app and API',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      additionalBehaviors,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
           originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccess', { originAccessControlName: regionalName(this, 'OriginAccess', 64) }),
@@ -76,9 +140,19 @@ export class WebHosting extends Construct {
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         // Honours each object's Cache-Control (set per deployment below).
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: securityHeadersPolicy(this, props.cspOrigins),
+        responseHeadersPolicy: securityHeaders,
         functionAssociations: [{ function: routing, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
+    });
+    // The default *.cloudfront.net certificate: CloudFront fixes its TLS policy (TLSv1 minimum),
+    // only a custom domain with its own certificate can raise it.
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason: 'Served on the default cloudfront.net domain, whose certificate CloudFront fixes at TLSv1; browsers negotiate TLS 1.2/1.3. A custom domain would take TLSv1.2_2021.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'No geo restriction: Prevent staff work away from the UK at times; the WAF (IP reputation, rate limit) and Cognito MFA guard access instead.',
     });
     this.origin = `https://${this.distribution.distributionDomainName}`;
     this.appUrl = `${this.origin}${APP_BASE_PATH}`;
@@ -117,7 +191,36 @@ export class WebHosting extends Construct {
     });
     // The new index.html must not go live before the files it references.
     shell.node.addDependency(this.hashedAssets);
+    acknowledgeBucketDeploymentHandler(Stack.of(this), this.bucket);
     return shell;
+  }
+}
+
+/**
+ * The findings on CDK's own BucketDeployment handler (one per stack and memory size): its code,
+ * runtime and role are CDK's, and it runs only during deployments.
+ */
+function acknowledgeBucketDeploymentHandler(stack: Stack, bucket: s3.Bucket): void {
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
+  const findings: Record<string, string> = {
+    'AwsSolutions-L1': "CDK's handler: its runtime is the one CDK ships with this aws-cdk-lib version.",
+    'Serverless-LambdaLatestVersion': "CDK's handler: its runtime is the one CDK ships with this aws-cdk-lib version.",
+    'Serverless-LambdaDLQ': 'Invoked synchronously by CloudFormation during a deployment; a failure fails the deployment.',
+    'Serverless-LambdaTracing': 'Runs only during deployments; CloudFormation events and its log say what happened.',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]': "AWS's basic execution policy: the handler writes its own logs, nothing else.",
+    'AwsSolutions-IAM5[Action::s3:GetObject*]': "CDK's grants: read the CDK asset bucket, write the web bucket, and nothing else.",
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]': "CDK's grants: read the CDK asset bucket, write the web bucket, and nothing else.",
+    'AwsSolutions-IAM5[Action::s3:List*]': "CDK's grants: read the CDK asset bucket, write the web bucket, and nothing else.",
+    'AwsSolutions-IAM5[Action::s3:DeleteObject*]': "CDK's grants: read the CDK asset bucket, write the web bucket, and nothing else.",
+    'AwsSolutions-IAM5[Action::s3:Abort*]': "CDK's grants: read the CDK asset bucket, write the web bucket, and nothing else.",
+    [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${region}/*]`]: "The objects of CDK's bootstrap asset bucket, where the web build is staged.",
+    [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`]: 'The objects of the web bucket it deploys to.',
+    'AwsSolutions-IAM5[Resource::*]': 'cloudfront:CreateInvalidation and GetInvalidation, which CDK grants on * for the invalidation after a deployment.',
+  };
+  for (const child of stack.node.children) {
+    if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+    for (const [id, reason] of Object.entries(findings)) Validations.of(child).acknowledge({ id, reason });
   }
 }
 

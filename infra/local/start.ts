@@ -1,5 +1,7 @@
 // Before anything loads the AWS SDK (the modules that do are imported dynamically below).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// Business metrics are CloudWatch's (embedded metric format): on this machine they would only be JSON in the console.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 import { mkdirSync } from 'node:fs';
 import { relative } from 'node:path';

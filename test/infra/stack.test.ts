@@ -1,13 +1,13 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
-import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT, PreventComplianceStack } from '../../infra/stack';
+import { DEFAULT_REGION } from '../../infra/deployment';
+import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT } from '../../infra/stack';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
+import { synthesise, type Synthesised } from './synth';
 
 /**
  * Properties of the synthesised CloudFormation template that protect data and tenants.
@@ -23,9 +23,7 @@ const DYNAMODB_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dyna
 const USER_DIRECTORY_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'];
 
 let template: Template;
-let stack: PreventComplianceStack;
-let outdir: string;
-let webDist: string;
+let stack: Synthesised['service'];
 
 function resources(type: string): [string, Resource][] {
   return Object.entries(template.findResources(type) as Record<string, Resource>);
@@ -93,22 +91,22 @@ const tenantRoleActionsOf = (functionId: string) => roleStatements(tenantRoleOf(
 const groupsWithTable = (mode: 'none' | 'RO' | 'RW') =>
   (Object.keys(GROUPS) as GroupName[]).filter((g) => GROUPS[g].table === mode);
 
+let synthesised: Synthesised;
+
 beforeAll(() => {
-  // A stand-in for the Vite build (web/dist), so the test does not need one.
-  webDist = mkdtempSync(path.join(tmpdir(), 'web-dist-'));
-  writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>app</title>');
-  mkdirSync(path.join(webDist, 'assets'));
-  writeFileSync(path.join(webDist, 'assets', 'index-abc123.js'), '');
-  outdir = mkdtempSync(path.join(tmpdir(), 'cdk-out-'));
-  const app = new App({ outdir });
-  // Also refuses a template with a dependency cycle (the API's CORS names the distribution).
-  stack = new PreventComplianceStack(app, 'Test', { webAssetsPath: webDist });
-  template = Template.fromStack(stack);
+  synthesised = synthesise({ bundle: true });
+  template = synthesised.template;
+  stack = synthesised.service;
 }, 120_000);
 
-afterAll(() => {
-  for (const dir of [webDist, outdir]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => synthesised?.cleanup());
+
+/** Logical id of one of the stack's customer-managed keys, by its construct id (TableKey, DocumentsKey...). */
+function keyId(name: string): string {
+  const ids = resources('AWS::KMS::Key').map(([id]) => id).filter((id) => id.startsWith(name));
+  expect(ids, `the key ${name}`).toHaveLength(1);
+  return ids[0];
+}
 
 /** Logical id a stack output refers to (`{ Ref: id }`). */
 function outputRef(name: string): string {
@@ -181,7 +179,7 @@ describe('HTTP API', () => {
     expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
     expect(authorizer.Properties.JwtConfiguration).toEqual({
       Audience: [{ Ref: clientId }],
-      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }]] },
+      Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: poolId }]] },
     });
   });
 
@@ -204,8 +202,9 @@ describe('functions', () => {
     const [ours, cdks] = partition(resources('AWS::Lambda::Function'), ([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
     const functions = ours;
     expect(functions).toHaveLength(Object.keys(GROUPS).length + 4); // + reminder job, + report summaries, + import worker, + sign-in trigger
-    // The only other one is CDK's BucketDeployment handler (the web app's files).
-    expect(cdks.map(([id]) => id)).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
+    // The only others are CDK's: the BucketDeployment handler (the web app's files) and the reader
+    // of the web ACL's ARN from us-east-1 (cross-region reference).
+    expect(cdks.map(([id]) => id).sort()).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/), expect.stringMatching(/^CustomCrossRegionExportReader/)]);
     const logGroups = template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>;
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -233,7 +232,7 @@ describe('functions', () => {
   });
 
   it('gives groups that page a generated cursor key by dynamic reference, never in the template', () => {
-    const [secretId, secret] = only('AWS::SecretsManager::Secret');
+    const [secretId, secret] = resources('AWS::SecretsManager::Secret').find(([, s]) => s.Properties.Description?.includes('page cursors'))!;
     expect(secret.Properties.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(32);
     for (const group of Object.keys(GROUPS) as GroupName[]) {
       const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
@@ -302,12 +301,12 @@ describe('functions', () => {
 });
 
 describe('user pool', () => {
-  it('is invitation-only, retained, with TOTP MFA and email-only recovery', () => {
+  it('is invitation-only, retained, with TOTP MFA required and email-only recovery', () => {
     const [, pool] = only('AWS::Cognito::UserPool');
     expect(pool.DeletionPolicy).toBe('Retain');
     expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
     expect(pool.Properties.UsernameAttributes).toEqual(['email']);
-    expect(pool.Properties.MfaConfiguration).toBe('OPTIONAL');
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
     expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(pool.Properties.AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: 'verified_email', Priority: 1 }]);
     expect(pool.Properties.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
@@ -342,7 +341,7 @@ describe('user pool', () => {
 describe('outputs', () => {
   it('exports the API URL, user pool, client, table, buckets and the reminder and import-job dead-letter queues', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
-      'ApiUrl', 'DocumentsBucket', 'ImportJobDeadLetterQueue', 'ImportsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
+      'AlarmTopic', 'ApiUrl', 'DocumentsBucket', 'ImportJobDeadLetterQueue', 'ImportsBucket', 'ReminderDeadLetterQueue', 'SignInDomain', 'TableName', 'UserPoolClientId', 'UserPoolId', 'WebAppUrl', 'WebBucket',
     ]);
     expect(template.findOutputs('WebAppUrl').WebAppUrl.Value).toEqual(distributionUrl('/app/'));
     expect(template.findOutputs('WebBucket').WebBucket.Value).toEqual({ Ref: webBucketId() });
@@ -405,7 +404,7 @@ describe('documents bucket', () => {
     const bucketId = outputRef('DocumentsBucket');
     const bucket = template.toJSON().Resources[bucketId] as Resource;
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId('DocumentsKey'), 'Arn'] } });
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.DeletionPolicy).toBe('Retain');
     const [, policy] = resources('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId)!;
@@ -450,7 +449,7 @@ describe('import jobs', () => {
     const bucket = template.toJSON().Resources[bucketId] as Resource;
     expect(bucket.Type).toBe('AWS::S3::Bucket');
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId('ImportsKey'), 'Arn'] } });
     // Unversioned: a file the worker deletes leaves no earlier version behind.
     expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
     expect(bucket.DeletionPolicy).toBe('Retain');
@@ -465,11 +464,12 @@ describe('import jobs', () => {
 
   it('are queued encrypted, TLS only, with a dead-letter queue after 5 receives', () => {
     const [queueId, queue] = importQueue();
-    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const messagingKey = { 'Fn::GetAtt': [keyId('MessagingKey'), 'Arn'] };
+    expect(queue.Properties.KmsMasterKeyId).toEqual(messagingKey);
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     const deadLetters = template.toJSON().Resources[deadLettersId()] as Resource;
     expect(deadLetters.Type).toBe('AWS::SQS::Queue');
-    expect(deadLetters.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(deadLetters.Properties.KmsMasterKeyId).toEqual(messagingKey);
     expect(deadLetters.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     for (const id of [queueId, deadLettersId()]) {
       const [, policy] = resources('AWS::SQS::QueuePolicy').find(([, p]) => asArray(p.Properties.Queues).some((q: { Ref?: string }) => q.Ref === id)) ?? [];
@@ -586,7 +586,7 @@ function deployedConfig(): any {
   const [, shell] = deployments().shell;
   const index = shell.Properties.SourceMarkers.findIndex((m: object) => Object.keys(m).length > 0);
   const assetHash = shell.Properties.SourceObjectKeys[index].replace(/\.zip$/, '');
-  let text = readFileSync(path.join(outdir, `asset.${assetHash}`, 'config.json'), 'utf8');
+  let text = readFileSync(path.join(synthesised.app.outdir, `asset.${assetHash}`, 'config.json'), 'utf8');
   for (const [marker, value] of Object.entries(shell.Properties.SourceMarkers[index])) text = text.split(marker).join(flatten(value));
   return JSON.parse(text);
 }
@@ -613,8 +613,10 @@ describe('web app hosting', () => {
   it('serves it through CloudFront with Origin Access Control, HTTPS only', () => {
     const [, distribution] = only('AWS::CloudFront::Distribution');
     const config = distribution.Properties.DistributionConfig;
-    expect(config.Origins).toHaveLength(1);
-    const [origin] = config.Origins;
+    // The bucket and the API (see 'edge').
+    expect(config.Origins).toHaveLength(2);
+    const origin = config.Origins.find((o: any) => o.S3OriginConfig);
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(origin.Id);
     expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [webBucketId(), 'RegionalDomainName'] });
     const [oacId, oac] = only('AWS::CloudFront::OriginAccessControl');
     expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
@@ -647,8 +649,9 @@ describe('web app hosting', () => {
   it('lets the app reach the API and Cognito, and post forms only to the sign-in domain', () => {
     const directives = Object.fromEntries(cspOfDistribution().split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
     const domainId = only('AWS::Cognito::UserPoolDomain')[0];
-    const signIn = `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`;
-    expect(directives['connect-src']).toEqual(["'self'", 'https://*.execute-api.{AWS::Region}.amazonaws.com', 'https://*.s3.{AWS::Region}.amazonaws.com', 'https://cognito-idp.{AWS::Region}.amazonaws.com', signIn]);
+    const signIn = `https://{${domainId}}.auth.eu-west-2.amazoncognito.com`;
+    // The API is 'self' (/api on the same distribution): no execute-api origin.
+    expect(directives['connect-src']).toEqual(["'self'", 'https://*.s3.eu-west-2.amazonaws.com', 'https://cognito-idp.eu-west-2.amazonaws.com', signIn]);
     expect(directives['form-action']).toEqual(["'self'", signIn]);
   });
 
@@ -656,8 +659,9 @@ describe('web app hosting', () => {
     const [, distribution] = only('AWS::CloudFront::Distribution');
     const [association] = distribution.Properties.DistributionConfig.DefaultCacheBehavior.FunctionAssociations;
     expect(association.EventType).toBe('viewer-request');
-    const [functionId, fn] = only('AWS::CloudFront::Function');
-    expect(association.FunctionARN).toEqual({ 'Fn::GetAtt': [functionId, 'FunctionARN'] });
+    const functionId = association.FunctionARN['Fn::GetAtt'][0];
+    const fn = template.toJSON().Resources[functionId] as Resource;
+    expect(fn.Type).toBe('AWS::CloudFront::Function');
     expect(fn.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
     const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => any;
     const uriAfter = (uri: string) => handler({ request: { uri, querystring: {}, headers: {} } });
@@ -686,17 +690,18 @@ describe('web app hosting', () => {
   });
 
   it('writes config.json with the API, the issuer, the client and the sign-in domain', () => {
-    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [distributionId] = only('AWS::CloudFront::Distribution');
     const [poolId] = only('AWS::Cognito::UserPool');
     const [clientId] = only('AWS::Cognito::UserPoolClient');
     const [domainId] = only('AWS::Cognito::UserPoolDomain');
     expect(deployedConfig()).toEqual({
-      apiUrl: `{${apiId}.ApiEndpoint}`,
+      // Through the distribution (and its WAF), same origin as the app.
+      apiUrl: `https://{${distributionId}.DomainName}/api`,
       auth: {
         mode: 'cognito',
-        authority: `https://cognito-idp.{AWS::Region}.amazonaws.com/{${poolId}}`,
+        authority: `https://cognito-idp.eu-west-2.amazonaws.com/{${poolId}}`,
         clientId: `{${clientId}}`,
-        signInDomain: `https://{${domainId}}.auth.{AWS::Region}.amazoncognito.com`,
+        signInDomain: `https://{${domainId}}.auth.eu-west-2.amazoncognito.com`,
       },
     });
   });
@@ -727,14 +732,15 @@ describe('sign-in', () => {
     expect(props.PreventUserExistenceErrors).toBe('ENABLED');
     expect(props.EnableTokenRevocation).toBe(true);
     expect(props.TokenValidityUnits).toEqual({ AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' });
-    expect(props).toMatchObject({ IdTokenValidity: 60, AccessTokenValidity: 60, RefreshTokenValidity: 720 });
+    // Short access and ID tokens (renewed silently with the refresh token), a working day's refresh token.
+    expect(props).toMatchObject({ IdTokenValidity: 30, AccessTokenValidity: 30, RefreshTokenValidity: 720 });
   });
 });
 
 describe('CORS', () => {
-  it('allows exactly the web app’s origin: API preflight, handlers, documents and imports buckets', () => {
+  it('allows exactly the web app’s origin: handlers, documents and imports buckets; the API needs no CORS (same origin)', () => {
     const [, api] = only('AWS::ApiGatewayV2::Api');
-    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual([distributionUrl()]);
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
     for (const output of ['DocumentsBucket', 'ImportsBucket']) {
       const bucket = template.toJSON().Resources[outputRef(output)] as Resource;
       expect(bucket.Properties.CorsConfiguration.CorsRules.map((r: { AllowedOrigins: unknown }) => r.AllowedOrigins), output).toEqual([[distributionUrl()]]);
@@ -848,6 +854,212 @@ describe('tenant access', () => {
   });
 });
 
+// ---- The stack, reviewed (issue 13) -------------------------------------------------------
+
+/** Our functions (not CDK's handlers), by logical id. */
+const ourFunctions = () => resources('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'prevent-compliance');
+
+/** Logical ids of every queue that receives what was given up on: redrive targets, Lambda on-failure destinations, rule DLQs. */
+function deadLetterQueueIds(): string[] {
+  const arnOf = (ref: any): string | undefined => ref?.['Fn::GetAtt']?.[0];
+  const ids = [
+    ...resources('AWS::SQS::Queue').map(([, q]) => arnOf(q.Properties.RedrivePolicy?.deadLetterTargetArn)),
+    ...resources('AWS::Lambda::EventInvokeConfig').map(([, c]) => arnOf(c.Properties.DestinationConfig?.OnFailure?.Destination)),
+    ...resources('AWS::Lambda::EventSourceMapping').map(([, m]) => arnOf(m.Properties.DestinationConfig?.OnFailure?.Destination)),
+    ...resources('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => arnOf(t.DeadLetterConfig?.Arn))),
+  ];
+  return [...new Set(ids.filter((id): id is string => !!id))].sort();
+}
+
+/** Alarms whose metric (or one metric of its expression) is `metricName` with a dimension referring to `resourceId`. */
+function alarmsOn(metricName: string, resourceId: string): Resource[] {
+  const refersTo = (dimensions: any[] | undefined) => JSON.stringify(dimensions ?? []).includes(`"${resourceId}"`);
+  return resources('AWS::CloudWatch::Alarm')
+    .map(([, a]) => a)
+    .filter((a) =>
+      (a.Properties.MetricName === metricName && refersTo(a.Properties.Dimensions)) ||
+      (a.Properties.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === metricName && refersTo(m.MetricStat.Metric.Dimensions)),
+    );
+}
+
+describe('Cognito, reviewed', () => {
+  it('requires MFA with an authenticator app (TOTP), never SMS', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(pool.Properties.SmsConfiguration).toBeUndefined();
+  });
+
+  it('asks for a long password with no composition rules (NCSC), and runs threat protection (Plus, enforced)', () => {
+    const [, pool] = only('AWS::Cognito::UserPool');
+    const policy = pool.Properties.Policies.PasswordPolicy;
+    expect(policy.MinimumLength).toBeGreaterThanOrEqual(12);
+    expect(policy).toMatchObject({ RequireLowercase: false, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false });
+    expect(pool.Properties.UserPoolTier).toBe('PLUS');
+    expect(pool.Properties.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+    expect(pool.Properties.UsernameConfiguration).toEqual({ CaseSensitive: false });
+  });
+
+  it('issues access and ID tokens for 30 minutes at most', () => {
+    const [, client] = only('AWS::Cognito::UserPoolClient');
+    expect(client.Properties.TokenValidityUnits).toMatchObject({ AccessToken: 'minutes', IdToken: 'minutes' });
+    expect(client.Properties.AccessTokenValidity).toBeLessThanOrEqual(30);
+    expect(client.Properties.IdTokenValidity).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('encryption', () => {
+  it('uses customer-managed keys, rotated, and kept if the stack goes', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DocumentsKey', 'ImportsKey', 'LogsKey', 'MessagingKey', 'TableKey']);
+    for (const [id, key] of keys) {
+      expect(key.Properties.EnableKeyRotation, id).toBe(true);
+      expect(key.DeletionPolicy, id).toBe('Retain');
+    }
+  });
+
+  it('encrypts the table with its key, exposed for the tenant role as stack.tableKey (and the documents key as stack.documentsKey)', () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] } });
+    const stack = synthesised.service;
+    expect(stack.resolve(stack.tableKey.keyArn)).toEqual({ 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] });
+    expect(stack.resolve(stack.documentsKey.keyArn)).toEqual({ 'Fn::GetAtt': [keyId('DocumentsKey'), 'Arn'] });
+  });
+
+  it('encrypts every queue, dead-letter queues included, and the alarm topic with the messaging key', () => {
+    const messagingKey = { 'Fn::GetAtt': [keyId('MessagingKey'), 'Arn'] };
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [id, queue] of queues) expect(queue.Properties.KmsMasterKeyId, id).toEqual(messagingKey);
+    const [, topic] = only('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toEqual(messagingKey);
+  });
+
+  it('encrypts the logs that hold request data (every function, the API access log) with the logs key, which the logs service may use', () => {
+    const logsKey = { 'Fn::GetAtt': [keyId('LogsKey'), 'Arn'] };
+    const logGroups = template.toJSON().Resources as Record<string, Resource>;
+    for (const [id, fn] of ourFunctions()) expect(logGroups[fn.Properties.LoggingConfig.LogGroup.Ref].Properties.KmsKeyId, id).toEqual(logsKey);
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    const accessLogGroupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(logGroups[accessLogGroupId].Properties.KmsKeyId).toEqual(logsKey);
+    const key = template.toJSON().Resources[keyId('LogsKey')] as Resource;
+    const forLogs = key.Properties.KeyPolicy.Statement.find((st: any) => JSON.stringify(st.Principal ?? {}).includes('logs.eu-west-2.amazonaws.com'));
+    expect(forLogs, 'a key policy statement for CloudWatch Logs').toBeDefined();
+    expect(JSON.stringify(forLogs.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
+  });
+});
+
+describe('edge', () => {
+  it('serves the API under /api of the web app’s distribution: no caching, every method, the viewer’s headers but Host, HTTPS only', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const behaviours = config.CacheBehaviors as any[];
+    expect(behaviours.map((b) => b.PathPattern)).toEqual(['/api/*']);
+    const [api] = behaviours;
+    const origin = config.Origins.find((o: any) => o.Id === api.TargetOriginId);
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    expect(flatten(origin.DomainName)).toBe(`{${apiId}}.execute-api.eu-west-2.{AWS::URLSuffix}`);
+    expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // Managed-AllViewerExceptHostHeader (forwards Authorization)
+    expect([...api.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    expect(api.ViewerProtocolPolicy).toBe('https-only');
+    expect(api.ResponseHeadersPolicyId).toEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId);
+  });
+
+  it('strips /api before the request reaches the HTTP API', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const [association] = distribution.Properties.DistributionConfig.CacheBehaviors[0].FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const fn = template.toJSON().Resources[association.FunctionARN['Fn::GetAtt'][0]] as Resource;
+    const handler = new Function(`${fn.Properties.FunctionCode}; return handler;`)() as (e: unknown) => any;
+    const uriAfter = (uri: string) => handler({ request: { uri, querystring: { year: { value: '2025' } }, headers: {} } });
+    expect(uriAfter('/api/health').uri).toBe('/health');
+    expect(uriAfter('/api/authorities/01HX/statements/2025').uri).toBe('/authorities/01HX/statements/2025');
+    expect(uriAfter('/api/reports/consolidated').querystring).toEqual({ year: { value: '2025' } });
+    expect(uriAfter('/api').uri).toBe('/');
+  });
+
+  it('adds a secret origin header the functions are told to check, by dynamic reference only', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const apiOrigin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.CustomOriginConfig);
+    const [secretId] = resources('AWS::SecretsManager::Secret').find(([, s]) => s.Properties.Description?.includes('CloudFront adds'))!;
+    const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+    expect(apiOrigin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: reference }]);
+    for (const group of Object.keys(GROUPS) as GroupName[]) {
+      const vars = (template.toJSON().Resources[functionIdOfGroup(group)] as Resource).Properties.Environment.Variables;
+      expect(vars.ORIGIN_VERIFY_HEADER, group).toBe('x-origin-verify');
+      expect(vars.ORIGIN_VERIFY_SECRET, group).toEqual(reference);
+    }
+  });
+
+  it('has a WAF web ACL in us-east-1 with the AWS managed groups and a per-IP rate rule, associated with the distribution', () => {
+    expect(synthesised.edge.region).toBe('us-east-1');
+    const acls = Object.entries(synthesised.edgeTemplate.findResources('AWS::WAFv2::WebACL')) as [string, Resource][];
+    expect(acls).toHaveLength(1);
+    const [aclId, acl] = acls[0];
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+    const rules = acl.Properties.Rules as any[];
+    const managed = rules.filter((r) => r.Statement.ManagedRuleGroupStatement).map((r) => r.Statement.ManagedRuleGroupStatement);
+    expect(managed.map((m) => `${m.VendorName}/${m.Name}`).sort()).toEqual([
+      'AWS/AWSManagedRulesAmazonIpReputationList', 'AWS/AWSManagedRulesCommonRuleSet', 'AWS/AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    for (const r of rules.filter((r) => r.Statement.ManagedRuleGroupStatement)) expect(r.OverrideAction, r.Name).toEqual({ None: {} });
+    const rate = rules.find((r) => r.Statement.RateBasedStatement);
+    expect(rate.Action).toEqual({ Block: {} });
+    expect(rate.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: expect.any(Number) });
+    // The distribution names the ACL's ARN, carried across regions by CDK's export reader.
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const webAcl = distribution.Properties.DistributionConfig.WebACLId;
+    const [readerId, attribute] = webAcl['Fn::GetAtt'];
+    expect((template.toJSON().Resources[readerId] as Resource).Type).toBe('Custom::CrossRegionExportReader');
+    expect(attribute).toContain(aclId.replace(/[0-9A-F]{8}$/, ''));
+  });
+
+  it('logs the distribution and the buckets to a private, TLS-only access-log bucket', () => {
+    const [, distribution] = only('AWS::CloudFront::Distribution');
+    const logBucket = distribution.Properties.DistributionConfig.Logging.Bucket['Fn::GetAtt'][0];
+    for (const id of [webBucketId(), outputRef('DocumentsBucket'), outputRef('ImportsBucket')]) {
+      expect((template.toJSON().Resources[id] as Resource).Properties.LoggingConfiguration?.DestinationBucketName, id).toEqual({ Ref: logBucket });
+    }
+    const bucket = template.toJSON().Resources[logBucket] as Resource;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('API stage', () => {
+  const stage = () => only('AWS::ApiGatewayV2::Stage')[1].Properties;
+
+  it('throttles every route by default and the heavy routes (imports, uploads) harder', () => {
+    const { DefaultRouteSettings, RouteSettings } = stage();
+    expect(DefaultRouteSettings).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    const keys = Object.keys(RouteSettings);
+    expect(keys).toEqual(expect.arrayContaining(['POST /authorities/{id}/completions/import', 'POST /authorities/{id}/imports/uploads', 'POST /authorities/{id}/statements/{year}/document/upload-url']));
+    const routeKeys = Object.values(ROUTES).map(routeKey);
+    for (const key of keys) {
+      expect(routeKeys, key).toContain(key);
+      expect(RouteSettings[key].ThrottlingRateLimit, key).toBeLessThan(DefaultRouteSettings.ThrottlingRateLimit);
+      expect(RouteSettings[key].ThrottlingBurstLimit, key).toBeLessThan(DefaultRouteSettings.ThrottlingBurstLimit);
+    }
+  });
+
+  it('writes JSON access logs with the request id, caller IP, route, status, latency and integration error — no token, body or query string', () => {
+    const { AccessLogSettings } = stage();
+    const format = JSON.parse(AccessLogSettings.Format) as Record<string, string>;
+    const variables = Object.values(format);
+    for (const v of ['$context.requestId', '$context.identity.sourceIp', '$context.httpMethod', '$context.routeKey', '$context.status', '$context.responseLatency', '$context.integrationErrorMessage']) {
+      expect(variables, v).toContain(v);
+    }
+    const raw = AccessLogSettings.Format.toLowerCase();
+    for (const forbidden of ['$context.authorizer', 'authorization', 'token', 'body', 'querystring', '$request', '$context.path', 'jwt']) {
+      expect(raw, forbidden).not.toContain(forbidden.toLowerCase());
+    }
+  });
+});
+
 describe('sign-in trigger and the identity routes', () => {
   type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: any };
   const triggerId = () => {
@@ -860,7 +1072,7 @@ describe('sign-in trigger and the identity routes', () => {
   it('runs the version 2 pre-token trigger, on a pool whose feature plan allows it', () => {
     const [, pool] = only('AWS::Cognito::UserPool');
     expect(pool.Properties.LambdaConfig.PreTokenGenerationConfig.LambdaVersion).toBe('V2_0');
-    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
+    expect(['ESSENTIALS', 'PLUS']).toContain(pool.Properties.UserPoolTier);
     const fn = template.toJSON().Resources[triggerId()] as Resource;
     expect(fn.Type).toBe('AWS::Lambda::Function');
     expect(fn.Properties.Timeout).toBeLessThanOrEqual(5);
@@ -895,5 +1107,97 @@ describe('sign-in trigger and the identity routes', () => {
       }
       for (const k of keys) expect(k === 'IDENTITY#*' || k === 'MEMBER#*' || k.startsWith('*#'), k).toBe(true);
     }
+  });
+});
+
+describe('alarms and tracing', () => {
+  const topicId = () => only('AWS::SNS::Topic')[0];
+  const notifiesTopic = (alarm: Resource) => expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+
+  it('alarm on every dead-letter queue holding a message', () => {
+    const ids = deadLetterQueueIds();
+    // Import jobs, reminders (Lambda destination and the rule's DLQ), report summaries.
+    expect(ids).toHaveLength(3);
+    for (const id of ids) {
+      const alarms = alarmsOn('ApproximateNumberOfMessagesVisible', id);
+      expect(alarms, id).toHaveLength(1);
+      expect(alarms[0].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      notifiesTopic(alarms[0]);
+    }
+  });
+
+  it('alarm on every function’s errors and throttles, the stream consumer’s iterator age and the schedule’s failed invocations', () => {
+    for (const [id] of ourFunctions()) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const alarms = alarmsOn(metric, id);
+        expect(alarms, `${metric} of ${id}`).toHaveLength(1);
+        notifiesTopic(alarms[0]);
+      }
+    }
+    const [summaryId] = ourFunctions().find(([, fn]) => fn.Properties.Description.includes('report summaries'))!;
+    expect(alarmsOn('IteratorAge', summaryId)).toHaveLength(1);
+    const [ruleId] = only('AWS::Events::Rule');
+    expect(alarmsOn('FailedInvocations', ruleId)).toHaveLength(1);
+  });
+
+  it('alarm on the API’s 5xx rate (errors over requests)', () => {
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [alarm] = alarmsOn('5xx', apiId);
+    expect(alarm).toBeDefined();
+    const expression = alarm.Properties.Metrics.find((m: any) => m.Expression);
+    expect(expression.Expression).toContain('errors / requests');
+    expect(alarm.Properties.Metrics.map((m: any) => m.MetricStat?.Metric?.MetricName).filter(Boolean).sort()).toEqual(['5xx', 'Count']);
+    notifiesTopic(alarm);
+  });
+
+  it('send alarms to a topic that refuses plain HTTP', () => {
+    const [, policy] = only('AWS::SNS::TopicPolicy');
+    expect(policy.Properties.PolicyDocument.Statement.some((st: any) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+  });
+
+  it('trace every function actively; * resources in their roles only for actions that take no ARN (X-Ray, ListStreams)', () => {
+    for (const [id, fn] of ourFunctions()) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      for (const st of statementsOf(id).filter((s) => s.Resource === '*')) {
+        for (const action of asArray(st.Action)) expect(action, id).toMatch(/^(xray:PutTraceSegments|xray:PutTelemetryRecords|dynamodb:ListStreams)$/);
+      }
+    }
+  });
+
+  it('report summaries report partial batch failures', () => {
+    const [summaryId] = ourFunctions().find(([, fn]) => fn.Properties.Description.includes('report summaries'))!;
+    const [[, mapping]] = resources('AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName?.Ref === summaryId);
+    expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+});
+
+describe('region and backups', () => {
+  it('deploys to eu-west-2 unless told otherwise, the WAF always to us-east-1', () => {
+    expect(DEFAULT_REGION).toBe('eu-west-2');
+    expect(synthesised.service.region).toBe('eu-west-2');
+    expect(synthesised.edge.region).toBe('us-east-1');
+    const elsewhere = synthesise({ bundle: false, region: 'eu-west-1' });
+    try {
+      expect(elsewhere.service.region).toBe('eu-west-1');
+      expect(elsewhere.edge.region).toBe('us-east-1');
+      const [, pool] = Object.entries(elsewhere.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] as [string, Resource];
+      expect(JSON.stringify(pool.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp.eu-west-1.amazonaws.com');
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+
+  it('backs the table up daily (35 days) and monthly (a year) into a vault under the table’s key, besides PITR', () => {
+    const [, plan] = only('AWS::Backup::BackupPlan');
+    const rules = plan.Properties.BackupPlan.BackupPlanRule as any[];
+    expect(rules.map((r) => [r.RuleName, r.Lifecycle.DeleteAfterDays]).sort()).toEqual([['Daily', 35], ['Monthly', 366]]);
+    const [vaultId, vault] = only('AWS::Backup::BackupVault');
+    expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [keyId('TableKey'), 'Arn'] });
+    for (const r of rules) expect(r.TargetBackupVault).toEqual({ 'Fn::GetAtt': [vaultId, 'BackupVaultName'] });
+    const [, selection] = only('AWS::Backup::BackupSelection');
+    expect(JSON.stringify(selection.Properties.BackupSelection.Resources)).toContain(only('AWS::DynamoDB::Table')[0]);
+    // Its role may restore too (docs/deploy.md uses it).
+    const role = template.toJSON().Resources[selection.Properties.BackupSelection.IamRoleArn['Fn::GetAtt'][0]] as Resource;
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain('AWSBackupServiceRolePolicyForRestores');
   });
 });

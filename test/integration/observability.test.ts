@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
   delete process.env.ORIGIN_VERIFY_HEADER;
-  delete process.env.ORIGIN_VERIFY_VALUE;
+  delete process.env.ORIGIN_VERIFY_SECRET;
 });
 
 /** The embedded-metric-format documents the functions wrote to stdout while `run` ran. */
@@ -84,7 +84,7 @@ describe('business metrics', () => {
 describe('origin check (CloudFront adds a secret header on the way to the API)', () => {
   it('refuses a request without the header, before any route runs, and serves one with it', async () => {
     process.env.ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
-    process.env.ORIGIN_VERIFY_VALUE = 's3cret-value-of-the-deployment';
+    process.env.ORIGIN_VERIFY_SECRET = 's3cret-value-of-the-deployment';
     const bare = await api.request('GET', '/me', { token: p.tokens['steering-group'] });
     expect(bare.status).toBe(403);
     const wrong = await api.request('GET', '/health/live', { headers: { 'x-origin-verify': 's3cret-value-of-the-deploymenX' } });
