@@ -33,6 +33,9 @@ export function tenantKeyPrefix(tenantId: string): string {
 
 type Key = { PK: string; SK: string };
 
+/** Sort-key prefix of user (membership) records; `EMAIL#` markers share their partition. */
+export const USER_SORT_PREFIX = 'USER#';
+
 /**
  * Free text (staff references, emails, subjects) made safe for a key: `#` becomes `%23`.
  * Text with a lone surrogate cannot be encoded (URIError): that is bad input, refused as
@@ -60,10 +63,10 @@ export const keys = {
     SK: `AUTHORITY#${id(authorityId)}`,
   }),
 
-  users: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}USER`, skPrefix: 'USER#' }),
+  users: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}USER`, skPrefix: USER_SORT_PREFIX }),
   user: (tenantId: string, userId: string): Key => ({
     PK: `${tenantKeyPrefix(tenantId)}USER`,
-    SK: `USER#${encodeURIComponent(userId)}`,
+    SK: `${USER_SORT_PREFIX}${encodeURIComponent(userId)}`,
   }),
   /**
    * GSI3 attributes of a user record: the membership indexed by person, so the identity path

@@ -6,7 +6,7 @@ import type { AuthorityLookup, User, UserStore } from '../../domain/users/user';
 import type { IdentityStore, Membership } from '../../domain/users/membership';
 import { Role } from '../../domain/shared/identity';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keyParts, keys } from './keys';
+import { keyParts, keys, USER_SORT_PREFIX } from './keys';
 import { TABLE } from './table';
 import type { TableStore } from './store';
 import { writeWithDueItems } from './sop-repositories';
@@ -109,7 +109,7 @@ export function auditRepository(table: TableStore): AuditReader {
 
 /**
  * The identity path's reads and its one write, across partnerships: a person's memberships
- * (GSI3 `MEMBER#<sub>`), their choice (`IDENTITY#<sub>`), and the names of the partnerships
+ * (GSI3 partition MEMBER#<sub>), their choice (IDENTITY#<sub>), and the names of the partnerships
  * and authorities they belong to. Built on the process's own client, not on a partnership's:
  * these are the only reads that cross partnerships on behalf of a signed-in person, and only
  * ever for that person's own `sub` (the trigger's event, the token's subject).
@@ -193,7 +193,7 @@ export function identityRepository(client: { doc: Pick<DynamoDBDocumentClient, '
 
 /**
  * One-off, for tables written before memberships: gives every user record its person index
- * (GSI3 `MEMBER#<sub>`), without which its owner cannot sign in. Reads the whole table (an
+ * (GSI3 partition MEMBER#<sub>), without which its owner cannot sign in. Reads the whole table (an
  * operator's command, `npm run partnership -- index-memberships`, never a request path) and
  * touches only user records that lack the index; safe to run again. Returns how many it indexed.
  */
@@ -208,7 +208,7 @@ export async function indexMemberships(client: { doc: Pick<DynamoDBDocumentClien
         TableName: tableName,
         FilterExpression: 'begins_with(SK, :user) AND attribute_not_exists(#gsi3pk)',
         ExpressionAttributeNames: { '#gsi3pk': gsi3.partitionKey },
-        ExpressionAttributeValues: { ':user': 'USER#' },
+        ExpressionAttributeValues: { ':user': USER_SORT_PREFIX },
         ExclusiveStartKey: start,
       }),
     );

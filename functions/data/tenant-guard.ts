@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BuildMiddleware } from '@smithy/types';
-import { tenantKeyPrefix } from './keys';
+import { KEY_DELIMITER, tenantKeyPrefix } from './keys';
 import { TABLE } from './table';
 
 /**
@@ -32,7 +32,7 @@ type Body = Record<string, unknown>;
  * such as JOB), never the rest, which can hold an encoded email or staff reference (logs carry no
  * personal data).
  */
-const leading = (pk: string) => `"${pk.split('#')[0].slice(0, 40)}#…"`;
+const leading = (pk: string) => `"${pk.split(KEY_DELIMITER)[0].slice(0, 40)}#…"`;
 
 export class TenantGuardError extends Error {
   constructor(tenantId: string, operation: string, reason: string) {

@@ -123,10 +123,13 @@ describe('npm start', () => {
     expect(await connectionRefused(ddbPort)).toBe(false);
   });
 
-  it('answers /health without a token', async () => {
-    const res = await fetch(`${base}/health`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok' });
+  it('answers liveness and readiness without a token, readiness having read its table', async () => {
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { table: 'ok' } });
   });
 
   it('refuses /authorities without a token', async () => {
