@@ -61,19 +61,23 @@ export type MembershipView = z.infer<typeof MembershipView>;
 
 export function membershipService(deps: { store: IdentityStore; clock: Clock }) {
   const { store, clock } = deps;
+  /** Memberships as the caller sees them, with the partnership's and authority's names. */
+  const views = async (caller: Caller, memberships: Membership[]): Promise<MembershipView[]> => {
+    const names = await store.names(memberships);
+    return memberships.map((m) => ({
+      tenantId: m.tenantId,
+      partnershipName: names.partnerships[m.tenantId],
+      role: m.role,
+      authorityId: m.authorityId,
+      authorityName: m.authorityId ? names.authorities[`${m.tenantId}/${m.authorityId}`] : undefined,
+      // The partnership the caller's token acts for (after a choice: from the next token on).
+      current: m.tenantId === caller.tenantId,
+    }));
+  };
   return {
     /** The caller's own memberships (by the token's subject; never anyone else's). */
     async list(caller: Caller): Promise<MembershipView[]> {
-      const memberships = await store.memberships(caller.userId);
-      const names = await store.names(memberships);
-      return memberships.map((m) => ({
-        tenantId: m.tenantId,
-        partnershipName: names.partnerships[m.tenantId],
-        role: m.role,
-        authorityId: m.authorityId,
-        authorityName: m.authorityId ? names.authorities[`${m.tenantId}/${m.authorityId}`] : undefined,
-        current: m.tenantId === caller.tenantId,
-      }));
+      return views(caller, await store.memberships(caller.userId));
     },
 
     /**
@@ -85,16 +89,8 @@ export function membershipService(deps: { store: IdentityStore; clock: Clock }) 
       const membership = memberships.find((m) => m.tenantId === input.tenantId);
       if (!membership) throw new NotFoundError('Partnership');
       await store.saveChoice(caller.userId, { tenantId: membership.tenantId, chosenAt: clock.now().toISOString() });
-      const names = await store.names([membership]);
-      return {
-        tenantId: membership.tenantId,
-        partnershipName: names.partnerships[membership.tenantId],
-        role: membership.role,
-        authorityId: membership.authorityId,
-        authorityName: membership.authorityId ? names.authorities[`${membership.tenantId}/${membership.authorityId}`] : undefined,
-        // Current from the next token on: this one still acts for the partnership it names.
-        current: membership.tenantId === caller.tenantId,
-      };
+      const [view] = await views(caller, [membership]);
+      return view;
     },
   };
 }
