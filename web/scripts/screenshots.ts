@@ -97,6 +97,8 @@ async function main() {
       ],
       '',
     );
+    // A person in two partnerships chooses one after signing in.
+    await shoot('Police Prevent lead (Demoshire and Northvale)', [{ name: 'choose-partnership', path: '/app/choose-partnership', ready: (page) => page.getByRole('radio').first().waitFor() }], '');
   } finally {
     await browser.close();
     server.kill('SIGINT');
