@@ -80,16 +80,17 @@ async function expectAttention(page: Page, title: string, names: string[]) {
   for (const name of names) expect(items.some((t) => t.startsWith(name)), `${title}: ${name}`).toBe(true);
 }
 
-/** Buttons a read-only user may see: downloads, the year's Show, sign out and column sorting. */
+/** Buttons a read-only user may see: downloads, the year's Show, sign out, column sorting and the table filters (reading, not editing). */
 async function expectNoEditControls(page: Page, what: string) {
   const buttons = page.locator('main button, header button');
   const labels = await buttons.evaluateAll((els) =>
     els.filter((el) => !el.closest('th[aria-sort]')).map((el) => (el.textContent ?? '').trim()),
   );
-  for (const label of labels) expect(label, `${what}: unexpected button`).toMatch(/^(Sign out|Show|Download CSV.*|Download printable version.*)$/);
+  for (const label of labels) expect(label, `${what}: unexpected button`).toMatch(/^(Sign out|Show|Download CSV.*|Download printable version.*|Apply filters|Clear filters)$/);
   const links = await page.locator('main a').allTextContents();
   for (const link of links) expect(link, `${what}: edit link`).not.toMatch(/^\s*(Change|Edit|Add)\b/);
-  await expect(page.locator('main input:not([type=hidden]), main textarea').count()).resolves.toBe(0);
+  // The filter form's fields choose what to read; anything else would edit.
+  await expect(page.locator('main input:not([type=hidden]):not(form.app-filter input), main textarea').count()).resolves.toBe(0);
 }
 
 describe('dashboard, consolidated report and SOPs (steering group and viewers)', () => {

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
 import { call } from '../api/client';
 import type { ResponseOf } from '../api/types';
 import { useApi } from '../app/context';
+import { Pagination, ResultCount, usePage } from './pagination';
 import { Tag, type TagColour } from './ui';
 
 /** Shared by the dashboard, the consolidated report and the SOPs overview (steering group and viewers). */
@@ -99,56 +101,95 @@ export interface SortColumn<T> {
 
 /**
  * A table sortable by any column (MoJ sortable table markup: aria-sort on each header, a button
- * inside it), the order kept in React state. Sorting is reading, not editing: viewers get it too.
+ * inside it). Sorting is reading, not editing: viewers get it too. A short table keeps its order
+ * in React state; a `paged` one (every authority of a county with its schools) shows 50 rows a page
+ * with GOV.UK pagination, and keeps the order and the page in the address (`?sort=…&dir=…&page=…`),
+ * so Back and a shared link show the same rows.
  */
-export function SortableTable<T>({ caption, columns, rows, rowKey, initialSort }: { caption: ReactNode; columns: SortColumn<T>[]; rows: readonly T[]; rowKey: (row: T) => string; initialSort?: string }) {
-  const [sort, setSort] = useState<{ key: string; dir: 'ascending' | 'descending' }>({ key: initialSort ?? columns[0].key, dir: 'ascending' });
+export function SortableTable<T>({
+  caption, columns, rows, rowKey, initialSort, paged,
+}: {
+  caption: ReactNode;
+  columns: SortColumn<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  initialSort?: string;
+  /** Page the rows: `of` names them ("authorities"), `id` makes the caption a focus target after a page change. */
+  paged?: { of: string; id: string };
+}) {
+  const [local, setLocal] = useState<{ key: string; dir: 'ascending' | 'descending' }>({ key: initialSort ?? columns[0].key, dir: 'ascending' });
+  const [params, setParams] = useSearchParams();
+  const fromAddress = paged && columns.some((c) => c.key === params.get('sort')) ? { key: params.get('sort')!, dir: params.get('dir') === 'descending' ? ('descending' as const) : ('ascending' as const) } : undefined;
+  const sort = paged ? (fromAddress ?? { key: initialSort ?? columns[0].key, dir: 'ascending' as const }) : local;
+  const setSort = (key: string) => {
+    const dir = sort.key === key && sort.dir === 'ascending' ? 'descending' : 'ascending';
+    if (!paged) return setLocal({ key, dir });
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      next.set('sort', key);
+      next.set('dir', dir);
+      // A new order starts at its first page.
+      next.delete('page');
+      return next;
+    }, { preventScrollReset: true });
+  };
   const column = columns.find((c) => c.key === sort.key) ?? columns[0];
-  const sorted = [...rows].sort((a, b) => {
+  const ordered = [...rows].sort((a, b) => {
     const x = column.sortValue(a);
     const y = column.sortValue(b);
     const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
     return sort.dir === 'ascending' ? order : -order;
   });
+  const { page, pages, from, to } = usePage(rows.length);
+  const sorted = paged ? ordered.slice(from, to) : ordered;
   return (
-    <table className="govuk-table moj-sortable-table" data-module="moj-sortable-table">
-      <caption className="govuk-table__caption govuk-table__caption--m">{caption}</caption>
-      <thead className="govuk-table__head">
-        <tr className="govuk-table__row">
-          {columns.map((c) => (
-            <th
-              key={c.key}
-              scope="col"
-              className={`govuk-table__header${c.numeric ? ' govuk-table__header--numeric' : ''}`}
-              aria-sort={sort.key === c.key ? sort.dir : 'none'}
-            >
-              <button
-                type="button"
-                onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key && s.dir === 'ascending' ? 'descending' : 'ascending' }))}
-              >
-                {c.label}
-              </button>
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="govuk-table__body">
-        {sorted.map((row) => (
-          <tr className="govuk-table__row" key={rowKey(row)}>
-            {columns.map((c) =>
-              c.rowHeader ? (
-                <th key={c.key} scope="row" className="govuk-table__header">
-                  {c.render(row)}
-                </th>
-              ) : (
-                <td key={c.key} className={`govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}`}>
-                  {c.render(row)}
-                </td>
-              ),
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      {paged && <ResultCount from={from} to={to} total={rows.length} of={paged.of} />}
+      {paged ? <div className="app-table-scroll" tabIndex={0} role="region" aria-label={`Table of ${paged.of}, scrollable`}>{table()}</div> : table()}
+      {paged && <Pagination page={page} pages={pages} label={`Pages of ${paged.of}`} focusId={paged.id} />}
+    </>
   );
+
+  function table() {
+    return (
+      <table className="govuk-table moj-sortable-table" data-module="moj-sortable-table">
+        <caption className="govuk-table__caption govuk-table__caption--m" id={paged?.id} tabIndex={paged ? -1 : undefined}>
+          {caption}
+        </caption>
+        <thead className="govuk-table__head">
+          <tr className="govuk-table__row">
+            {columns.map((c) => (
+              <th
+                key={c.key}
+                scope="col"
+                className={`govuk-table__header${c.numeric ? ' govuk-table__header--numeric' : ''}`}
+                aria-sort={sort.key === c.key ? sort.dir : 'none'}
+              >
+                <button type="button" onClick={() => setSort(c.key)}>
+                  {c.label}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="govuk-table__body">
+          {sorted.map((row) => (
+            <tr className="govuk-table__row" key={rowKey(row)}>
+              {columns.map((c) =>
+                c.rowHeader ? (
+                  <th key={c.key} scope="row" className="govuk-table__header">
+                    {c.render(row)}
+                  </th>
+                ) : (
+                  <td key={c.key} className={`govuk-table__cell${c.numeric ? ' govuk-table__cell--numeric' : ''}`}>
+                    {c.render(row)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
 }

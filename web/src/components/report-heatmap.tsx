@@ -1,4 +1,6 @@
 import { Link } from 'react-router';
+import { AuthorityFilterForm, filterRows, isFiltered, useAuthorityFilter } from './authority-filters';
+import { Pagination, ResultCount, usePage } from './pagination';
 import type { ReportRow } from './report-common';
 import { StatementTag } from './report-common';
 
@@ -17,8 +19,15 @@ export const SCORE_KEY: { score: number; meaning: string }[] = [
   { score: 5, meaning: 'duty exceeded' },
 ];
 
-export function ReportHeatmap({ rows, year, titles }: { rows: readonly ReportRow[]; year: string; titles: ReadonlyMap<number, string> }) {
-  const numbers = [...new Set([...titles.keys(), ...rows.flatMap((r) => Object.keys(r.statement.scores).map(Number))])].filter(Number.isFinite).sort((a, b) => a - b);
+const CAPTION_ID = 'heatmap-table';
+
+export function ReportHeatmap({ rows: all, year, titles }: { rows: readonly ReportRow[]; year: string; titles: ReadonlyMap<number, string> }) {
+  const numbers = [...new Set([...titles.keys(), ...all.flatMap((r) => Object.keys(r.statement.scores).map(Number))])].filter(Number.isFinite).sort((a, b) => a - b);
+  // A county with its schools: filtered and 50 rows a page (the CSV and printable report have them all).
+  const [filter, setFilter] = useAuthorityFilter();
+  const matching = filterRows(all, filter);
+  const { page, pages, from, to } = usePage(matching.length);
+  const rows = matching.slice(from, to);
   return (
     <>
       <h3 className="govuk-heading-s" id="heat-key">
@@ -32,9 +41,13 @@ export function ReportHeatmap({ rows, year, titles }: { rows: readonly ReportRow
         ))}
         <li className="app-heat app-heat--na">n/a: no score (the benchmark does not apply, or the statement is not yet submitted)</li>
       </ul>
+      <AuthorityFilterForm rows={all} filter={filter} onApply={setFilter} idPrefix="heatmap" />
+      <ResultCount from={from} to={to} total={matching.length} of="authorities" />
       <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Benchmark scores by authority, scrollable">
         <table className="govuk-table govuk-!-font-size-16">
-          <caption className="govuk-table__caption govuk-table__caption--m">Benchmark scores by authority, {year}</caption>
+          <caption className="govuk-table__caption govuk-table__caption--m" id={CAPTION_ID} tabIndex={-1}>
+            Benchmark scores by {isFiltered(filter) ? 'the authorities matching the filters' : 'authority'}, {year}
+          </caption>
           <thead className="govuk-table__head">
             <tr className="govuk-table__row">
               <th scope="col" className="govuk-table__header">
@@ -82,6 +95,7 @@ export function ReportHeatmap({ rows, year, titles }: { rows: readonly ReportRow
           </tbody>
         </table>
       </div>
+      <Pagination page={page} pages={pages} label="Pages of benchmark scores" focusId={CAPTION_ID} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { Link } from 'react-router';
+import { useEffect, type ReactNode } from 'react';
+import { Link, useLocation } from 'react-router';
 import { call } from '../../api/client';
 import { useApi } from '../../app/context';
 import { useAbilities } from '../../app/session';
@@ -9,6 +9,7 @@ import {
   daysFrom, FilterTag, filterLabel, SopTag, sopState, SortableTable, StatementTag, statementLabel, useReport, useSops,
   type Report, type ReportRow, type SopItem, type SortColumn,
 } from '../../components/report-common';
+import { AuthorityFilterForm, filterRows, filterSearch, isFiltered, useAuthorityFilter, type AuthorityFilter } from '../../components/authority-filters';
 import { formatDate, LoadError, Loading, percent, Tag } from '../../components/ui';
 import './report.css';
 
@@ -17,9 +18,19 @@ const NOT_IN = new Set(['missing', 'draft', 'returned']);
 /** IT-filter reviews that need doing: overdue, due within 60 days, or never recorded. */
 const FILTER_DUE = new Set(['overdue', 'due-soon', 'missing']);
 const DEADLINE_WINDOW_DAYS = 60;
+/** The heading of the table of authorities (the target of "Show all … in the table"). */
+const AUTHORITIES_ID = 'authorities';
 
-/** One "needs attention" list: a heading with its count, the items, or an empty state. */
-function AttentionList({ id, title, items, empty, children }: { id: string; title: string; items: { key: string; content: ReactNode }[]; empty: string; children?: ReactNode }) {
+/** How many items a "needs attention" list shows before it points to the filtered table. */
+const ATTENTION_LIMIT = 10;
+
+/**
+ * One "needs attention" list: a heading with its count, the items, or an empty state. A county
+ * with its schools can have hundreds: the first ten are listed, and `more` links to the table of
+ * authorities filtered to the rest.
+ */
+function AttentionList({ id, title, items, empty, children, more }: { id: string; title: string; items: { key: string; content: ReactNode }[]; empty: string; children?: ReactNode; more?: Partial<AuthorityFilter> }) {
+  const shown = items.slice(0, ATTENTION_LIMIT);
   return (
     <section className="app-attention" aria-labelledby={id}>
       <h3 className="govuk-heading-s" id={id}>
@@ -29,11 +40,24 @@ function AttentionList({ id, title, items, empty, children }: { id: string; titl
       {items.length === 0 ? (
         <p className="govuk-body app-attention__empty">{empty}</p>
       ) : (
-        <ul className="govuk-list govuk-list--bullet">
-          {items.map((i) => (
-            <li key={i.key}>{i.content}</li>
-          ))}
-        </ul>
+        <>
+          <ul className="govuk-list govuk-list--bullet">
+            {shown.map((i) => (
+              <li key={i.key}>{i.content}</li>
+            ))}
+          </ul>
+          {items.length > shown.length && (
+            <p className="govuk-body">
+              and {items.length - shown.length} more.{' '}
+              {!more && 'Sort the table of authorities below by SOP review to see them all.'}
+              {more && (
+                <Link className="govuk-link" to={{ search: filterSearch(more), hash: AUTHORITIES_ID }}>
+                  Show all {items.length} in the table of authorities<span className="govuk-visually-hidden">: {title.toLowerCase()}</span>
+                </Link>
+              )}
+            </p>
+          )}
+        </>
       )}
     </section>
   );
@@ -95,6 +119,7 @@ function Attention({ report, sops }: { report: Report; sops: SopItem[] }) {
           id="attention-statements"
           title="Authorities with no statement submitted"
           empty="Every authority has submitted its statement"
+          more={{ statement: 'not-in' }}
           items={notIn.map((r) => ({
             key: r.authorityId,
             content: (
@@ -119,6 +144,7 @@ function Attention({ report, sops }: { report: Report; sops: SopItem[] }) {
         id="attention-review"
         title="Statements waiting for review"
         empty="Nothing waiting for review"
+        more={{ statement: 'submitted' }}
         items={waiting.map((r) => ({
           key: r.authorityId,
           content: (
@@ -146,6 +172,7 @@ function Attention({ report, sops }: { report: Report; sops: SopItem[] }) {
         id="attention-filters"
         title="IT-filter reviews overdue or due"
         empty="Every IT-filter review is in date"
+        more={{ itFilter: 'needs-review' }}
         items={filters.map((r) => ({
           key: r.authorityId,
           content: (
@@ -193,15 +220,19 @@ function AuthoritiesTable({ report, sops }: { report: Report; sops: SopItem[] })
     },
     { key: 'overdue', label: 'Overdue items', numeric: true, sortValue: overdueOf, render: (r) => overdueOf(r) },
   ];
+  const [filter, setFilter] = useAuthorityFilter();
+  const shown = filterRows(report.rows, filter);
   return (
-    <div className="app-table-scroll" tabIndex={0} role="region" aria-label="Every authority, scrollable">
+    <>
+      <AuthorityFilterForm rows={report.rows} filter={filter} onApply={setFilter} idPrefix="dashboard" />
       <SortableTable
-        caption={`Every authority, ${report.year} (figures as at ${formatDate(report.asAt)})`}
+        caption={`${isFiltered(filter) ? 'Authorities matching the filters' : 'Every authority'}, ${report.year} (figures as at ${formatDate(report.asAt)})`}
         columns={columns}
-        rows={report.rows}
+        rows={shown}
         rowKey={(r) => r.authorityId}
+        paged={{ of: 'authorities', id: 'authorities-table' }}
       />
-    </div>
+    </>
   );
 }
 
@@ -209,6 +240,12 @@ function AuthoritiesTable({ report, sops }: { report: Report; sops: SopItem[] })
 export default function Dashboard() {
   const report = useReport();
   const sops = useSops();
+  const location = useLocation();
+  const loaded = !!report.data && !!sops.data;
+  // "Show all … in the table": the table is filtered by then; take the reader (and the focus) to it.
+  useEffect(() => {
+    if (loaded && location.hash === `#${AUTHORITIES_ID}`) document.getElementById(AUTHORITIES_ID)?.focus();
+  }, [loaded, location.key, location.hash]);
   const error = report.error ?? sops.error;
   return (
     <>
@@ -223,7 +260,9 @@ export default function Dashboard() {
             Figures as at {formatDate(report.data!.asAt)}. <Link className="govuk-link" to="/report">See the consolidated report</Link>.
           </p>
           <Attention report={report.data!} sops={sops.data!.items} />
-          <h2 className="govuk-heading-m">Authorities</h2>
+          <h2 className="govuk-heading-m" id={AUTHORITIES_ID} tabIndex={-1}>
+            Authorities
+          </h2>
           {report.data!.rows.length === 0 ? (
             <p className="govuk-body">There are no authorities in the partnership yet. Authorities are added from the Authorities page.</p>
           ) : (

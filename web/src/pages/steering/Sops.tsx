@@ -49,9 +49,7 @@ export default function Sops() {
             As at {formatDate(sops.data!.asAt)}: {counts.overdue} overdue, {counts['due-soon']} due within 60 days, {counts['in-date']} in date, {counts.none} with no SOP recorded. Each
             authority's Prevent lead keeps its SOP up to date.
           </p>
-          <div className="app-table-scroll" tabIndex={0} role="region" aria-label="SOPs of every authority, scrollable">
-            <SortableTable caption="SOPs of every authority" columns={columns} rows={rows} rowKey={(r) => r.authorityId} />
-          </div>
+          <SortableTable caption="SOPs of every authority" columns={columns} rows={rows} rowKey={(r) => r.authorityId} paged={{ of: 'SOPs', id: 'sops-table' }} />
         </>
       );
   }
