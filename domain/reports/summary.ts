@@ -277,3 +277,83 @@ export function summarize(r: AuthorityRecords): { current: CurrentSummary; years
   }
   return { current, years: [...years.values()].sort((a, b) => a.year.localeCompare(b.year)) };
 }
+
+/**
+ * Compacting a current summary for storage (issue 14: the summaries of 600 authorities in one
+ * Query page). A report only ever evaluates the dated changes on two kinds of date: a year end
+ * (31 March, for a past year and for last year's column) and today (the year in progress),
+ * and today is never before the day the summary was written: the stream consumer writes
+ * summaries after the records change, and the report reads them later. So every change dated
+ * before the day of writing is moved to the first of those dates on or after it (its year end,
+ * or the day of writing if that comes first): the value on every year end and on every date
+ * from the day of writing on is unchanged, and the past collapses to one change per year. What
+ * stays day by day is the future (expiries and refreshers falling due), bounded by the people
+ * and courses, not by the history. A report taken with a clock set back before the day of
+ * writing would see the year in progress as at the day of writing; summaries are rewritten
+ * whenever a record changes, so that day is at most the last change.
+ */
+export function compactChanges(changes: Changes, writtenOn: string): Changes {
+  const out: Changes = {};
+  for (const [date, v] of Object.entries(changes)) {
+    if (date >= writtenOn) bump(out, date, v);
+    else {
+      const yearEnd = reportingYearRange(reportingYearOf(date)).to;
+      bump(out, yearEnd < writtenOn ? yearEnd : writtenOn, v);
+    }
+  }
+  return out;
+}
+
+/** The current summary as stored: its dated changes compacted as at the day of writing (see compactChanges). */
+export function compactSummary(current: CurrentSummary, writtenOn: string): CurrentSummary {
+  return {
+    ...current,
+    coverage: current.coverage.map((r) => ({ ...r, coveredChanges: compactChanges(r.coveredChanges, writtenOn) })),
+    overdueChanges: compactChanges(current.overdueChanges, writtenOn),
+  };
+}
+
+/*
+ * Dated changes as one short string, to store and to read back cheaply: entries in date order,
+ * the first date written out, each later one as the days since the previous (base 36), then the
+ * signed change (base 36), comma-separated: `2025-03-31+4,2k-1,1+2`. About 4 characters an entry
+ * against about 20 bytes for a map entry in DynamoDB's JSON, and one string to unmarshal, not a
+ * map of hundreds of attributes.
+ */
+const DAY_MS = 86_400_000;
+const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+/** Day number → ISO date, memoised: a report decodes the same few hundred dates for every authority. */
+const isoOfDay = new Map<number, string>();
+const dateOfDay = (day: number) => {
+  let iso = isoOfDay.get(day);
+  if (!iso) isoOfDay.set(day, (iso = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+  return iso;
+};
+const signed = (v: number) => (v < 0 ? `-${(-v).toString(36)}` : `+${v.toString(36)}`);
+
+export function encodeChanges(changes: Changes): string {
+  const dates = Object.keys(changes).filter((d) => changes[d] !== 0).sort();
+  let previous = 0;
+  return dates
+    .map((date, i) => {
+      const day = dayOf(date);
+      const head = i === 0 ? date : (day - previous).toString(36);
+      previous = day;
+      return head + signed(changes[date]);
+    })
+    .join(',');
+}
+
+export function decodeChanges(text: string): Changes {
+  const out: Changes = {};
+  if (!text) return out;
+  let day = 0;
+  text.split(',').forEach((entry, i) => {
+    // The first entry starts with a whole date (whose own dashes are not signs).
+    const at = i === 0 ? 10 : entry.search(/[+-]/);
+    day = i === 0 ? dayOf(entry.slice(0, 10)) : day + parseInt(entry.slice(0, at), 36);
+    const v = parseInt(entry.slice(at + 1), 36);
+    out[dateOfDay(day)] = entry[at] === '-' ? -v : v;
+  });
+  return out;
+}
