@@ -24,6 +24,12 @@ export const NEVER = '9999-12-31';
 
 /** Dated changes of a count: its value on a date is the sum of the changes dated on or before it. */
 export type Changes = Record<string, number>;
+/**
+ * Dated changes as summarize makes them, or as a stored summary holds them (encodeChanges): a
+ * report evaluates the stored string where it lies (valueOn), without building an object of
+ * hundreds of dates per authority first.
+ */
+export type DatedChanges = Changes | string;
 
 export interface ObligationCounts {
   'not-yet-started': number;
@@ -45,9 +51,9 @@ export interface SopInForce {
 export interface CurrentSummary {
   authorityId: string;
   /** Per plan role: headcount (today's plan), and changes in how many people meet the role's requirements. */
-  coverage: { roleId: string; headcount: number; coveredChanges: Changes }[];
+  coverage: { roleId: string; headcount: number; coveredChanges: DatedChanges }[];
   /** Changes in how many (person, course) pairs have a refresher overdue. */
-  overdueChanges: Changes;
+  overdueChanges: DatedChanges;
   /** The last completion date of each reporting year. */
   lastCompletionByYear: Record<string, string>;
   /** Every version of the SOP record, oldest first. */
@@ -102,9 +108,11 @@ const bump = (h: Changes, date: string, by: number) => {
 };
 
 /** The value of dated changes on a date. */
-export function valueOn(changes: Changes | undefined, date: string): number {
+export function valueOn(changes: DatedChanges | undefined, date: string): number {
+  if (typeof changes === 'string') return encodedValueOn(changes, date);
   let n = 0;
-  for (const [d, v] of Object.entries(changes ?? {})) if (d <= date) n += v;
+  // for…in, not Object.entries: a report of 600 authorities evaluates some 100,000 entries.
+  for (const d in changes) if (d <= date) n += changes[d];
   return n;
 }
 
@@ -292,9 +300,9 @@ export function summarize(r: AuthorityRecords): { current: CurrentSummary; years
  * writing would see the year in progress as at the day of writing; summaries are rewritten
  * whenever a record changes, so that day is at most the last change.
  */
-export function compactChanges(changes: Changes, writtenOn: string): Changes {
+export function compactChanges(changes: DatedChanges, writtenOn: string): Changes {
   const out: Changes = {};
-  for (const [date, v] of Object.entries(changes)) {
+  for (const [date, v] of Object.entries(typeof changes === 'string' ? decodeChanges(changes) : changes)) {
     if (date >= writtenOn) bump(out, date, v);
     else {
       const yearEnd = reportingYearRange(reportingYearOf(date)).to;
@@ -331,7 +339,8 @@ const dateOfDay = (day: number) => {
 };
 const signed = (v: number) => (v < 0 ? `-${(-v).toString(36)}` : `+${v.toString(36)}`);
 
-export function encodeChanges(changes: Changes): string {
+export function encodeChanges(changes: DatedChanges): string {
+  if (typeof changes === 'string') return changes;
   const dates = Object.keys(changes).filter((d) => changes[d] !== 0).sort();
   let previous = 0;
   return dates
@@ -347,13 +356,39 @@ export function encodeChanges(changes: Changes): string {
 export function decodeChanges(text: string): Changes {
   const out: Changes = {};
   if (!text) return out;
-  let day = 0;
-  text.split(',').forEach((entry, i) => {
-    // The first entry starts with a whole date (whose own dashes are not signs).
-    const at = i === 0 ? 10 : entry.search(/[+-]/);
-    day = i === 0 ? dayOf(entry.slice(0, 10)) : day + parseInt(entry.slice(0, at), 36);
-    const v = parseInt(entry.slice(at + 1), 36);
-    out[dateOfDay(day)] = entry[at] === '-' ? -v : v;
-  });
-  return out;
+  // A hand-written scan (no split, no regular expression): a report decodes hundreds of thousands of entries at 600 authorities.
+  let day = dayOf(text.slice(0, 10));
+  let i = 10;
+  for (;;) {
+    const negative = text.charCodeAt(i) === 45; // '-'
+    let v = 0;
+    let c: number;
+    for (i++; i < text.length && (c = text.charCodeAt(i)) !== 44; i++) v = v * 36 + (c <= 57 ? c - 48 : c - 87);
+    out[dateOfDay(day)] = negative ? -v : v;
+    if (i >= text.length) return out;
+    let delta = 0;
+    for (i++; (c = text.charCodeAt(i)) !== 43 && c !== 45; i++) delta = delta * 36 + (c <= 57 ? c - 48 : c - 87);
+    day += delta;
+  }
+}
+
+/** The value on a date of encoded changes: their sum up to it, read in date order and stopped at the first later entry. */
+function encodedValueOn(text: string, date: string): number {
+  if (!text) return 0;
+  const last = dayOf(date);
+  let day = dayOf(text.slice(0, 10));
+  let n = 0;
+  let i = 10;
+  for (;;) {
+    if (day > last) return n;
+    const negative = text.charCodeAt(i) === 45; // '-'
+    let v = 0;
+    let c: number;
+    for (i++; i < text.length && (c = text.charCodeAt(i)) !== 44; i++) v = v * 36 + (c <= 57 ? c - 48 : c - 87);
+    n += negative ? -v : v;
+    if (i >= text.length) return n;
+    let delta = 0;
+    for (i++; (c = text.charCodeAt(i)) !== 43 && c !== 45; i++) delta = delta * 36 + (c <= 57 ? c - 48 : c - 87);
+    day += delta;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Authority } from '../../domain/authorities/authority';
 import type { Assurance } from '../../domain/itfilter/assurance';
 import { settingsOf, type Partnership } from '../../domain/partnerships/partnership';
-import { compactSummary, decodeChanges, encodeChanges, summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
+import { compactSummary, encodeChanges, summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
 import { toIsoDate } from '../../domain/shared/dates';
 import type { Obligation, ObligationVersion, Sop } from '../../domain/sop/sop';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS, DEFAULT_FRAMEWORK, frameworkKey, type Framework } from '../../domain/statements/frameworks';
@@ -24,17 +24,15 @@ type Raw = Record<string, unknown> & { entity?: string; SK?: string };
  * deflated into one binary attribute (the JSON repeats its field names and its change strings
  * repeat their patterns: about a third of the size; inflating 600 of them costs a few ms).
  */
-type StoredSummary = Omit<CurrentSummary, 'coverage' | 'overdueChanges'> & { coverage: { roleId: string; headcount: number; coveredChanges: string }[]; overdueChanges: string };
-
 export function storedCurrent(current: CurrentSummary, writtenOn: string): Uint8Array {
   const c = compactSummary(current, writtenOn);
-  const stored: StoredSummary = { ...c, coverage: c.coverage.map((r) => ({ ...r, coveredChanges: encodeChanges(r.coveredChanges) })), overdueChanges: encodeChanges(c.overdueChanges) };
+  const stored: CurrentSummary = { ...c, coverage: c.coverage.map((r) => ({ ...r, coveredChanges: encodeChanges(r.coveredChanges) })), overdueChanges: encodeChanges(c.overdueChanges) };
   return deflateRawSync(JSON.stringify(stored));
 }
 
+/** The stored current summary, its changes left encoded (the report evaluates them as they are: valueOn). */
 export function readCurrent(summary: Uint8Array): CurrentSummary {
-  const s = JSON.parse(inflateRawSync(summary).toString('utf8')) as StoredSummary;
-  return { ...s, coverage: s.coverage.map((r) => ({ ...r, coveredChanges: decodeChanges(r.coveredChanges) })), overdueChanges: decodeChanges(s.overdueChanges) };
+  return JSON.parse(inflateRawSync(summary).toString('utf8')) as CurrentSummary;
 }
 
 /** The stored items of one authority's summaries (the current one and one per year), written on `writtenOn`. */

@@ -83,7 +83,12 @@ describe('compact summaries (issue 14)', () => {
       expect(stored).toEqual(compact);
       const yearEnds = Array.from({ length: 14 }, (_, k) => reportingYearRange(`${2017 + k}-${String((18 + k) % 100).padStart(2, '0')}`).to);
       const later = Array.from({ length: 60 }, (_, k) => addDays(writtenOn, k * 23));
-      for (const date of [...yearEnds, writtenOn, ...later]) expect(valueOn(stored, date), date).toBe(valueOn(changes, date));
+      const encoded = encodeChanges(compact);
+      for (const date of [...yearEnds, writtenOn, ...later, '1999-01-01', '9999-12-31']) {
+        expect(valueOn(stored, date), date).toBe(valueOn(changes, date));
+        // Evaluated on the encoded string itself, as a report does.
+        expect(valueOn(encoded, date), date).toBe(valueOn(changes, date));
+      }
       // A date inside a past year is not a date a report is taken on: there the value may differ (not asserted).
       expect(reportingYearOf(writtenOn)).toBe('2026-27');
     }
