@@ -329,10 +329,20 @@ export function compactSummary(current: CurrentSummary, writtenOn: string): Curr
  * map of hundreds of attributes.
  */
 const DAY_MS = 86_400_000;
-const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+/** ISO date → day number, memoised: a report asks it of the same two dates and a few first entries, 600 times over. */
+const dayOfIso = new Map<string, number>();
+const dayOf = (date: string) => {
+  let day = dayOfIso.get(date);
+  if (day === undefined) {
+    if (dayOfIso.size > 100_000) dayOfIso.clear(); // bounded: a long-lived process sees dates without end
+    dayOfIso.set(date, (day = Date.parse(`${date}T00:00:00Z`) / DAY_MS));
+  }
+  return day;
+};
 /** Day number → ISO date, memoised: a report decodes the same few hundred dates for every authority. */
 const isoOfDay = new Map<number, string>();
 const dateOfDay = (day: number) => {
+  if (isoOfDay.size > 100_000) isoOfDay.clear();
   let iso = isoOfDay.get(day);
   if (!iso) isoOfDay.set(day, (iso = new Date(day * DAY_MS).toISOString().slice(0, 10)));
   return iso;
