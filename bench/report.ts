@@ -116,12 +116,13 @@ export async function benchReport(endpoint: string) {
     return buildReport({ year, today, now: new Date(), coverageTarget: settingsOf(p).coverageTarget, authorities: list, current, years });
   };
 
-  const measure = async (f: () => Promise<unknown>) => {
-    await f(); // warm
+  // The naive recomputation takes seconds a run (hundreds of times the served report): three runs, no warm-up, keep the bench to a few minutes.
+  const measure = async (f: () => Promise<unknown>, runs = RUNS, warm = true) => {
+    if (warm) await f();
     const times: number[] = [];
     let requests = 0;
     let result: unknown;
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
       counter.reset();
       const t = performance.now();
       result = await f();
@@ -129,13 +130,124 @@ export async function benchReport(endpoint: string) {
       requests = counter.total();
     }
     times.sort((x, y) => x - y);
-    return { medianMs: times[Math.floor(RUNS / 2)], requests, result };
+    return { medianMs: times[Math.floor(runs / 2)], requests, result };
   };
   const fast = await measure(served);
-  const slow = await measure(naive);
+  const slow = await measure(naive, 3, false);
   counter.detach();
   const strip = ({ generatedAt: _g, partnershipName: _p, ...rest }: Record<string, unknown>) => rest;
   if ((fast.result as { totals: { completions: number } }).totals.completions === 0) throw new Error('The report counted no completions: the seed did not reach the table the report reads');
   const same = isDeepStrictEqual(strip(fast.result as never), strip(JSON.parse(JSON.stringify(slow.result)) as never));
   return { authorities: AUTHORITIES, completions: items.length, years: YEARS, seedMs, refreshMs, served: fast, naive: slow, same, previousYear: previousYearOf(year) };
+}
+
+/**
+ * The report as the partnership grows (issue 14): 10, 60, 300 and 600 authorities sharing the
+ * same 200,000 completions (five years of yearly completions per person), their summaries
+ * written straight to the table from records built in memory (test/support/report-scale.ts),
+ * so the seed takes seconds, not the minutes of raw records through the consumer.
+ *
+ * Against each served report (API Gateway stand-in → JWT → handler → DynamoDB → JSON), the
+ * bare requests: the same GetItem and Queries the report makes, sent with the SDK's low-level
+ * client (its JSON parsing only, no unmarshalling, no report code), pages followed as the
+ * report would. Each trial runs both back to back (alternating which goes first); the ratio
+ * is the median of the trials' ratios.
+ */
+export const GROWTH_SIZES = [10, 60, 300, 600];
+const TRIALS = 9;
+
+export async function benchReportGrowth(endpoint: string) {
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.TABLE_NAME ??= 'bench-report';
+  await ensureTable(endpoint, process.env.TABLE_NAME, { stream: false });
+  const d = systemDeps();
+  const tableName = dynamo().tableName;
+  const { DynamoDBClient, GetItemCommand, QueryCommand } = await import('@aws-sdk/client-dynamodb');
+  const { scaleData } = await import('../test/support/report-scale');
+  const bare = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const issuer = await LocalIssuer.ephemeral();
+  const gateway = createGateway({ issuer });
+  const today = toIsoDate(new Date());
+  const year = reportingYearOf(today);
+  // DynamoDB's wire format is JSON with binary values in base64: the size of what came back.
+  const wireBytes = (o: unknown) => JSON.stringify(o, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)).length;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const out = [];
+
+  for (const size of GROWTH_SIZES) {
+    const tenantId = `bench-growth-${size}`;
+    const { partnership, audit, courses } = newPartnership({ id: tenantId, name: `Growth bench ${size}` }, systemClock, ulidIds);
+    await d.partnerships.create(partnership, audit, courses);
+    const t0 = performance.now();
+    const people = Math.ceil(COMPLETIONS / YEARS / size);
+    const data = scaleData(tenantId, { today, authorities: size, people });
+    await d.table.batchWrite(data.items.map((put) => ({ put })));
+    const seedMs = performance.now() - t0;
+    const token = await issuer.mint({ sub: 'bench', tenantId, role: 'steering-group' });
+
+    const served = async () => {
+      const t = performance.now();
+      const res = await gateway.handle({ method: 'GET', url: `/reports/consolidated?year=${year}`, headers: { authorization: `Bearer ${token}` } });
+      const ms = performance.now() - t;
+      if (res.statusCode !== 200) throw new Error(res.body);
+      return { ms, body: res.body };
+    };
+    const query = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
+      let bytes = 0;
+      let requests = 0;
+      let start: Record<string, never> | undefined;
+      do {
+        const o = await bare.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+        bytes += wireBytes(o);
+        requests++;
+        start = o.LastEvaluatedKey as never;
+      } while (start);
+      return { bytes, requests };
+    };
+    const authorities = keys.authorities(tenantId);
+    const summaries = keys.reports.currents(tenantId);
+    const bareRequests = async () => {
+      const t = performance.now();
+      const [p, a, s] = await Promise.all([
+        bare.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: keys.partnership(tenantId).PK }, SK: { S: keys.partnership(tenantId).SK } } })),
+        query({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: authorities.pk }, ':sk': { S: authorities.skPrefix } } }),
+        query({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: summaries.pk }, ':sk': { S: summaries.skPrefix } } }),
+      ]);
+      return { ms: performance.now() - t, requests: 1 + a.requests + s.requests, bytes: wireBytes(p) + a.bytes + s.bytes, summaryBytes: s.bytes };
+    };
+
+    const counter = countRequests(tenantDynamo(tenantId).doc);
+    await served(); // warm: tenant credentials, JIT
+    await bareRequests();
+    const servedMs: number[] = [];
+    const bareMs: number[] = [];
+    const ratios: number[] = [];
+    let requests = 0;
+    let body = '';
+    let b = await bareRequests();
+    for (let i = 0; i < TRIALS; i++) {
+      let s: Awaited<ReturnType<typeof served>>;
+      counter.reset();
+      if (i % 2 === 0) {
+        s = await served();
+        b = await bareRequests();
+      } else {
+        b = await bareRequests();
+        s = await served();
+      }
+      requests = counter.total();
+      body = s.body;
+      servedMs.push(s.ms);
+      bareMs.push(b.ms);
+      ratios.push(s.ms / b.ms);
+    }
+    counter.detach();
+    const report = JSON.parse(body);
+    const expected = buildReport({ year, today, now: new Date(), coverageTarget: settingsOf(partnership).coverageTarget, authorities: data.authorities, current: data.current, years: data.years });
+    const strip = ({ generatedAt: _g, partnershipName: _p, ...rest }: Record<string, unknown>) => rest;
+    const same = isDeepStrictEqual(strip(report), strip(JSON.parse(JSON.stringify(expected))));
+    out.push({ size, people, completions: size * people * YEARS, seedMs, requests, bareRequests: b.requests, dynamoBytes: b.bytes, summaryBytes: b.summaryBytes, reportBytes: body.length, servedMs: median(servedMs), bareMs: median(bareMs), ratio: median(ratios), same, rows: report.rows.length });
+  }
+  bare.destroy();
+  return { trials: TRIALS, year, rows: out };
 }

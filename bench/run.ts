@@ -1,7 +1,7 @@
 import { startDynamoLocal } from '../infra/local/dynamodb';
 import { LOCAL_TENANT_ROLE_ARN, startLocalSts } from '../infra/local/sts';
 import { benchImportJob, benchTrainingImport } from './training-import';
-import { benchReport } from './report';
+import { benchReport, benchReportGrowth } from './report';
 import { benchSummaryConsumer } from './summary-consumer';
 import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
 import { execFileSync } from 'node:child_process';
@@ -69,6 +69,16 @@ async function main() {
     }
 
     if (!only || only === 'report') {
+      const g = await benchReportGrowth(dynamo.endpoint);
+      const kb = (n: number) => `${fmt(n / 1024, 0)} KB`;
+      console.log(`\nConsolidated report as the partnership grows: 200,000 completions over 5 years shared by 10–600 authorities, summaries written directly (DynamoDB Local, same run)`);
+      console.log(`  served = GET /reports/consolidated?year=${g.year} through the API stand-in; bare = the same DynamoDB requests with the SDK's low-level client, no report code; median of ${g.trials} paired trials`);
+      console.log(`  authorities  requests (bare)  DynamoDB bytes (summaries)  report bytes   bare ms   served ms   served / bare  (goal <= 1.5, <= 3 requests)  same figures`);
+      for (const r of g.rows) {
+        console.log(
+          `  ${String(r.size).padStart(11)}  ${String(r.requests).padStart(8)} (${r.bareRequests})  ${kb(r.dynamoBytes).padStart(14)} (${kb(r.summaryBytes)})  ${kb(r.reportBytes).padStart(12)}  ${fmt(r.bareMs, 1).padStart(8)}  ${fmt(r.servedMs, 1).padStart(10)}  ${fmt(r.ratio, 2).padStart(13)}${r.ratio <= 1.5 && r.requests <= 3 ? '' : '  OVER GOAL'}  ${r.same && r.rows === r.size ? 'yes' : 'NO'}`,
+        );
+      }
       const b = await benchReport(dynamo.endpoint);
       console.log(`\nConsolidated report: ${b.authorities} authorities, ${fmt(b.completions)} completions over ${b.years} years (DynamoDB Local, same run)`);
       console.log(`  seeded in ${fmt(b.seedMs / 1000, 1)} s; summaries recomputed for every authority in ${fmt(b.refreshMs / 1000, 1)} s (the stream consumer's work)`);

@@ -237,13 +237,16 @@ export const keys = {
 
   /**
    * Report summaries, all in one partition per tenant: `Y#<year>#<a>` per authority and year,
-   * `Y#~CURRENT#<a>` for the current state ('~' sorts after digits), so one Query range
-   * [`Y#<previous year>#`, `Y#~`] reads two years and the current state of every authority.
+   * `Y#~CURRENT#<a>` for the current state ('~' sorts after digits). A report Queries the
+   * current items (`currents`: they carry every year's figures too, so the range is the same
+   * whichever year is asked); `range` [`Y#<previous year>#`, `Y#~`], two years and the current
+   * state, is read only while current items of the older shape remain.
    */
   reports: {
     partition: (tenantId: string) => `${tenantKeyPrefix(tenantId)}REPORT`,
     year: (tenantId: string, year: string, authorityId: string): Key => ({ PK: keys.reports.partition(tenantId), SK: `Y#${reportingYear(year)}#${id(authorityId)}` }),
     current: (tenantId: string, authorityId: string): Key => ({ PK: keys.reports.partition(tenantId), SK: `Y#~CURRENT#${id(authorityId)}` }),
+    currents: (tenantId: string) => ({ pk: keys.reports.partition(tenantId), skPrefix: 'Y#~CURRENT#' }),
     range: (tenantId: string, fromYear: string) => ({ pk: keys.reports.partition(tenantId), skBetween: [`Y#${reportingYear(fromYear)}#`, 'Y#~~'] as [string, string] }),
   },
 };

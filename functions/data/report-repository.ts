@@ -1,7 +1,8 @@
 import type { Authority } from '../../domain/authorities/authority';
 import type { Assurance } from '../../domain/itfilter/assurance';
 import { settingsOf, type Partnership } from '../../domain/partnerships/partnership';
-import { summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
+import { compactSummary, encodeChanges, summarize, type AuthorityRecords, type CurrentSummary, type YearSummary } from '../../domain/reports/summary';
+import { toIsoDate } from '../../domain/shared/dates';
 import type { Obligation, ObligationVersion, Sop } from '../../domain/sop/sop';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS, DEFAULT_FRAMEWORK, frameworkKey, type Framework } from '../../domain/statements/frameworks';
 import type { Statement } from '../../domain/statements/statement';
@@ -9,10 +10,53 @@ import type { Completion } from '../../domain/training/completions';
 import type { Course } from '../../domain/training/courses';
 import type { TrainingPlan } from '../../domain/training/plan';
 import type { Session } from '../../domain/training/sessions';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { keyParts, keys } from './keys';
 import { toRecord, type TableStore } from './store';
 
 type Raw = Record<string, unknown> & { entity?: string; SK?: string };
+
+/**
+ * The current summary as stored, so that a report of 600 authorities reads their summaries in
+ * one Query page (under 1 MB) and the SDK unmarshals one value per item instead of maps of
+ * dated numbers: compacted as at the day it is written (compactSummary: the past collapsed to
+ * year ends), its dated changes as short strings (encodeChanges), with every year's figures
+ * (about 35 bytes a year once deflated: the report then reads the current items alone, the
+ * same range whichever year it is for), and the whole as JSON deflated into one binary
+ * attribute (the JSON repeats its field names and its change strings repeat their patterns:
+ * about a third of the size; inflating 600 of them costs a few ms).
+ */
+type StoredSummary = CurrentSummary & { years: Omit<YearSummary, 'authorityId'>[] };
+
+export function storedCurrent(current: CurrentSummary, years: readonly YearSummary[], writtenOn: string): Uint8Array {
+  const c = compactSummary(current, writtenOn);
+  const stored: StoredSummary = {
+    ...c,
+    coverage: c.coverage.map((r) => ({ ...r, coveredChanges: encodeChanges(r.coveredChanges) })),
+    overdueChanges: encodeChanges(c.overdueChanges),
+    years: years.map(({ authorityId: _a, ...y }) => y),
+  };
+  return deflateRawSync(JSON.stringify(stored));
+}
+
+/** The stored current summary and years, its changes left encoded (the report evaluates them as they are: valueOn). */
+export function readCurrent(summary: Uint8Array): { current: CurrentSummary; years: YearSummary[] } {
+  const { years, ...current } = JSON.parse(inflateRawSync(summary).toString('utf8')) as StoredSummary;
+  return { current, years: years.map((y) => ({ authorityId: current.authorityId, ...y })) };
+}
+
+/**
+ * The stored items of one authority's summaries, written on `writtenOn`: the current one (which
+ * the report reads) and one per year (each year's figures as attributes, for reading one year
+ * of one authority; the current item lists them, so a year no longer written is deleted).
+ */
+export function summaryItems(tenantId: string, summary: { current: CurrentSummary; years: YearSummary[] }, writtenOn: string): Record<string, unknown>[] {
+  const authorityId = summary.current.authorityId;
+  return [
+    { ...keys.reports.current(tenantId, authorityId), entity: 'report-summary', kind: 'current', authorityId, years: summary.years.map((y) => y.year), writtenOn, summary: storedCurrent(summary.current, summary.years, writtenOn) },
+    ...summary.years.map((y) => ({ ...y, ...keys.reports.year(tenantId, y.year, authorityId), entity: 'report-summary', kind: 'year' })),
+  ];
+}
 
 /** Report summaries: read for a report in one Query; rebuilt for one authority from its raw records. */
 export function reportRepository(table: TableStore) {
@@ -71,7 +115,7 @@ export function reportRepository(table: TableStore) {
      * batch refreshing several authorities passes one cache, so partnership-wide data
      * (courses, settings, frameworks) is read once per partnership, not once per authority.
      */
-    async refresh(tenantId: string, authorityId: string, cache?: Map<string, Promise<TenantData>>): Promise<void> {
+    async refresh(tenantId: string, authorityId: string, cache?: Map<string, Promise<TenantData>>, today = toIsoDate(new Date())): Promise<void> {
       // The current-state item lists the years written last time, so stale years (all their
       // records erased or expired) are found with one GetItem, not a read of every summary.
       const currentKey = keys.reports.current(tenantId, authorityId);
@@ -80,8 +124,7 @@ export function reportRepository(table: TableStore) {
       const summary = records ? summarize(records) : undefined;
       const written = new Set(summary?.years.map((y) => y.year) ?? []);
       if (summary) {
-        writes.push({ put: { ...summary.current, years: [...written], ...currentKey, entity: 'report-summary', kind: 'current' } });
-        for (const y of summary.years) writes.push({ put: { ...y, ...keys.reports.year(tenantId, y.year, authorityId), entity: 'report-summary', kind: 'year' } });
+        for (const put of summaryItems(tenantId, summary, today)) writes.push({ put });
       } else if (previous) {
         writes.push({ delete: currentKey });
       }
@@ -89,17 +132,36 @@ export function reportRepository(table: TableStore) {
       await table.batchWrite(writes);
     },
 
-    /** Everything a report needs of the summaries: one Query (two years and the current state). */
+    /**
+     * Everything a report needs of the summaries: one Query of the current items, which carry
+     * every year's figures (one page for 600 authorities, whichever year). While current items
+     * of the shape stored before compaction remain (no `summary`; until each authority's next
+     * refresh), the year items are read as before, in one more Query.
+     */
     async summaries(tenantId: string, previousYear: string) {
-      const items = await table.raw(keys.reports.range(tenantId, previousYear));
+      const items = await table.raw(keys.reports.currents(tenantId));
       const current = new Map<string, CurrentSummary>();
       const years = new Map<string, Map<string, YearSummary>>();
+      const addYear = (y: YearSummary) => {
+        if (y.year < previousYear) return;
+        if (!years.has(y.year)) years.set(y.year, new Map());
+        years.get(y.year)!.set(y.authorityId, y);
+      };
+      const older: string[] = [];
       for (const item of items) {
-        if (item.kind === 'current') current.set(String(item.authorityId), item as unknown as CurrentSummary);
-        else if (item.kind === 'year') {
-          const y = String(item.year);
-          if (!years.has(y)) years.set(y, new Map());
-          years.get(y)!.set(String(item.authorityId), item as unknown as YearSummary);
+        if (item.summary instanceof Uint8Array) {
+          const s = readCurrent(item.summary);
+          current.set(s.current.authorityId, s.current);
+          s.years.forEach(addYear);
+        } else {
+          current.set(String(item.authorityId), item as unknown as CurrentSummary);
+          older.push(String(item.authorityId));
+        }
+      }
+      if (older.length) {
+        const wanted = new Set(older);
+        for (const item of await table.raw(keys.reports.range(tenantId, previousYear))) {
+          if (item.kind === 'year' && wanted.has(String(item.authorityId))) addYear(item as unknown as YearSummary);
         }
       }
       return { current, years };

@@ -60,3 +60,47 @@ describe('the SOP in force on a date', () => {
     expect(sopOn(timeline, '2026-11-23')?.sopVersion).toBe('2.0');
   });
 });
+
+describe('compact summaries (issue 14)', () => {
+  it('keep the value of dated changes on every year end and on every date from the day of writing on', async () => {
+    const { compactChanges, decodeChanges, encodeChanges, valueOn } = await import('../../domain/reports/summary');
+    const { addDays, reportingYearOf, reportingYearRange } = await import('../../domain/shared/dates');
+    let s = 7;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const writtenOn = '2026-11-24';
+    for (let trial = 0; trial < 20; trial++) {
+      const changes: Record<string, number> = {};
+      for (let i = 0; i < 300; i++) {
+        const d = addDays('2019-01-01', Math.floor(rand() * 4000));
+        changes[d] = (changes[d] ?? 0) + (rand() < 0.5 ? -1 : 1) * (1 + Math.floor(rand() * 3));
+        if (changes[d] === 0) delete changes[d];
+      }
+      const compact = compactChanges(changes, writtenOn);
+      // Fewer entries: the past collapses to one a year (and the day of writing).
+      expect(Object.keys(compact).filter((d) => d < writtenOn).length).toBeLessThanOrEqual(9);
+      expect(Object.keys(compact).length).toBeLessThan(Object.keys(changes).length);
+      const stored = decodeChanges(encodeChanges(compact));
+      expect(stored).toEqual(compact);
+      const yearEnds = Array.from({ length: 14 }, (_, k) => reportingYearRange(`${2017 + k}-${String((18 + k) % 100).padStart(2, '0')}`).to);
+      const later = Array.from({ length: 60 }, (_, k) => addDays(writtenOn, k * 23));
+      const encoded = encodeChanges(compact);
+      for (const date of [...yearEnds, writtenOn, ...later, '1999-01-01', '9999-12-31']) {
+        expect(valueOn(stored, date), date).toBe(valueOn(changes, date));
+        // Evaluated on the encoded string itself, as a report does.
+        expect(valueOn(encoded, date), date).toBe(valueOn(changes, date));
+      }
+      // A date inside a past year is not a date a report is taken on: there the value may differ (not asserted).
+      expect(reportingYearOf(writtenOn)).toBe('2026-27');
+    }
+  });
+
+  it('encode dated changes as a short string and read them back exactly', async () => {
+    const { decodeChanges, encodeChanges } = await import('../../domain/reports/summary');
+    const changes = { '2025-03-31': 4, '2025-04-30': -1, '2026-11-24': 2, '2099-01-01': -35, '9999-12-31': 1 };
+    const text = encodeChanges(changes);
+    expect(text.startsWith('2025-03-31+4,u-1,')).toBe(true);
+    expect(decodeChanges(text)).toEqual(changes);
+    expect(encodeChanges({})).toBe('');
+    expect(decodeChanges('')).toEqual({});
+  });
+});
