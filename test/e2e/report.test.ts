@@ -96,6 +96,8 @@ async function expectNoEditControls(page: Page, what: string) {
 describe('dashboard, consolidated report and SOPs (steering group and viewers)', () => {
   it('shows the steering group what needs attention, the report by year with its downloads, and the SOPs', async () => {
     const chair = 'Steering group chair';
+    // The summaries have consumed every change so far: the API's figures below are the page's.
+    await web().settle();
     const report = await apiGet<ConsolidatedReport>(chair, '/reports/consolidated');
     const sops = await apiGet<SopsResponse>(chair, '/sops');
     const deadline = await apiGet<{ year: string; dueOn: string | null }>(chair, `/statement-deadlines/${report.year}`);
