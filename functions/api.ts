@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditEvent, AuditQuery } from '../domain/audit/audit';
 import { Authority, CreateAuthority, UpdateAuthority } from '../domain/authorities/authority';
 import { EntityId } from '../domain/shared/ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import toolkit2018 from './frameworks/home-office-toolkit-2018.json';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, requireRole, type Caller } from '../shared/identity';
