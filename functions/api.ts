@@ -13,7 +13,7 @@ import { PutPlan, TrainingPlan } from '../domain/training/plan';
 import { ImportMapping, PutImportMapping } from '../domain/training/import-mapping';
 import { Completion, CompletionInput, EraseStaff } from '../domain/training/completions';
 import { CompletionQuery, SearchCompletions } from '../domain/training/service';
-import { IMPORT_ENCODINGS, IMPORT_FILE_TYPES, MAX_JOB_BYTES, MAX_JOB_ROWS } from '../domain/training/csv-import';
+import { IMPORT_ENCODINGS, IMPORT_FILE_TYPES, MAX_JOB_BYTES, MAX_JOB_ROWS } from '../domain/training/import-format';
 import { RequestImportUpload, StartImport } from '../domain/training/import-job';
 import { Session, SessionFields } from '../domain/training/sessions';
 import { Assurance, PutAssurance } from '../domain/itfilter/assurance';

@@ -7,7 +7,7 @@ import { newMeta, nextMeta, RecordMeta } from '../shared/records';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { DELIVERY_MODES, normalizeLabel } from './courses';
-import { CSV_COLUMNS, type CsvField } from './csv-import';
+import { CSV_COLUMNS, type CsvField } from './import-format';
 import type { TrainingPlan } from './plan';
 
 const FIELDS = Object.keys(CSV_COLUMNS) as [CsvField, ...CsvField[]];
