@@ -4,6 +4,7 @@ import { benchImportJob, benchTrainingImport } from './training-import';
 import { benchReport, benchReportGrowth } from './report';
 import { benchSummaryConsumer } from './summary-consumer';
 import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
+import { benchColdStart, LOAD_GOAL_RATIO } from './cold-start';
 import { execFileSync } from 'node:child_process';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -34,9 +35,46 @@ function benchWebBundle() {
   console.log(`  all JavaScript       ${kb(f.totalJsGzipBytes)};  initial CSS ${kb(f.initialCssGzipBytes)}`);
 }
 
+/**
+ * Cold starts: every function bundled as the stack bundles it, its module load (CPU) against an
+ * empty ES module's in paired fresh processes, and as it was with --enable-source-maps.
+ */
+async function benchColdStarts() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'cold') return;
+  const c = await benchColdStart({
+    sourceMaps: true,
+    parts: { '(contract alone)': 'functions/api.ts', '(DynamoDB SDK alone)': '@aws-sdk/lib-dynamodb', '(tracer alone)': 'functions/shared/tracer.ts', '(logger alone)': 'functions/shared/logger.ts' },
+  });
+  const kb = (n: number) => `${fmt(n / 1024)} KB`;
+  const mib = (n: number) => `${fmt(n, 1)} MiB`;
+  const emptyMs = c.rows[0].load.emptyMs;
+  console.log(`\nFunction bundles: module load against an empty ES module (esbuild with the stack's options; a fresh \`node\` ${c.node} per load, CPU user+system;`);
+  console.log(`median of ${c.trials} paired trials, each the empty module then the bundle, same flags; goal <= ${LOAD_GOAL_RATIO}x; empty module ${fmt(emptyMs, 1)} ms, ${mib(c.rows[0].load.emptyRssMiB)})`);
+  console.log(`  ${'function'.padEnd(24)} ${'bundle'.padStart(8)} ${'map'.padStart(8)} ${'load CPU'.padStart(9)} ${'ratio'.padStart(6)}  goal ${'RSS'.padStart(9)}  | --enable-source-maps, map with sources (before): ${'CPU'.padStart(8)} ratio ${'RSS'.padStart(9)}  | largest packages`);
+  for (const r of c.rows) {
+    const sm = r.withSourceMaps;
+    const meets = r.load.ratio <= LOAD_GOAL_RATIO ? 'yes ' : 'no  ';
+    const smText = sm ? `map ${kb(sm.mapBytes).padStart(8)}  ${`${fmt(sm.bundleMs, 1)} ms`.padStart(8)} ${fmt(sm.ratio, 2).padStart(5)} ${mib(sm.bundleRssMiB).padStart(9)}` : ''.padStart(38);
+    console.log(
+      `  ${r.name.padEnd(24)} ${kb(r.bytes).padStart(8)} ${kb(r.mapBytes).padStart(8)} ${`${fmt(r.load.bundleMs, 1)} ms`.padStart(9)} ${fmt(r.load.ratio, 2).padStart(6)}  ${meets} ${mib(r.load.bundleRssMiB).padStart(9)}  | ${smText}  | ${r.largest.map(([p, n]) => `${p} ${kb(n)}`).join(', ')}`,
+    );
+  }
+  const functions = c.rows.filter((r) => c.functions.includes(r.name));
+  const meeting = functions.filter((r) => r.load.ratio <= LOAD_GOAL_RATIO).map((r) => r.name);
+  const locales = [...new Set(functions.flatMap((r) => r.zodLocales))];
+  const maps = functions.filter((r) => r.withSourceMaps);
+  const extra = (f: (r: (typeof maps)[number]) => number) => maps.map(f).sort((a, b) => a - b);
+  const cpu = extra((r) => r.withSourceMaps!.bundleMs / r.load.bundleMs - 1);
+  const rss = extra((r) => r.withSourceMaps!.bundleRssMiB - r.load.bundleRssMiB);
+  console.log(`  zod locale files in any function bundle: ${locales.length} (${locales.join(', ') || 'none'})`);
+  console.log(`  --enable-source-maps cost: load CPU +${fmt(cpu[0] * 100)}% to +${fmt(cpu[cpu.length - 1] * 100)}%, RSS +${fmt(rss[0], 1)} to +${fmt(rss[rss.length - 1], 1)} MiB per function`);
+  console.log(`  functions within ${LOAD_GOAL_RATIO}x an empty module: ${meeting.length} of ${functions.length}${meeting.length ? ` (${meeting.join(', ')})` : ''}`);
+}
+
 async function main() {
   benchWebBundle();
-  if (process.env.BENCH_ONLY === 'web') return;
+  await benchColdStarts();
+  if (process.env.BENCH_ONLY === 'web' || process.env.BENCH_ONLY === 'cold') return;
   const dynamo = await startDynamoLocal();
   // Tenant requests assume the tenant role at the STS stand-in, as in AWS and the tests.
   const sts = await startLocalSts();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Role, type Caller, requireRole } from '../shared/identity';
 import { diffRecords, type FieldChange } from '../shared/records';
 import { yearsAfter } from '../shared/dates';

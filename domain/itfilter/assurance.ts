@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership } from '../partnerships/partnership';

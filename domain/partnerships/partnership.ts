@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TenantId } from '../shared/ids';
 import { RecordMeta } from '../shared/records';
 import { auditEvent, type Actor, type AuditEvent } from '../audit/audit';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween, toIsoDate } from '../shared/dates';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership, type PartnershipSettings } from '../partnerships/partnership';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Authority } from '../authorities/authority';
 import { filterStatus } from '../itfilter/assurance';
 import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';

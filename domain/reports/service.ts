@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Authority } from '../authorities/authority';
 import { settingsOf, type Partnership } from '../partnerships/partnership';
 import { isReportingYear, ReportingYear, reportingYearOf, toIsoDate } from '../shared/dates';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Calendar dates (no time of day) as ISO `YYYY-MM-DD` strings, and UK reporting years.

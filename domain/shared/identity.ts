@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, NotFoundError } from './errors';
 import { isEntityId, isTenantId } from './ids';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Identifiers appear inside DynamoDB keys, where `#` is the delimiter. Every id

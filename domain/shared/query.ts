@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A whole number read from a query string or path parameter (always text there). Unlike

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from './identity';
 
 /** Every stored record carries these, maintained by the use cases, never by the client. */

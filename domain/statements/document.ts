@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEvent } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { PayloadTooLargeError } from '../shared/limits';

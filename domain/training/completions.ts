@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EntityId } from '../shared/ids';
 import { addMonths, IsoDate } from '../shared/dates';
 import { RecordMeta } from '../shared/records';

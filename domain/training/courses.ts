@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ConflictError } from '../shared/errors';
 import { requireRole, type Caller } from '../shared/identity';
 import { EntityId } from '../shared/ids';

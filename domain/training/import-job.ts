@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { ConflictError, DomainError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, requireRole, type Caller } from '../shared/identity';
@@ -10,20 +10,8 @@ import { authorityInScope as inScope, type Authority } from '../authorities/auth
 import type { Course } from './courses';
 import type { TrainingPlan } from './plan';
 import { expiryOf, historyToCheck, mergeCompletions, pairKey, type Completion, type CompletionWrite, type CurrentHead } from './completions';
-import {
-  IMPORT_ENCODINGS,
-  IMPORT_FILE_TYPES,
-  JOB_LIMITS,
-  MAX_JOB_BYTES,
-  parseCompletionRecords,
-  readImportFile,
-  REQUEST_LIMITS,
-  type ImportLimits,
-  type ImportMappingRules,
-  type ParsedImport,
-  type ReadFile,
-  type RejectedRow,
-} from './csv-import';
+import { IMPORT_ENCODINGS, IMPORT_FILE_TYPES, JOB_LIMITS, MAX_JOB_BYTES, REQUEST_LIMITS, type ImportLimits, type ImportMappingRules } from './import-format';
+import type { ParsedImport, ReadFile, RejectedRow } from './csv-import';
 import { ImportMappingFields, mappingRuleErrors } from './import-mapping';
 
 /**
@@ -350,6 +338,9 @@ export function importService(deps: ImportDeps) {
   /** Reads and validates the whole file; throws the file's 4xx (nothing is written here). */
   async function prepare(record: Pick<ImportRecord, 'encoding' | 'mapping'>, bytes: Uint8Array | undefined, ctx: Awaited<ReturnType<typeof context>>, limits: ImportLimits) {
     const mapping = record.mapping ?? ctx.saved;
+    // The reader and its CSV, spreadsheet and encoding libraries load with the first import, not
+    // with every function that names this module's schemas (the API contract does, in each of them).
+    const { readImportFile, parseCompletionRecords } = await import('./csv-import');
     const file = await readImportFile(bytes, { encoding: record.encoding, mapping, limits });
     const parsed = parseCompletionRecords(file.records, { courses: ctx.courses, roles: ctx.plan?.roles ?? [], today: toIsoDate(clock.now()), mapping, limits });
     const info: ImportFileInfo = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, requireRole, type Caller } from '../shared/identity';
 import { EntityId } from '../shared/ids';
@@ -7,7 +7,7 @@ import { newMeta, nextMeta, RecordMeta } from '../shared/records';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { DELIVERY_MODES, normalizeLabel } from './courses';
-import { CSV_COLUMNS, type CsvField } from './csv-import';
+import { CSV_COLUMNS, type CsvField } from './import-format';
 import type { TrainingPlan } from './plan';
 
 const FIELDS = Object.keys(CSV_COLUMNS) as [CsvField, ...CsvField[]];

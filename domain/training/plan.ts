@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, requireRole, type Caller } from '../shared/identity';
 import { EntityId } from '../shared/ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../shared/errors';
 import { assertCanSeeAuthority, authorityScope, requireRole, type Caller } from '../shared/identity';

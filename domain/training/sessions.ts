@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EntityId } from '../shared/ids';
 import { RecordMeta } from '../shared/records';
 import { IsoDate } from './completions';

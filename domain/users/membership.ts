@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../shared/errors';
 import { Role, type Caller } from '../shared/identity';
 import { TenantId } from '../shared/ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { requireRole, Role, type Caller } from '../shared/identity';
 import { EntityId } from '../shared/ids';

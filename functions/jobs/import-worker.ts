@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EntityId, TenantId } from '../../domain/shared/ids';
 import { IMPORT_MAX_RECEIVES, IMPORT_RETRY_SECONDS, type ImportJobRef } from '../../domain/training/import-job';
 import { retryLater } from './import-queue';

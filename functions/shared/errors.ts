@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConflictError, DomainError, ServiceUnavailableError, ValidationError } from '../../domain/shared/errors';
-import { logger } from './logger';
+import { logger, sourceMappedStack } from './logger';
 import { json } from './responses';
 
 /** Maps thrown errors to responses: domain errors to 4xx, anything else to a bare 500. */
@@ -48,6 +48,6 @@ export function toResponse(
     });
   }
   // Unknown failure: log what helps engineers, return nothing internal to the caller.
-  logger.error('unhandled error', { errorName: error?.name, stack: error?.stack });
+  logger.error('unhandled error', { errorName: error?.name, stack: sourceMappedStack(error?.stack) });
   return json(500, { error: { code: 'internal', message: 'Something went wrong on our side.', requestId } });
 }

@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../domain/shared/errors';
 import { callerFromClaims, requireRole, type Caller } from '../../domain/shared/identity';
 import { ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';

@@ -103,7 +103,7 @@ async function main() {
   // create: both checked above.
   const id = values.id!;
   const name = values.name!;
-  const { z } = await import('zod');
+  const z = await import('zod');
   const { newPartnership } = await import('../../domain/partnerships/partnership');
   const { ConflictError } = await import('../../domain/shared/errors');
   const { systemDeps } = await import('../../functions/shared/deps');

@@ -4,9 +4,10 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BuildOptions as EsbuildOptions } from 'esbuild';
 import * as path from 'node:path';
 
 export interface ApiFunctionProps {
@@ -35,6 +36,60 @@ export interface ApiFunctionProps {
 
 /** Service name shared by every function (matches functions/shared/logger.ts). */
 export const SERVICE_NAME = 'prevent-compliance';
+
+/**
+ * How every function is bundled: one place, read by the stack (below) and by the module-load
+ * benchmark (bench/cold-start.ts), which bundles each function exactly this way.
+ */
+export const FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  // Prefer packages' ESM builds; fall back to CommonJS where there is none.
+  mainFields: ['module', 'main'],
+  minify: true,
+  // index.mjs.map beside the bundle, without the sources themselves (only the positions are
+  // needed): read on the first error logged (functions/shared/logger.ts sourceMappedStack) and
+  // in the deployment package for anyone reading a stack trace offline. Not loaded with the
+  // module: --enable-source-maps parsed the whole map on every cold start (measured by
+  // `BENCH_ONLY=cold npm run bench`).
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  // esbuild's per-bundle size report is noise in synth and test output.
+  logLevel: LogLevel.WARNING,
+  // Bundle the AWS SDK too, so the deployed code runs the versions pinned in
+  // package-lock.json rather than whatever the Lambda runtime happens to ship.
+  externalModules: [],
+  // Bundled CommonJS dependencies may call `require` (e.g. for Node built-ins),
+  // which does not exist in an ES module; give them one.
+  // Aliased: a bundled ESM module (fflate, under read-excel-file) imports createRequire itself.
+  banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/**
+ * FUNCTION_BUNDLING in esbuild's own terms, as aws-lambda-nodejs hands it to esbuild
+ * (Bundling.buildEsbuildArgs: --bundle, --platform=node, index.mjs for ESM, no --tsconfig unless
+ * given): for the module-load benchmark, and checked against the stack's bundles by
+ * test/infra/stack.test.ts.
+ */
+export function esbuildOptionsOf(entry: string, outdir: string, projectRoot: string): EsbuildOptions & { outfile: string } {
+  const b = FUNCTION_BUNDLING;
+  return {
+    entryPoints: [path.resolve(projectRoot, entry)],
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    target: b.target,
+    format: b.format,
+    outfile: path.join(outdir, b.format === OutputFormat.ESM ? 'index.mjs' : 'index.js'),
+    minify: b.minify,
+    sourcemap: b.sourceMap,
+    sourcesContent: b.sourcesContent,
+    external: [...b.externalModules],
+    logLevel: b.logLevel,
+    banner: { js: b.banner },
+    mainFields: [...b.mainFields],
+  };
+}
 
 /**
  * The one way this project builds an API Lambda: Node 22 on Graviton, an ESM bundle made
@@ -68,27 +123,10 @@ export class ApiFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         LOG_LEVEL: props.logLevel ?? 'INFO',
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: see sourceMap in FUNCTION_BUNDLING.
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        // Prefer packages' ESM builds; fall back to CommonJS where there is none.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // esbuild's per-bundle size report is noise in synth and test output.
-        logLevel: LogLevel.WARNING,
-        // Bundle the AWS SDK too, so the deployed code runs the versions pinned in
-        // package-lock.json rather than whatever the Lambda runtime happens to ship.
-        externalModules: [],
-        // Bundled CommonJS dependencies may call `require` (e.g. for Node built-ins),
-        // which does not exist in an ES module; give them one.
-        // Aliased: a bundled ESM module (fflate, under read-excel-file) imports createRequire itself.
-        banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
-      },
+      bundling: FUNCTION_BUNDLING,
     });
 
     // cdk-nag findings every function of this project has, each answered here once.

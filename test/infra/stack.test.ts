@@ -1,11 +1,14 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUPS, ROUTES, routeKey, type GroupName } from '../../functions/api';
 import { TABLE } from '../../functions/data/table';
 import { DEFAULT_REGION } from '../../infra/deployment';
-import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT } from '../../infra/stack';
+import { esbuildOptionsOf } from '../../infra/constructs/api-function';
+import { IMPORT_WORKER_CONCURRENCY, IMPORT_WORKER_TIMEOUT, PROJECT_ROOT } from '../../infra/stack';
 import { AUTH_CALLBACK_PATH, SIGNED_OUT_PATH } from '../../infra/web-app';
 import { synthesise, type Synthesised } from './synth';
 
@@ -209,10 +212,32 @@ describe('functions', () => {
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
-      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      // Source maps are not loaded at start (--enable-source-maps parsed the whole map on each cold start).
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS, id).toBeUndefined();
       const logGroup = logGroups[fn.Properties.LoggingConfig?.LogGroup?.Ref];
       expect(logGroup, `log group of ${id}`).toBeDefined();
       expect(logGroup.Properties.RetentionInDays, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('ship each bundle with its source map beside it (positions only), and bundle as bench/cold-start.ts measures', async () => {
+    const assetOf = (fn: Resource) => path.join(synthesised.app.outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+    for (const [id, fn] of ourFunctions()) {
+      const code = readFileSync(path.join(assetOf(fn), 'index.mjs'), 'utf8');
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), id).toBe(true);
+      const map = JSON.parse(readFileSync(path.join(assetOf(fn), 'index.mjs.map'), 'utf8'));
+      expect(map.sources.some((s: string) => s.endsWith('functions/shared/logger.ts')), id).toBe(true);
+      expect(map.sourcesContent, id).toBeUndefined();
+    }
+    // The benchmark's bundle of a function (FUNCTION_BUNDLING through esbuildOptionsOf) is the stack's, byte for byte.
+    const out = mkdtempSync(path.join(tmpdir(), 'bench-bundle-'));
+    try {
+      const options = esbuildOptionsOf(GROUPS.reports.entry, out, PROJECT_ROOT);
+      await build(options);
+      const [, reports] = resources('AWS::Lambda::Function').find(([id]) => id === functionIdOfGroup('reports'))!;
+      expect(readFileSync(options.outfile, 'utf8')).toBe(readFileSync(path.join(assetOf(reports), 'index.mjs'), 'utf8'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 
