@@ -3,7 +3,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Business metrics are CloudWatch's (embedded metric format): on this machine they would only be JSON in the console.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -67,6 +67,26 @@ function portFrom(name: string, fallback: number | undefined): number | undefine
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Milliseconds since `npm start` itself began, the web app's build before this process
+ * included (package.json runs `npm run -s build:web` first): the age of the npm process whose
+ * script exec'd this one, from /proc. Undefined when not started by `npm start`, or not on Linux.
+ */
+function sinceNpmStart(): number | undefined {
+  if (process.env.npm_lifecycle_event !== 'start') return undefined;
+  try {
+    if (!readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').includes('npm')) return undefined;
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at the 3rd; the start time is the 22nd, in clock ticks (100 a second on Linux).
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const ms = (uptimeSeconds - startTicks / 100) * 1000;
+    return Number.isFinite(ms) && ms >= performance.now() ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 let dynamo: RunningDynamo | undefined;
 let dynamoStarting: Promise<RunningDynamo> | undefined;
@@ -244,6 +264,7 @@ async function main() {
   if (stopping) return;
   ready = true;
 
+  const sinceNpm = sinceNpmStart();
   const base = server.url;
   const curl = (token: string, path: string) => `    curl -s -H "Authorization: Bearer ${token}" ${base}${path}`;
   let steeringShown = 0;
@@ -263,7 +284,8 @@ async function main() {
   const lines: string[] = [
     '',
     // performance.now() counts from the process's start: the whole start, node's own included.
-    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, ${demo?.from === 'snapshot' ? 'demo from the snapshot' : 'seed'} ${seconds(seedMs)}, summaries ${seconds(summariesMs)})`,
+    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, ${demo?.from === 'snapshot' ? 'demo from the snapshot' : 'seed'} ${seconds(seedMs)}, summaries ${seconds(summariesMs)})` +
+      (sinceNpm === undefined ? '' : `; ${seconds(sinceNpm)} since npm start, the web app's build included`),
     '',
     `  Web app    ${base}/   open it in a browser and choose a demo user (npm run dev:web: the same with hot reload)`,
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
