@@ -5,6 +5,7 @@ import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../d
 import type { Caller } from '../../domain/shared/identity';
 import { applicableQuestions, BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
 import { systemDeps } from '../../functions/shared/deps';
+import { schoolProfile } from './seed-schools';
 
 /**
  * Demo IT-filter assurances (current, due within 60 days, overdue) and annual assurance
@@ -35,10 +36,11 @@ export async function seedDemoAssurance(tenantId: string, steering: Caller, auth
   const settings = settingsOf(partnership);
   const lead: Caller = { tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId };
 
-  const daysAgo = FILTER_REVIEWED_DAYS_AGO[authorityId];
+  const school = schoolProfile(authorityId);
+  const daysAgo: number | undefined = school ? school.filterReviewedDaysAgo : FILTER_REVIEWED_DAYS_AGO[authorityId];
   const reviewedOn = daysAgo === undefined ? undefined : addDays(today, -daysAgo);
   const filterYear = reviewedOn && reportingYearOf(reviewedOn);
-  if (reviewedOn && filterYear && !(await d.assurances.get(tenantId, authorityId, filterYear))) {
+  if (daysAgo !== undefined && reviewedOn && filterYear && !(await d.assurances.get(tenantId, authorityId, filterYear))) {
     const fields: AssuranceFields = {
       reviewedOn,
       ...(authority.itProvidedBy ? { itProvidedBy: authority.itProvidedBy } : {}),
@@ -57,7 +59,7 @@ export async function seedDemoAssurance(tenantId: string, steering: Caller, auth
   const thisYear = reportingYearOf(today);
   const lastYear = reportingYearOf(addDays(reportingYearRange(thisYear).from, -1));
   for (const [year, states] of [[lastYear, LAST_YEAR], [thisYear, THIS_YEAR]] as const) {
-    const state = states[authorityId] ?? 'missing';
+    const state = (school ? (year === thisYear ? school.thisYear : school.lastYear) : states[authorityId]) ?? 'missing';
     if (state === 'missing' || (await d.statements.get(tenantId, authorityId, year))) continue;
     const questions = applicableQuestions(BUILT_IN_FRAMEWORKS[0], settings.benchmarksBySector[authority.sector]);
     const complete = state !== 'draft';

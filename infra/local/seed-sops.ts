@@ -3,6 +3,7 @@ import type { Caller } from '../../domain/shared/identity';
 import { addDays, addMonths, toIsoDate } from '../../domain/shared/dates';
 import { sopServices } from '../../functions/wiring/sop';
 import { systemDeps } from '../../functions/shared/deps';
+import { schoolProfile } from './seed-schools';
 
 /**
  * Demo SOPs: the OPCC's is modelled on a real OPCC Prevent Standard Operating Model (seed
@@ -38,7 +39,7 @@ export async function seedDemoSops(tenantId: string, authorityId: string): Promi
   const d = systemDeps();
   const today = toIsoDate(d.clock.now());
   const sops = sopServices(systemDeps());
-  const days = REVIEW_IN_DAYS[authorityId];
+  const days = REVIEW_IN_DAYS[authorityId] ?? schoolProfile(authorityId)?.sopReviewInDays;
   const authority = days === undefined ? undefined : await d.authorities.get(tenantId, authorityId);
   if (!authority || (await d.sops.get(tenantId, authorityId))) return;
   const lead: Caller = { tenantId, userId: 'demo-seed', role: 'authority-lead', authorityId };

@@ -3,6 +3,7 @@ import type { SessionFields } from '../../domain/training/sessions';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { trainingServices } from '../../functions/wiring/training';
 import { systemDeps } from '../../functions/shared/deps';
+import { schoolProfile } from './seed-schools';
 
 /**
  * Demo training records: a plan per authority, a learning-system export imported for each
@@ -102,7 +103,7 @@ export function demoSessions(authorityId: string, sector: string, size: number, 
 
 /** One authority's plan, export and sessions; authorities are independent of each other. */
 export async function seedDemoTraining(tenantId: string, caller: Caller, authorityId: string): Promise<{ imported: number }> {
-  const size = WORKFORCE[authorityId];
+  const size = WORKFORCE[authorityId] ?? schoolProfile(authorityId)?.workforce;
   const d = systemDeps();
   const authority = size === undefined ? undefined : await d.authorities.get(tenantId, authorityId);
   if (!authority) return { imported: 0 };

@@ -7,6 +7,7 @@ import { systemDeps } from '../../functions/shared/deps';
 import { seedDemoTraining } from './seed-training';
 import { seedDemoSettings, seedDemoSops } from './seed-sops';
 import { seedDemoAssurance, seedDemoDeadline } from './seed-assurance';
+import { demoSchools } from './seed-schools';
 
 /**
  * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
@@ -208,7 +209,7 @@ const SEED_CALLER: Caller = { tenantId: DEMO_TENANT_ID, userId: 'demo-seed', rol
  * Local only: refuses unless DYNAMODB_ENDPOINT points at DynamoDB Local and no Cognito
  * user pool is configured.
  */
-export async function seedDemo(): Promise<DemoSeed> {
+export async function seedDemo(options: { schools?: number } = {}): Promise<DemoSeed> {
   if (!process.env.DYNAMODB_ENDPOINT) throw new Error('seedDemo writes fictional data: set DYNAMODB_ENDPOINT to a DynamoDB Local');
   if (process.env.USER_POOL_ID) throw new Error('seedDemo must not create users in a real user pool: unset USER_POOL_ID');
 
@@ -225,9 +226,11 @@ export async function seedDemo(): Promise<DemoSeed> {
   // rather than taking turns. Authorities whose IT another provides wait for that one.
   const authorities = authorityService({ store: d.authorities, clock: d.clock, ids: d.ids });
   const existingAuthorities = new Set((await d.authorities.list(DEMO_TENANT_ID)).map((a) => a.id));
-  const missing = DEMO_AUTHORITIES.filter((a) => !existingAuthorities.has(a.id));
+  // The county's schools (--schools) after its other authorities, as a partnership brings them in.
+  const all = [...DEMO_AUTHORITIES, ...demoSchools(options.schools ?? 0)];
+  const missing = all.filter((a) => !existingAuthorities.has(a.id));
   for (const wave of [missing.filter((a) => !a.itProvidedBy), missing.filter((a) => a.itProvidedBy)]) {
-    await Promise.all(wave.map((authority) => authorities.create(SEED_CALLER, authority)));
+    await inParallel(wave, 8, (authority) => authorities.create(SEED_CALLER, authority));
     created.authorities += wave.length;
   }
 
@@ -251,19 +254,24 @@ export async function seedDemo(): Promise<DemoSeed> {
   // Each authority's records in order (a statement keeps the training figures of its day);
   // four authorities side by side (each import runs its own 8 requests at once): all 11 at
   // once kept 2 cores no busier and cost DynamoDB Local ~1 s more CPU in contention.
-  const queue = DEMO_AUTHORITIES.map((a) => a.id);
-  await Promise.all(
-    Array.from({ length: SEED_AUTHORITIES_AT_ONCE }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        await seedDemoTraining(DEMO_TENANT_ID, SEED_CALLER, id);
-        await seedDemoSops(DEMO_TENANT_ID, id);
-        await seedDemoAssurance(DEMO_TENANT_ID, SEED_CALLER, id);
-      }
-    }),
-  );
+  await inParallel(all, SEED_AUTHORITIES_AT_ONCE, async ({ id }) => {
+    await seedDemoTraining(DEMO_TENANT_ID, SEED_CALLER, id);
+    await seedDemoSops(DEMO_TENANT_ID, id);
+    await seedDemoAssurance(DEMO_TENANT_ID, SEED_CALLER, id);
+  });
   await seedDemoDeadline(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
+}
+
+/** `work` for every item, at most `atOnce` at a time, in order of starting. */
+async function inParallel<T>(items: readonly T[], atOnce: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(atOnce, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 /** The second partnership (SECOND_PARTNERSHIP): whatever of it is missing, through the same services. */

@@ -3,7 +3,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Business metrics are CloudWatch's (embedded metric format): on this machine they would only be JSON in the console.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,24 +23,32 @@ const ISSUER_KEY_FILE = `${LOCAL_DIR}/issuer-key.json`;
 const TOKEN_LIFETIME = '12h';
 const WEB_DIST = `${ROOT}web/dist`;
 
-const USAGE = `Usage: npm start [-- --persist]
+const USAGE = `Usage: npm start [-- --persist] [-- --schools N]
 
   --persist   keep DynamoDB data in .local/dynamodb/ across restarts (default: in memory)
               (\`npm start --persist\` works too)
+  --schools N also seed N schools, colleges and nurseries of the county (0–1000; e.g. 300),
+              each a specified authority with its training, SOP, IT filter and statements
   --help      this text
+
+The demo is loaded from a snapshot in .local/snapshots/ made by the first start of the day
+(and again after a change to the code that writes it), which seeds through the services.
 
 Environment: PORT (default 3000), DYNAMODB_PORT (default: a free port), TABLE_NAME (default prevent-compliance)`;
 
 function parseFlags() {
   try {
     const { values } = parseArgs({
-      options: { persist: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { persist: { type: 'boolean', default: false }, schools: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
       allowPositionals: false,
     });
     // `npm start --persist` (without `--`) reaches us only as npm_config_persist.
     const persist = values.persist || process.env.npm_config_persist === 'true';
-    return { persist, help: values.help };
+    const rawSchools = values.schools ?? process.env.npm_config_schools ?? '0';
+    const schools = Number(rawSchools);
+    if (!/^\d+$/.test(rawSchools) || schools > 1000) throw new Error(`--schools takes a whole number from 0 to 1000, not "${rawSchools}"`);
+    return { persist, schools, help: values.help };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -59,6 +67,26 @@ function portFrom(name: string, fallback: number | undefined): number | undefine
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * Milliseconds since `npm start` itself began, the web app's build before this process
+ * included (package.json runs `npm run -s build:web` first): the age of the npm process whose
+ * script exec'd this one, from /proc. Undefined when not started by `npm start`, or not on Linux.
+ */
+function sinceNpmStart(): number | undefined {
+  if (process.env.npm_lifecycle_event !== 'start') return undefined;
+  try {
+    if (!readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').includes('npm')) return undefined;
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis start at the 3rd; the start time is the 22nd, in clock ticks (100 a second on Linux).
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const ms = (uptimeSeconds - startTicks / 100) * 1000;
+    return Number.isFinite(ms) && ms >= performance.now() ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 let dynamo: RunningDynamo | undefined;
 let dynamoStarting: Promise<RunningDynamo> | undefined;
@@ -129,9 +157,10 @@ async function main() {
   // database meanwhile (load the modules, open the port, start the S3 stand-in).
   dynamoStarting = startDynamoLocal({ port: dynamoPort, dbPath: flags.persist ? DB_DIR : undefined, javaOptions: QUICK_START_JAVA_OPTIONS });
   dynamoStarting.catch(() => undefined); // awaited below; not unhandled while the rest loads
-  const [{ seedDemo, DEMO_PARTNERSHIP }, { startStreamPoller }, { processRecords }, { reportRepository }, { systemDeps }, { startLocalS3 }, { startLocalSts, LOCAL_TENANT_ROLE_ARN }, { LocalIssuer }, { createGateway }, { startServer }] =
+  const [{ seedDemo, DEMO_PARTNERSHIP }, { loadDemo }, { startStreamPoller }, { processRecords }, { reportRepository }, { systemDeps }, { startLocalS3 }, { startLocalSts, LOCAL_TENANT_ROLE_ARN }, { LocalIssuer }, { createGateway }, { startServer }] =
     await Promise.all([
       import('./seed'),
+      import('./snapshot'),
       import('./stream-poller'),
       import('../../functions/jobs/report-summaries'),
       import('../../functions/data/report-repository'),
@@ -201,10 +230,14 @@ async function main() {
   delete process.env.USER_POOL_ID;
   // A new table gets its change stream after the seed: DynamoDB Local writes markedly slower
   // with one, and the seed's summaries are built directly below instead of from its records.
-  await ensureTable(dynamo.endpoint, tableName, { stream: false });
+  const newTable = await ensureTable(dynamo.endpoint, tableName, { stream: false });
 
+  // A new table gets the demo from today's snapshot (BatchWriteItem, summaries included), or,
+  // on the first start of the day, from the seed, which then saves the snapshot. A persistent
+  // table that already exists gets whatever of the demo it lacks, through the services.
   const t1 = performance.now();
-  const seed = await seedDemo();
+  const demo = newTable ? await loadDemo({ schools: flags.schools }) : undefined;
+  const seed = demo?.seed ?? (await seedDemo({ schools: flags.schools }));
   demoUsers = seed.users;
   const seedMs = performance.now() - t1;
   if (stopping) return;
@@ -216,7 +249,7 @@ async function main() {
   // wait until the poller has caught up (changes of the last run, and whatever the seed added).
   const t2 = performance.now();
   const hadNoStream = await enableStream(dynamo.endpoint, tableName);
-  if (hadNoStream) {
+  if (hadNoStream && !demo) {
     const d = systemDeps();
     const reports = reportRepository(d.table);
     const partnershipData = new Map(); // read once for all authorities, as the consumer does per batch
@@ -231,6 +264,7 @@ async function main() {
   if (stopping) return;
   ready = true;
 
+  const sinceNpm = sinceNpmStart();
   const base = server.url;
   const curl = (token: string, path: string) => `    curl -s -H "Authorization: Bearer ${token}" ${base}${path}`;
   let steeringShown = 0;
@@ -242,13 +276,16 @@ async function main() {
   };
 
   const c = seed.created;
-  const seeded =
-    c.partnership || c.authorities || c.users
-      ? `just seeded: ${c.partnership ? 'partnership, ' : ''}${c.authorities} authorities, ${c.users} users`
+  const seeded = demo?.from === 'snapshot'
+    ? `loaded: ${c.authorities} authorities, ${c.users} users, ${demo.items} items from ${relative(process.cwd(), demo.file)}`
+    : c.partnership || c.authorities || c.users
+      ? `just seeded: ${c.partnership ? 'partnership, ' : ''}${c.authorities} authorities, ${c.users} users${demo ? `; saved as ${relative(process.cwd(), demo.file)}` : ''}`
       : 'kept from the last run';
   const lines: string[] = [
     '',
-    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, seed ${seconds(seedMs)}, summaries ${seconds(summariesMs)})`,
+    // performance.now() counts from the process's start: the whole start, node's own included.
+    `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, ${demo?.from === 'snapshot' ? 'demo from the snapshot' : 'seed'} ${seconds(seedMs)}, summaries ${seconds(summariesMs)})` +
+      (sinceNpm === undefined ? '' : `; ${seconds(sinceNpm)} since npm start, the web app's build included`),
     '',
     `  Web app    ${base}/   open it in a browser and choose a demo user (npm run dev:web: the same with hot reload)`,
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,

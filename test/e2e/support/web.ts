@@ -4,14 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { processRecords } from '../../../functions/jobs/report-summaries';
-import { reportRepository } from '../../../functions/data/report-repository';
 import { dynamo } from '../../../functions/data/client';
-import { systemDeps } from '../../../functions/shared/deps';
 import { identityRepository } from '../../../functions/data/repositories';
 import { enableStream } from '../../../infra/local/dynamodb';
 import { createGateway } from '../../../infra/local/gateway';
 import { LocalIssuer } from '../../../infra/local/issuer';
-import { DEMO_PARTNERSHIP, seedDemo } from '../../../infra/local/seed';
+import { DEMO_PARTNERSHIP } from '../../../infra/local/seed';
+import { loadDemo } from '../../../infra/local/snapshot';
 import { startServer, type LocalServer } from '../../../infra/local/server';
 import { startStreamPoller } from '../../../infra/local/stream-poller';
 import { createWebApp, type DemoUser } from '../../../infra/local/web';
@@ -66,15 +65,13 @@ export function useWebApp(options: { signIn?: 'local' | 'cognito'; idTokenSecond
 
   beforeAll(async () => {
     if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('web/dist is missing: run `npm run build:web` (npm test does it first).');
-    const seed = await seedDemo();
-    // As npm start: the seed's summaries built directly, then the stream consumer for later writes.
+    // As npm start: the demo with its summaries from today's snapshot (the first file to need it
+    // in a day seeds its own table and saves it; the others wait and load it, a fraction of the
+    // seed's time), then the stream consumer for later writes.
+    const { seed } = await loadDemo();
     const endpoint = inject('dynamoEndpoint');
     const tableName = process.env.TABLE_NAME!;
     await enableStream(endpoint, tableName);
-    const d = systemDeps();
-    const reports = reportRepository(d.table);
-    const shared = new Map();
-    await Promise.all((await d.authorities.list(seed.tenantId)).map((a) => reports.refresh(seed.tenantId, a.id, shared)));
     poller = await startStreamPoller({ endpoint, tableName, consume: (records) => processRecords(records), intervalMs: 100 });
 
     // Opt-in: import jobs (POST …/imports) go to a local queue that runs the real worker, as `npm start` does.
