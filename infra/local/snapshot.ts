@@ -25,8 +25,31 @@ import type { DemoSeed } from './seed';
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SNAPSHOT_DIR = `${ROOT}.local/snapshots`;
-/** Bumped when the file format changes. */
-const FORMAT = 1;
+/** Bumped when the file format changes (2: binary values as base64, see toLine). */
+const FORMAT = 2;
+
+/**
+ * One item as a line. JSON has no bytes: a binary value (`B`, e.g. a deflated report summary)
+ * or binary set (`BS`) is written as base64 under a marker and read back as bytes; everything
+ * else is the wire format as it is.
+ */
+const BYTES = '$base64';
+function toLine(item: Item): string {
+  return JSON.stringify(item, (key, value: unknown) => {
+    if ((key === 'B' && value instanceof Uint8Array) || (key === 'BS' && Array.isArray(value) && value.every((v) => v instanceof Uint8Array))) {
+      const encode = (v: Uint8Array) => ({ [BYTES]: Buffer.from(v).toString('base64') });
+      return key === 'B' ? encode(value as Uint8Array) : (value as Uint8Array[]).map(encode);
+    }
+    return value;
+  });
+}
+function fromLine(line: string): Item {
+  return JSON.parse(line, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>)[BYTES] === 'string' && Object.keys(value).length === 1
+      ? new Uint8Array(Buffer.from((value as Record<string, string>)[BYTES], 'base64'))
+      : value,
+  ) as Item;
+}
 
 export type Item = Record<string, AttributeValue>;
 
@@ -69,7 +92,7 @@ export function readSnapshot(file: string): { header: SnapshotHeader; items: Ite
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const header = JSON.parse(lines[0] ?? 'null') as SnapshotHeader | null;
   if (header?.format !== FORMAT) return undefined;
-  return { header, items: lines.slice(1).map((line) => JSON.parse(line) as Item) };
+  return { header, items: lines.slice(1).map(fromLine) };
 }
 
 /**
@@ -80,7 +103,7 @@ export function writeSnapshot(file: string, header: Omit<SnapshotHeader, 'format
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, [JSON.stringify({ format: FORMAT, ...header }), ...items.map((item) => JSON.stringify(item))].join('\n') + '\n');
+  writeFileSync(temporary, [JSON.stringify({ format: FORMAT, ...header }), ...items.map(toLine)].join('\n') + '\n');
   renameSync(temporary, file);
   // Another day's, or another code's: never today's with another number of schools.
   const [, today, , hash] = /^demo-(\d{4}-\d\d-\d\d)-schools-(\d+)-(\w+)\.jsonl$/.exec(path.basename(file))!;
