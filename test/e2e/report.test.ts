@@ -139,10 +139,11 @@ describe('dashboard, consolidated report and SOPs (steering group and viewers)',
       }
     }
     await expectAccessible(page, 'dashboard (steering group)');
+    // The order is kept in the address: the table re-renders once the navigation lands, so wait for it.
     await table.getByRole('button', { name: 'Overdue items' }).click();
-    await expect(table.locator('th[aria-sort="ascending"]').textContent()).resolves.toBe('Overdue items');
+    await expect.poll(() => table.locator('th[aria-sort="ascending"]').textContent()).toBe('Overdue items');
     await table.getByRole('button', { name: 'Overdue items' }).click();
-    await expect(table.locator('th[aria-sort="descending"]').textContent()).resolves.toBe('Overdue items');
+    await expect.poll(() => table.locator('th[aria-sort="descending"]').textContent()).toBe('Overdue items');
     const firstOverdue = await table.locator('tbody tr').first().locator('td').last().textContent();
     const most = Math.max(...report.rows.map((r) => r.training.refreshersOverdue + (r.sop.reviewOverdue ? 1 : 0) + (r.itFilter.status === 'overdue' ? 1 : 0)));
     expect(Number(firstOverdue)).toBe(most);
