@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { presignPut } from './s3-client';
 import type { DocumentStorage } from '../../domain/statements/document';
 
 /**
@@ -14,10 +15,7 @@ export function documentStorage(s3: () => S3Client): DocumentStorage {
   return {
     /** Content type and length are signed into the URL: S3 refuses anything else. */
     presignUpload: (key, contentType, contentLength, expiresIn) =>
-      getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
-        expiresIn,
-        signableHeaders: new Set(['content-type', 'content-length']),
-      }),
+      presignPut(s3(), bucket(), key, contentType, contentLength, expiresIn),
 
     presignDownload: (key, fileName, expiresIn) =>
       getSignedUrl(

@@ -1,7 +1,6 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImportFiles } from '../../domain/training/import-job';
-import { isMissing } from './s3-client';
+import { isMissing, presignPut } from './s3-client';
 
 /**
  * Uploaded import files in S3: the browser PUTs the file through a presigned URL (type and size
@@ -13,10 +12,7 @@ const bucket = () => process.env.IMPORTS_BUCKET ?? 'prevent-imports';
 export function importFileStorage(s3: () => S3Client): ImportFiles {
   return {
     presignUpload: (key, contentType, contentLength, expiresIn) =>
-      getSignedUrl(s3(), new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType, ContentLength: contentLength }), {
-        expiresIn,
-        signableHeaders: new Set(['content-type', 'content-length']),
-      }),
+      presignPut(s3(), bucket(), key, contentType, contentLength, expiresIn),
 
     async size(key) {
       try {

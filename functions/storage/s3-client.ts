@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { tenantDynamo } from '../data/client';
 import { traced } from '../shared/tracer';
@@ -49,6 +50,17 @@ export function tenantS3(tenantId: string): S3Client {
     tenantClients.set(credentials, client);
   }
   return client;
+}
+
+/**
+ * A presigned PUT of one object: content type and length are signed into the URL, so S3 refuses
+ * any other upload (documents and import files alike).
+ */
+export function presignPut(client: S3Client, bucket: string, key: string, contentType: string, contentLength: number, expiresIn: number): Promise<string> {
+  return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: contentLength }), {
+    expiresIn,
+    signableHeaders: new Set(['content-type', 'content-length']),
+  });
 }
 
 export const isMissing = (error: unknown) => ['NotFound', 'NoSuchKey'].includes((error as { name?: string }).name ?? '');

@@ -15,6 +15,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a local stand-in's HTTP server on the loopback (on `port`, or a free one) and says
+ * where it answers and how to stop it: the S3 and STS stand-ins share this.
+ */
+export async function listenLocal(server: import('node:http').Server, port?: number): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const listenPort = port ?? (await freePort());
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${listenPort}`, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 /** What a TCP connection to the loopback port meets: a listener, a refusal, or another error. */
 export function portState(port: number): Promise<'listening' | 'refused' | 'error'> {
   return new Promise((resolve) => {

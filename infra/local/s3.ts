@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { freePort } from './dynamodb';
+import { listenLocal } from './dynamodb';
 
 /**
  * A small S3-compatible stand-in for `npm start` and the tests, so the product's real
@@ -188,11 +188,10 @@ export async function startLocalS3(port?: number, options: { issued?: IssuedLook
       return fail(400, 'BadRequest', (error as Error).message);
     }
   });
-  const listenPort = port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  const { endpoint, stop } = await listenLocal(server, port);
   return {
-    endpoint: `http://127.0.0.1:${listenPort}`,
+    endpoint,
     objects,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop,
   };
 }

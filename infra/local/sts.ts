@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { freePort } from './dynamodb';
+import { listenLocal } from './dynamodb';
 
 /**
  * A tiny stand-in for AWS STS, for `npm start` and the tests, so tenant requests take the same
@@ -124,13 +124,12 @@ export async function startLocalSts(port?: number): Promise<RunningSts> {
       return fail(400, 'BadRequest', (error as Error).message);
     }
   });
-  const listenPort = port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
+  const { endpoint, stop } = await listenLocal(server, port);
   return {
-    endpoint: `http://127.0.0.1:${listenPort}`,
+    endpoint,
     lookup: (accessKeyId) => byKey.get(accessKeyId),
     issued: () => issued,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop,
   };
 }
 
