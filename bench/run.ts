@@ -6,6 +6,7 @@ import { benchSummaryConsumer } from './summary-consumer';
 import { INITIAL_JS_BUDGET_BYTES, measureBundle } from '../web/scripts/check-bundle';
 import { benchColdStart, LOAD_GOAL_RATIO } from './cold-start';
 import { execFileSync } from 'node:child_process';
+import { benchStart } from './start';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -71,10 +72,21 @@ async function benchColdStarts() {
   console.log(`  functions within ${LOAD_GOAL_RATIO}x an empty module: ${meeting.length} of ${functions.length}${meeting.length ? ` (${meeting.join(', ')})` : ''}`);
 }
 
+/** `npm start` until its ready line, three times (goal: ready within 5 s of `npm start`). */
+async function benchNpmStart() {
+  if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== 'start') return;
+  const trials = await benchStart(3);
+  console.log(`\nnpm start until ready, three runs in a row (each stopped with Ctrl-C; the figures are its own ready line's; goal <= 5 s since npm start)`);
+  for (const t of trials) {
+    console.log(`  ${`${fmt(t.sinceNpmStartS, 1)} s`.padStart(7)} since npm start   ready in ${fmt(t.readyS, 1)} s: DynamoDB Local ${fmt(t.dynamoS, 1)} s, demo from the ${t.demoFrom} ${fmt(t.demoS, 1)} s, summaries ${fmt(t.summariesS, 1)} s${t.sinceNpmStartS <= 5 ? '' : '  OVER GOAL'}`);
+  }
+}
+
 async function main() {
   benchWebBundle();
+  await benchNpmStart();
   await benchColdStarts();
-  if (process.env.BENCH_ONLY === 'web' || process.env.BENCH_ONLY === 'cold') return;
+  if (process.env.BENCH_ONLY === 'web' || process.env.BENCH_ONLY === 'cold' || process.env.BENCH_ONLY === 'start') return;
   const dynamo = await startDynamoLocal();
   // Tenant requests assume the tenant role at the STS stand-in, as in AWS and the tests.
   const sts = await startLocalSts();

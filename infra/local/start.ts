@@ -70,7 +70,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Milliseconds since `npm start` itself began, the web app's build before this process
- * included (package.json runs `npm run -s build:web` first): the age of the npm process whose
+ * included (package.json first builds the web app if its sources changed, web/scripts/build-if-stale.ts): the age of the npm process whose
  * script exec'd this one, from /proc. Undefined when not started by `npm start`, or not on Linux.
  */
 function sinceNpmStart(): number | undefined {
@@ -285,7 +285,7 @@ async function main() {
     '',
     // performance.now() counts from the process's start: the whole start, node's own included.
     `Prevent compliance API (local) ready in ${seconds(performance.now())} (DynamoDB Local ${seconds(dynamoMs)}, ${demo?.from === 'snapshot' ? 'demo from the snapshot' : 'seed'} ${seconds(seedMs)}, summaries ${seconds(summariesMs)})` +
-      (sinceNpm === undefined ? '' : `; ${seconds(sinceNpm)} since npm start, the web app's build included`),
+      (sinceNpm === undefined ? '' : `; ${seconds(sinceNpm)} since npm start (a web app build included when its sources had changed)`),
     '',
     `  Web app    ${base}/   open it in a browser and choose a demo user (npm run dev:web: the same with hot reload)`,
     `  API        ${base}   (no token: ${base}/health  ${base}/openapi.json)`,
