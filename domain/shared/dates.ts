@@ -31,19 +31,36 @@ export function toIsoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number) => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS_IN_MONTH[m - 1]);
+const isoOf = (y: number, m: number, d: number) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+
+/*
+ * addMonths and addDays do arithmetic on the numbers and write the date out themselves, with no
+ * Date object and no toISOString: a report of 600 authorities asks them thousands of times
+ * (each IT-filter review's due date, the due-soon window), and through Date they were a fifth
+ * of the report's time. test/unit/dates.test.ts checks them against the Date-based way.
+ */
+
 /** Adds calendar months, clamping to the month's end (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(isoDate: string, months: number): string {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, lastDay));
-  return toIsoDate(target);
+  const y = Number(isoDate.slice(0, 4));
+  const m = Number(isoDate.slice(5, 7));
+  const d = Number(isoDate.slice(8, 10));
+  const index = y * 12 + (m - 1) + months;
+  const ty = Math.floor(index / 12);
+  const tm = index - ty * 12 + 1;
+  return isoOf(ty, tm, Math.min(d, daysInMonth(ty, tm)));
 }
 
 export function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return toIsoDate(date);
+  const d = Number(isoDate.slice(8, 10)) + days;
+  const y = Number(isoDate.slice(0, 4));
+  const m = Number(isoDate.slice(5, 7));
+  // Within the month (most calls: a few days or weeks ahead): no calendar arithmetic at all.
+  if (d >= 1 && d <= daysInMonth(y, m)) return isoOf(y, m, d);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return isoOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 }
 
 /** The same instant `years` years later (UTC): retention periods. */
@@ -83,7 +100,8 @@ export const ReportingYear = z
 export const IsoDate = z.string().refine((v) => ISO_DATE.test(v) && parseDate(v) === v, 'a real date as YYYY-MM-DD');
 
 export function reportingYearOf(isoDate: string): string {
-  const [y, m] = isoDate.split('-').map(Number);
+  const y = Number(isoDate.slice(0, 4));
+  const m = Number(isoDate.slice(5, 7));
   const start = m >= 4 ? y : y - 1;
   return `${start}-${pad((start + 1) % 100)}`;
 }
