@@ -97,6 +97,38 @@ export function coverageOn(current: CurrentSummary | undefined, asAt: string) {
   return { covered, headcount, coverage: headcount > 0 ? covered / headcount : null };
 }
 
+/** Authorities in name order; a list already in order (buildReport sorts once for both years) is kept as it is. */
+function byName(authorities: readonly Authority[]): readonly Authority[] {
+  for (let i = 1; i < authorities.length; i++) {
+    if (authorities[i - 1].name.localeCompare(authorities[i].name) > 0) return [...authorities].sort((a, b) => a.name.localeCompare(b.name));
+  }
+  return authorities;
+}
+
+/*
+ * Each row picks a few dates out of short lists, 1,200 rows a report at 600 authorities: a scan
+ * with plain comparisons (ISO dates order as strings) rather than filter, sort and a locale-aware compare.
+ */
+/** The item with the latest date on or before `asAt` (the last such in the list when dates tie). */
+function latest<T>(items: readonly T[], dateOf: (item: T) => string, asAt: string): T | undefined {
+  let best: T | undefined;
+  let bestDate = '';
+  for (const item of items) {
+    const date = dateOf(item);
+    if (date <= asAt && (best === undefined || date >= bestDate)) {
+      best = item;
+      bestDate = date;
+    }
+  }
+  return best;
+}
+
+function earliest(dates: readonly (string | undefined)[]): string | undefined {
+  let min: string | undefined;
+  for (const d of dates) if (d && (min === undefined || d < min)) min = d;
+  return min;
+}
+
 const share = (num: number, den: number) => (den > 0 ? num / den : null);
 const EMPTY_OBLIGATIONS: ObligationCounts = { 'not-yet-started': 0, developing: 0, achieving: 0 };
 
@@ -109,53 +141,51 @@ function obligationsAt(c: CurrentSummary | undefined, date: string): ObligationC
 
 /** One row per authority, every figure as it stood on `asAt` (a date in `year`). */
 export function buildRows(authorities: readonly Authority[], current: ReadonlyMap<string, CurrentSummary>, years: ReadonlyMap<string, YearSummary>, asAt: string, year: string): ReportRow[] {
-  return [...authorities]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((a) => {
-      const c = current.get(a.id);
-      const y = years.get(a.id);
-      const cov = coverageOn(c, asAt);
-      const overdue = valueOn(c?.overdueChanges, asAt);
-      const lastFilter = (c?.itFilters ?? []).filter((f) => f.reviewedOn <= asAt).sort((p, q) => p.reviewedOn.localeCompare(q.reviewedOn)).at(-1);
-      const yearFilter = c?.itFilters.find((f) => f.year === year);
-      const filter = filterStatus(lastFilter?.reviewedOn, asAt);
-      const sop = sopOn(c?.sopVersions ?? [], asAt);
-      const obligations = obligationsAt(c, asAt);
-      const lastCompletionOn = Object.values(c?.lastCompletionByYear ?? {}).filter((d) => d <= asAt).sort().at(-1);
-      const st = y?.statement;
-      const sopReviewDate = sop ? sop.lastReviewedOn ?? sop.implementationDate : undefined;
-      const sopOverdue = sop ? sop.nextReviewDate < asAt : false;
-      const evidence = [lastFilter?.reviewedOn, sopReviewDate, st && st.status !== 'draft' ? st.date : undefined, obligations.oldestEvidenceOn, lastCompletionOn].filter((d): d is string => !!d).sort()[0];
-      return {
-        authorityId: a.id,
-        name: a.name,
-        sector: a.sector,
-        type: a.type,
-        statement: st
-          ? { status: st.status, date: st.date, version: st.version, scores: st.scores, achievingShare: share(st.achieving, st.applicable) }
-          : { status: 'missing' as const, scores: {}, achievingShare: null },
-        training: {
-          ...cov,
-          completions: y?.completions ?? 0,
-          peopleTrained: y?.peopleTrained ?? 0,
-          sessions: y?.sessions ?? 0,
-          attendees: y?.attendees ?? 0,
-          feedbackShare: share(y?.feedbackGoodOrExcellent ?? 0, y?.feedbackRespondents ?? 0),
-          refreshersOverdue: overdue,
-        },
-        itFilter: {
-          status: filter.status,
-          ...(lastFilter ? { lastReviewedOn: lastFilter.reviewedOn, outcome: lastFilter.outcome } : {}),
-          ...(yearFilter ? { yearAssurance: { reviewedOn: yearFilter.reviewedOn, outcome: yearFilter.outcome } } : {}),
-        },
-        sop: sop
-          ? { present: true, sopVersion: sop.sopVersion, ...(sop.lastReviewedOn ? { lastReviewedOn: sop.lastReviewedOn } : {}), nextReviewDate: sop.nextReviewDate, reviewOverdue: sopOverdue }
-          : { present: false, reviewOverdue: false },
-        obligations: { notYetStarted: obligations['not-yet-started'], developing: obligations.developing, achieving: obligations.achieving },
-        ...(evidence ? { evidenceFreshness: evidence } : {}),
-        overdueItems: overdue + (sopOverdue ? 1 : 0) + (filter.status === 'overdue' ? 1 : 0),
-      };
-    });
+  return byName(authorities).map((a) => {
+    const c = current.get(a.id);
+    const y = years.get(a.id);
+    const cov = coverageOn(c, asAt);
+    const overdue = valueOn(c?.overdueChanges, asAt);
+    const lastFilter = latest(c?.itFilters ?? [], (f) => f.reviewedOn, asAt);
+    const yearFilter = c?.itFilters.find((f) => f.year === year);
+    const filter = filterStatus(lastFilter?.reviewedOn, asAt);
+    const sop = sopOn(c?.sopVersions ?? [], asAt);
+    const obligations = obligationsAt(c, asAt);
+    const lastCompletionOn = latest(Object.values(c?.lastCompletionByYear ?? {}), (d) => d, asAt);
+    const st = y?.statement;
+    const sopReviewDate = sop ? sop.lastReviewedOn ?? sop.implementationDate : undefined;
+    const sopOverdue = sop ? sop.nextReviewDate < asAt : false;
+    const evidence = earliest([lastFilter?.reviewedOn, sopReviewDate, st && st.status !== 'draft' ? st.date : undefined, obligations.oldestEvidenceOn, lastCompletionOn]);
+    return {
+      authorityId: a.id,
+      name: a.name,
+      sector: a.sector,
+      type: a.type,
+      statement: st
+        ? { status: st.status, date: st.date, version: st.version, scores: st.scores, achievingShare: share(st.achieving, st.applicable) }
+        : { status: 'missing' as const, scores: {}, achievingShare: null },
+      training: {
+        ...cov,
+        completions: y?.completions ?? 0,
+        peopleTrained: y?.peopleTrained ?? 0,
+        sessions: y?.sessions ?? 0,
+        attendees: y?.attendees ?? 0,
+        feedbackShare: share(y?.feedbackGoodOrExcellent ?? 0, y?.feedbackRespondents ?? 0),
+        refreshersOverdue: overdue,
+      },
+      itFilter: {
+        status: filter.status,
+        ...(lastFilter ? { lastReviewedOn: lastFilter.reviewedOn, outcome: lastFilter.outcome } : {}),
+        ...(yearFilter ? { yearAssurance: { reviewedOn: yearFilter.reviewedOn, outcome: yearFilter.outcome } } : {}),
+      },
+      sop: sop
+        ? { present: true, sopVersion: sop.sopVersion, ...(sop.lastReviewedOn ? { lastReviewedOn: sop.lastReviewedOn } : {}), nextReviewDate: sop.nextReviewDate, reviewOverdue: sopOverdue }
+        : { present: false, reviewOverdue: false },
+      obligations: { notYetStarted: obligations['not-yet-started'], developing: obligations.developing, achieving: obligations.achieving },
+      ...(evidence ? { evidenceFreshness: evidence } : {}),
+      overdueItems: overdue + (sopOverdue ? 1 : 0) + (filter.status === 'overdue' ? 1 : 0),
+    };
+  });
 }
 
 export function totalsOf(rows: readonly ReportRow[], years: ReadonlyMap<string, YearSummary>): Totals {
@@ -202,9 +232,10 @@ export function buildReport(input: {
   const previousAsAt = asAtOf(previousYear, input.today);
   const thisYear = input.years.get(input.year) ?? new Map();
   const lastYear = input.years.get(previousYear) ?? new Map();
-  const rows = buildRows(input.authorities, input.current, thisYear, asAt, input.year);
+  const authorities = byName(input.authorities);
+  const rows = buildRows(authorities, input.current, thisYear, asAt, input.year);
   const totals = totalsOf(rows, thisYear);
-  const previousTotals = totalsOf(buildRows(input.authorities, input.current, lastYear, previousAsAt, previousYear), lastYear);
+  const previousTotals = totalsOf(buildRows(authorities, input.current, lastYear, previousAsAt, previousYear), lastYear);
   const change: ConsolidatedReport['change'] = {};
   for (const key of Object.keys(totals) as (keyof Totals)[]) {
     const a = totals[key];
