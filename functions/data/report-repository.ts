@@ -42,7 +42,43 @@ export function storedCurrent(current: CurrentSummary, years: readonly YearSumma
 /** The stored current summary and years, its changes left encoded (the report evaluates them as they are: valueOn). */
 export function readCurrent(summary: Uint8Array): { current: CurrentSummary; years: YearSummary[] } {
   const { years, ...current } = JSON.parse(inflateRawSync(summary).toString('utf8')) as StoredSummary;
-  return { current, years: years.map((y) => ({ authorityId: current.authorityId, ...y })) };
+  // Just parsed, so ours to complete in place (no copy of every year of 600 authorities).
+  for (const y of years as YearSummary[]) y.authorityId = current.authorityId;
+  return { current, years: years as YearSummary[] };
+}
+
+/**
+ * Summaries as decoded by this process, by item key, with the bytes they were decoded from. A
+ * partnership's report is read again and again (the dashboard, the report page, its CSV) while
+ * its summaries change only when an authority's records do: an item whose bytes are exactly
+ * those decoded last time is not inflated and parsed again (at 600 authorities that is most of
+ * the report's own time). The key is the item's whole key, which starts with the partnership,
+ * and a hit needs the very same bytes, read with the caller's own credentials: nothing is served
+ * across partnerships or from an older summary. Callers treat what they get as read-only.
+ * Bounded: beyond MAX_DECODED_SUMMARIES the least recently used entry is dropped.
+ */
+export const MAX_DECODED_SUMMARIES = 5_000;
+const decodedSummaries = new Map<string, { bytes: Buffer; summary: ReturnType<typeof readCurrent> }>();
+
+/** Forgets every decoded summary (the benchmark measures a report that decodes them all). */
+export function forgetDecodedSummaries(): void {
+  decodedSummaries.clear();
+}
+
+export function readCurrentCached(itemKey: string, bytes: Uint8Array): ReturnType<typeof readCurrent> {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hit = decodedSummaries.get(itemKey);
+  if (hit) {
+    decodedSummaries.delete(itemKey);
+    if (hit.bytes.equals(view)) {
+      decodedSummaries.set(itemKey, hit);
+      return hit.summary;
+    }
+  }
+  const summary = readCurrent(bytes);
+  decodedSummaries.set(itemKey, { bytes: Buffer.from(view), summary });
+  while (decodedSummaries.size > MAX_DECODED_SUMMARIES) decodedSummaries.delete(decodedSummaries.keys().next().value!);
+  return summary;
 }
 
 /**
@@ -150,7 +186,7 @@ export function reportRepository(table: TableStore) {
       const older: string[] = [];
       for (const item of items) {
         if (item.summary instanceof Uint8Array) {
-          const s = readCurrent(item.summary);
+          const s = readCurrentCached(`${item.PK}\u0000${item.SK}`, item.summary);
           current.set(s.current.authorityId, s.current);
           s.years.forEach(addYear);
         } else {
