@@ -478,9 +478,11 @@ export class TableStore {
 
   /**
    * Gives a key back when its request failed before its write landed (a 4xx, a 503), so the
-   * retry runs afresh. A claim that was marked `written` stays: the write did land.
+   * retry runs afresh. A claim that was marked `written` stays (the write did land, its answer
+   * was lost: a timeout after DynamoDB applied it), but its lock ends now, so the retry hears
+   * at once that it was carried out rather than that it is still running.
    */
-  async releaseIdempotency(ctx: IdempotencyContext): Promise<void> {
+  async releaseIdempotency(ctx: IdempotencyContext, now: Date): Promise<void> {
     try {
       await this.doc.send(
         new DeleteCommand({
@@ -493,6 +495,7 @@ export class TableStore {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.updateIf(ctx.key, { set: { lockedUntil: now.toISOString() }, condition: 'claimToken = :token', values: { ':token': ctx.claimToken } });
     }
   }
 

@@ -52,7 +52,7 @@ export class IdempotencyError extends DomainError {
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerError',
   'ServiceUnavailable', 'ServiceUnavailableException', 'TransactionInProgressException', 'TimeoutError', 'RequestTimeout',
-  'RequestTimeoutException', 'AbortError',
+  'RequestTimeoutException', 'AbortError', 'RequestDeadlineExceeded',
 ]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 const TRANSIENT_CANCELLATIONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict', 'InternalServerError']);

@@ -4,11 +4,12 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../domain/shared/errors';
 import { callerFromClaims, requireRole, type Caller } from '../../domain/shared/identity';
 import { groupLimits, ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';
+import { dynamoTimeouts, requestDeadline } from '../data/client';
 import { idempotencyContext, type IdempotencyContext, type TableStore } from '../data/store';
 import { tenantDeps } from './deps';
 import { errorResponder, IdempotencyError } from './errors';
@@ -145,7 +146,7 @@ async function idempotently(
     response = await idempotencyContext.run(ctx, run);
   } catch (error) {
     // Best effort: if giving the key back fails too, the claim lapses at `lockedUntil`.
-    await table.releaseIdempotency(ctx).catch(() => undefined);
+    await table.releaseIdempotency(ctx, new Date()).catch(() => undefined);
     throw error;
   }
   const contentType = String(response.headers?.['content-type'] ?? 'application/json; charset=utf-8');
@@ -164,6 +165,16 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
   const table = new Map<string, { id: RouteId; contract: RouteContract }>();
   for (const [id, contract] of Object.entries(ROUTES) as [RouteId, RouteContract][]) {
     if (contract.group === group) table.set(routeKey(contract), { id, contract });
+  }
+
+  /**
+   * Runs the request with its database deadline: the function's remaining time less the margin
+   * it needs to answer (functions/data/client.ts), so a stalled database ends in a 503 with
+   * Retry-After, never in the function being cut off at its limit.
+   */
+  async function dispatchInTime(event: HttpEvent, context: Context | undefined): Promise<APIGatewayProxyStructuredResultV2> {
+    const remaining = context?.getRemainingTimeInMillis?.() ?? groupLimits(group).timeoutSeconds * 1000;
+    return requestDeadline.run(Date.now() + remaining - dynamoTimeouts().answerMarginMs, () => dispatch(event));
   }
 
   async function dispatch(event: HttpEvent): Promise<APIGatewayProxyStructuredResultV2> {
@@ -213,6 +224,6 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
     .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type,idempotency-key', exposeHeaders: 'retry-after,idempotent-replayed' }))
     .use(errorResponder())
     .use(jsonBodyParser())
-    .handler(dispatch);
+    .handler(dispatchInTime);
 }
 
