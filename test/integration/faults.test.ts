@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reportingYearOf, toIsoDate } from '../../domain/shared/dates';
 import { dynamo } from '../../functions/data/client';
+import { keys } from '../../functions/data/keys';
+import { completionItem } from '../../functions/data/training-repositories';
+import { handleStream } from '../../functions/jobs/report-summaries';
+import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
@@ -21,12 +27,13 @@ process.env.DYNAMODB_MAX_ATTEMPTS = '2';
 process.env.DYNAMODB_REQUEST_TIMEOUT_MS = '2000';
 
 type Fault = 'throttle' | 'internal-error' | 'drop-after-applied' | 'stall-after-applied';
-const fault: { operation?: string; kind?: Fault; times: number; seen: number } = { times: 0, seen: 0 };
+/** `operation` '*' is any; `match`, if set, must appear in the request body (a key, say). */
+const fault: { operation?: string; kind?: Fault; times: number; seen: number; match?: string } = { times: 0, seen: 0 };
 const held: ServerResponse[] = [];
 let proxy: Server;
 
-function inject(operation: string, kind: Fault, times = Infinity) {
-  Object.assign(fault, { operation, kind, times, seen: 0 });
+function inject(operation: string, kind: Fault, times = Infinity, match?: string) {
+  Object.assign(fault, { operation, kind, times, seen: 0, match });
 }
 
 function errorBody(type: string, message: string) {
@@ -41,7 +48,7 @@ async function startProxy(): Promise<string> {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop();
-      const hit = fault.kind && operation === fault.operation && fault.seen < fault.times;
+      const hit = fault.kind && (operation === fault.operation || fault.operation === '*') && fault.seen < fault.times && (!fault.match || body.includes(fault.match));
       if (hit) fault.seen++;
       if (hit && fault.kind === 'throttle') {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(errorBody('ThrottlingException', 'Rate of requests exceeds the allowed throughput.'));
@@ -202,5 +209,38 @@ describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 50
     } finally {
       delete process.env.DYNAMODB_ANSWER_MARGIN_MS;
     }
+  });
+});
+
+describe('the report-summary consumer with one authority it cannot refresh', () => {
+  const TODAY = toIsoDate(new Date());
+  const YEAR = reportingYearOf(TODAY);
+  const completion = (authorityId: string, staffRef: string) =>
+    completionItem(p.tenantId, authorityId, {
+      slot: 'current',
+      completion: { staffRef, courseId: 'wrap', completedOn: TODAY, expiresOn: '2099-01-01', id: ulidIds.next(), authorityId, source: 'import' as const, role: 'frontline', version: 1, createdAt: TODAY, createdBy: 'test', updatedAt: TODAY, updatedBy: 'test' },
+    }, 10);
+  const record = (item: Record<string, unknown>, seq: string) => ({ eventID: seq, eventName: 'INSERT', eventSource: 'aws:dynamodb', dynamodb: { NewImage: marshall(item) as never, SequenceNumber: seq } });
+  const summarised = async (authorityId: string) => (await systemDeps().table.get<{ completions: number }>(keys.reports.year(p.tenantId, YEAR, authorityId)))?.completions ?? 0;
+
+  it('reports that record alone as failed (bisect / dead-letter queue in AWS), keeps every other summary current, and a re-drive after the fault makes it current', async () => {
+    const [good, poisoned] = [completion(p.authorities.a, 'STREAM-A'), completion(p.authorities.b, 'STREAM-B')];
+    await systemDeps().table.batchWrite([{ put: good }, { put: poisoned }]);
+    // Every query of authority b's training partition fails, whatever the SDK retries: to the
+    // consumer, a record it cannot process. (A fault in the batch's shared first read, the import
+    // locks, fails the whole batch instead: Lambda then bisects it, infra/stack.ts.)
+    inject('Query', 'internal-error', Infinity, `${keys.training.partition(p.tenantId, p.authorities.b)}"`);
+    const response = await handleStream({ Records: [record(good, '100'), record(poisoned, '200')] } as never);
+    expect(fault.seen).toBeGreaterThan(0);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
+    expect(await summarised(p.authorities.a)).toBe(1);
+    expect(await summarised(p.authorities.b)).toBe(0);
+
+    // The fault is over; Lambda (or the operator, from the dead-letter queue) sends the record again.
+    inject('', 'throttle', 0);
+    const redrive = await handleStream({ Records: [record(poisoned, '200')] } as never);
+    expect(redrive.batchItemFailures).toEqual([]);
+    expect(await summarised(p.authorities.b)).toBe(1);
+    expect(await summarised(p.authorities.a)).toBe(1);
   });
 });
