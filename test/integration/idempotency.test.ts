@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { ROUTES, type RouteContract, type RouteId } from '../../functions/api';
 import { dynamo } from '../../functions/data/client';
+import { keys } from '../../functions/data/keys';
+import { idempotencyContext } from '../../functions/data/store';
+import { systemDeps } from '../../functions/shared/deps';
 import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
@@ -257,5 +260,31 @@ describe('keys and callers', () => {
       expect(a.status).toBe(409);
       expect(a.body.error.code).toBe('idempotency_in_flight');
     }
+  });
+});
+
+describe('the claim travels in the route\'s own transaction', () => {
+  it('a write whose request no longer holds the key writes nothing at all; the holder\'s write marks the key written with it', async () => {
+    const table = systemDeps().table;
+    const tenantId = p.tenantId;
+    const key = randomUUID();
+    const claim = await table.claimIdempotency(tenantId, key, 'hash-1', new Date(), 30);
+    if (!('claimed' in claim)) throw new Error('expected a fresh claim');
+    const thing = (n: number) => ({ PK: `${tenantId}#TEST`, SK: `THING#${key}#${n}` });
+    const audit = (n: number) => ({ id: `${key}-${n}`, at: new Date().toISOString(), entityType: 'test', entityId: `${key}-${n}`, action: 'create', actor: 'test' });
+    const write = (n: number) => table.write(tenantId, [{ kind: 'create', entity: 'test-thing', key: thing(n), record: { n } }], audit(n) as never);
+
+    // Another request took the key over (its token is not ours): the whole transaction is refused.
+    await expect(idempotencyContext.run({ ...claim.claimed, claimToken: 'taken-over' }, () => write(1))).rejects.toMatchObject({ code: 'busy' });
+    expect(await table.get(thing(1))).toBeUndefined();
+    expect((await table.getIdempotency(tenantId, key))!.state).toBe('in-flight');
+
+    await idempotencyContext.run(claim.claimed, () => write(2));
+    expect(await table.get(thing(2))).toBeDefined();
+    expect((await table.getIdempotency(tenantId, key))!.state).toBe('written');
+    // Only the first write of a request carries the claim.
+    await idempotencyContext.run(claim.claimed, () => write(3));
+    expect(await table.get(thing(3))).toBeDefined();
+    expect(keys.idempotency(tenantId, key).PK.startsWith(`${tenantId}#`)).toBe(true);
   });
 });
