@@ -85,6 +85,13 @@ export interface RouteContract {
   fileTypes?: readonly string[];
   response: z.ZodType;
   status?: number;
+  /**
+   * A create: accepts an `Idempotency-Key` header, and a retry with the same key and body within
+   * 24 hours gets the first answer back without writing again (functions/shared/http.ts).
+   * Every POST answering 201 or 202 must say true or false (test/integration/idempotency.test.ts
+   * fails otherwise), so a new create route cannot join without deciding.
+   */
+  idempotent?: boolean;
 }
 
 const ALL_ROLES = Role.options;
@@ -223,7 +230,7 @@ export const ROUTES = {
     response: z.object({ items: z.array(Authority) }),
   }),
   createAuthority: route({
-    method: 'POST', path: '/authorities', group: 'authorities', auth: 'jwt', roles: ['steering-group'],
+    method: 'POST', path: '/authorities', group: 'authorities', auth: 'jwt', idempotent: true, roles: ['steering-group'],
     summary: 'Add an authority to the partnership', body: CreateAuthority, response: Authority, status: 201,
   }),
   getAuthority: route({
@@ -240,7 +247,7 @@ export const ROUTES = {
     summary: 'Users of the partnership', response: z.object({ items: z.array(User) }),
   }),
   createUser: route({
-    method: 'POST', path: '/users', group: 'users', auth: 'jwt', roles: ['steering-group'],
+    method: 'POST', path: '/users', group: 'users', auth: 'jwt', idempotent: true, roles: ['steering-group'],
     summary: 'Invite a person to the partnership with one role: a membership of their one identity, made for them if they have none (the answer is the same either way; 409 only if they are already a user of this partnership)', body: CreateUser, response: User, status: 201,
   }),
   listAudit: route({
@@ -260,7 +267,7 @@ export const ROUTES = {
     summary: 'The partnership’s course catalogue', response: z.object({ items: z.array(Course) }),
   }),
   createCourse: route({
-    method: 'POST', path: '/courses', group: 'training', auth: 'jwt', roles: ['steering-group'],
+    method: 'POST', path: '/courses', group: 'training', auth: 'jwt', idempotent: true, roles: ['steering-group'],
     summary: 'Add a course to the catalogue', body: CreateCourse, response: Course, status: 201,
   }),
   updateCourse: route({
@@ -286,7 +293,7 @@ export const ROUTES = {
     params: AuthorityParam, body: SearchCompletions, response: z.object({ items: z.array(Completion) }),
   }),
   recordCompletion: route({
-    method: 'POST', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    method: 'POST', path: '/authorities/{id}/completions', group: 'training', auth: 'jwt', idempotent: true, roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Record one completion', params: AuthorityParam, body: CompletionInput, response: Completion, status: 201,
   }),
   importCompletions: route({
@@ -300,13 +307,16 @@ export const ROUTES = {
     body: FileBody, bodyContentType: 'text/csv', fileTypes: IMPORT_FILE_TYPES, response: ImportResult,
   }),
   requestImportUpload: route({
-    method: 'POST', path: '/authorities/{id}/imports/uploads', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    method: 'POST', path: '/authorities/{id}/imports/uploads', group: 'training', auth: 'jwt',
+    // Writes nothing: a repeat only signs another short-lived upload URL (and a saved answer
+    // would replay a URL past its expiry), so it needs no key.
+    idempotent: false, roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: `Step 1 of an import job: a presigned URL to PUT the file to (type and size signed into it; at most ${MAX_JOB_BYTES / 1024 / 1024} MB and ${thousands(MAX_JOB_ROWS)} rows)`,
     params: AuthorityParam, body: RequestImportUpload,
     response: z.object({ key: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresInSeconds: z.number() }), status: 201,
   }),
   startImport: route({
-    method: 'POST', path: '/authorities/{id}/imports', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    method: 'POST', path: '/authorities/{id}/imports', group: 'training', auth: 'jwt', idempotent: true, roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Step 2: import the uploaded file as a job (202; follow it with GET …/imports/{importId})',
     params: AuthorityParam, body: StartImport, response: ImportJob, status: 202,
   }),
@@ -319,7 +329,9 @@ export const ROUTES = {
     summary: 'An import’s status and progress (rows done of rows), and its result', params: ImportParam, response: ImportJob.extend({ people: People }),
   }),
   resumeImport: route({
-    method: 'POST', path: '/authorities/{id}/imports/{importId}/resume', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    method: 'POST', path: '/authorities/{id}/imports/{importId}/resume', group: 'training', auth: 'jwt',
+    // Creates nothing: a repeat finds the job already handed over (409 not_resumable) or running.
+    idempotent: false, roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Hand an interrupted import job to the workers again (it carries on from its last checkpoint)', params: ImportParam, response: ImportJob, status: 202,
   }),
   getImportMapping: route({
@@ -342,7 +354,7 @@ export const ROUTES = {
     summary: 'Delivered sessions by date range', params: AuthorityParam, query: DateRange, response: z.object({ items: z.array(Session) }),
   }),
   createSession: route({
-    method: 'POST', path: '/authorities/{id}/sessions', group: 'training', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    method: 'POST', path: '/authorities/{id}/sessions', group: 'training', auth: 'jwt', idempotent: true, roles: ['steering-group', 'authority-lead', 'authority-editor'],
     summary: 'Record a delivered session', params: AuthorityParam, body: SessionFields, response: Session, status: 201,
   }),
   updateSession: route({
@@ -386,7 +398,7 @@ export const ROUTES = {
     summary: 'Annual reviews of the SOP', params: AuthorityParam, response: z.object({ items: z.array(SopReview) }),
   }),
   recordSopReview: route({
-    method: 'POST', path: '/authorities/{id}/sop/reviews', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    method: 'POST', path: '/authorities/{id}/sop/reviews', group: 'sop', auth: 'jwt', idempotent: true, roles: ['authority-lead'],
     summary: 'Record the annual review (moves the next review date on)', params: AuthorityParam, body: RecordReview,
     response: z.object({ sop: Sop, review: SopReview }), status: 201,
   }),
@@ -396,7 +408,7 @@ export const ROUTES = {
     response: z.object({ items: z.array(Obligation) }),
   }),
   createObligation: route({
-    method: 'POST', path: '/authorities/{id}/sop/obligations', group: 'sop', auth: 'jwt', roles: ['authority-lead'],
+    method: 'POST', path: '/authorities/{id}/sop/obligations', group: 'sop', auth: 'jwt', idempotent: true, roles: ['authority-lead'],
     summary: 'Add an obligation', params: AuthorityParam, body: ObligationFields, response: Obligation, status: 201,
   }),
   adoptObligationTemplate: route({
@@ -426,7 +438,7 @@ export const ROUTES = {
     summary: 'Benchmark frameworks available to the partnership (the 2018 toolkit built in)', response: z.object({ items: z.array(Framework) }),
   }),
   addFramework: route({
-    method: 'POST', path: '/frameworks', group: 'assurance', auth: 'jwt', roles: ['steering-group'],
+    method: 'POST', path: '/frameworks', group: 'assurance', auth: 'jwt', idempotent: true, roles: ['steering-group'],
     summary: 'Add a framework version (e.g. a restructured toolkit) as data', body: Framework, response: Framework, status: 201,
   }),
   listItFilterAssurances: route({

@@ -12,6 +12,18 @@ const ErrorBody = z.object({
   }),
 });
 
+/** The header of the create routes (functions/shared/http.ts). */
+const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,128}$/)
+    .optional()
+    .describe(
+      'A fresh UUID per user action, the same when that action is sent again. Within 24 hours the same key with the same request returns the first answer ' +
+        '(header Idempotent-Replayed: true) and writes nothing; with a different request it is a 422; while the first is still running, a 409.',
+    ),
+});
+
 /** A file body in OpenAPI 3.0 terms: a binary string. */
 const FileSchema = { type: 'string', format: 'binary' } as const;
 
@@ -28,6 +40,10 @@ export function openApiDocument() {
     if (r.auth === 'jwt') Object.assign(errors, { 401: 'No or invalid token', 403: 'Role not allowed', 404: 'Not found or not yours' });
     if (r.method === 'PUT' || r.method === 'POST') errors[409] = 'Version conflict, duplicate, or an import in progress';
     if (r.bodyContentType === 'text/csv') errors[413] = 'File too large';
+    if (r.idempotent) {
+      errors[409] = 'Version conflict or duplicate; or the first request with this Idempotency-Key is still running (idempotency_in_flight), or it was carried out but its answer was lost (already_applied)';
+      errors[422] = 'This Idempotency-Key was used for a different request (idempotency_key_reused)';
+    }
     registry.registerPath({
       operationId,
       method: r.method.toLowerCase() as 'get',
@@ -38,6 +54,7 @@ export function openApiDocument() {
       request: {
         params: r.params,
         query: r.query,
+        headers: r.idempotent ? IdempotencyHeaders : undefined,
         body: r.body
           ? r.bodyContentType === 'text/csv'
             ? { content: Object.fromEntries((r.fileTypes ?? ['text/csv']).map((type) => [type, { schema: FileSchema }])), required: true, description: 'The file itself, as bytes' }

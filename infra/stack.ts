@@ -296,7 +296,7 @@ export class PreventComplianceStack extends Stack {
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       apiName: 'prevent-compliance',
       corsPreflight: extraOrigins.length
-        ? { allowOrigins: extraOrigins, allowHeaders: ['authorization', 'content-type'], allowMethods: [apigw.CorsHttpMethod.ANY], maxAge: Duration.hours(1) }
+        ? { allowOrigins: extraOrigins, allowHeaders: ['authorization', 'content-type', 'idempotency-key'], exposeHeaders: ['retry-after', 'idempotent-replayed'], allowMethods: [apigw.CorsHttpMethod.ANY], maxAge: Duration.hours(1) }
         : undefined,
     });
     const apiAccessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: this.logsKey });

@@ -116,6 +116,12 @@ export const keys = {
     },
   },
 
+  /**
+   * One Idempotency-Key of a partnership's create request: its own partition (keys are random
+   * UUIDs, so writes spread), under the tenant prefix like every other item of the partnership.
+   */
+  idempotency: (tenantId: string, key: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}IDEMPOTENCY#${enc(key)}`, SK: 'IDEMPOTENCY' }),
+
   /** Query of the partnership's course catalogue. */
   courses: (tenantId: string) => ({ pk: `${tenantKeyPrefix(tenantId)}COURSE`, skPrefix: 'COURSE#' }),
   course: (tenantId: string, courseId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}COURSE`, SK: `COURSE#${id(courseId)}` }),

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -77,6 +79,56 @@ function updateExpression(u: AttributeUpdate) {
 export function versionedWrite(entity: string, key: StorageKey, record: Item & { version: number }, expectedVersion: number): WriteOp {
   return expectedVersion === 0 ? { kind: 'create', entity, key, record } : { kind: 'update', entity, key, record, expectedVersion };
 }
+
+// ---- Idempotency ---------------------------------------------------------------------------
+// A create request with an Idempotency-Key first claims the key (claimIdempotency: one
+// conditional PutItem of an `in-flight` record), then runs; the route's own write — the one
+// TransactWriteItems of write(), with its audit event — also turns that record `written`, under
+// the condition that this request still holds the claim. So the route's write happens at most
+// once per key, and a record that says `written` proves the write landed. After the route
+// answers, the answer is saved on the record (`done`) and a retry gets it back.
+//
+// Why not @aws-lambda-powertools/idempotency (checked against its 2.x types and persistence
+// layer; it is not a dependency here): its DynamoDBPersistenceLayer saves the record with its
+// own PutItem (saveInProgress) and UpdateItem (saveSuccess), never inside the route's
+// TransactWriteItems, so "the write landed" and "the record says so" can disagree; and its key
+// is the function-wide `keyPrefix` (default the function name) + hash in attribute `id`, or with
+// a sort key the static partition `idempotency#<function name>`: set once per persistence
+// layer, not per request, so not under the calling partnership's `<tenantId>#` prefix that IAM
+// LeadingKeys and the tenant guard require.
+//
+// The context travels in AsyncLocalStorage, set by the HTTP layer around one route call: the
+// write is several layers below (use case → repository → TableStore), and the domain must not
+// learn about HTTP retries, so no parameter is threaded through every port.
+
+/** The claim a create request holds while it runs. */
+export interface IdempotencyContext {
+  tenantId: string;
+  key: { PK: string; SK: string };
+  /** Hash of caller, method, route, path parameters and body. */
+  requestHash: string;
+  /** Random per claim: only the request that holds the claim may mark it written. */
+  claimToken: string;
+  /** Set once the route's write carried the claim (later writes of the same request do not). */
+  written?: boolean;
+}
+
+export const idempotencyContext = new AsyncLocalStorage<IdempotencyContext>();
+
+/** How long a key and its saved answer are kept: 24 hours, then DynamoDB's TTL removes them. */
+export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
+
+export type IdempotencyRecord = {
+  state: 'in-flight' | 'written' | 'done';
+  requestHash: string;
+  claimToken: string;
+  lockedUntil: string;
+  createdAt: string;
+  /** The saved answer (state `done`): status and body, exactly as first sent. */
+  status?: number;
+  body?: string;
+  contentType?: string;
+};
 
 /** Strips storage attributes, leaving the record as the domain knows it. */
 export function toRecord<T>(item: Item | undefined): T | undefined {
@@ -363,6 +415,91 @@ export class TableStore {
   }
 
   /**
+   * Claims an Idempotency-Key for one request (see idempotencyContext). Returns the context to
+   * run the route under, or the record already there (a replay, a conflict or a request in flight:
+   * the caller decides). A claim left `in-flight` past `lockedUntil` (its request died before
+   * writing) is taken over.
+   */
+  async claimIdempotency(
+    tenantId: string,
+    key: string,
+    requestHash: string,
+    now: Date,
+    lockSeconds: number,
+  ): Promise<{ claimed: IdempotencyContext } | { existing: IdempotencyRecord }> {
+    const storageKey = keys.idempotency(tenantId, key);
+    const claimToken = randomBytes(12).toString('base64url');
+    const record: IdempotencyRecord = {
+      state: 'in-flight',
+      requestHash,
+      claimToken,
+      lockedUntil: new Date(now.getTime() + lockSeconds * 1000).toISOString(),
+      createdAt: now.toISOString(),
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const existing = attempt === 0 ? undefined : await this.getIdempotency(tenantId, key);
+      if (existing && (existing.state !== 'in-flight' || existing.lockedUntil > now.toISOString() || existing.requestHash !== requestHash)) {
+        return { existing };
+      }
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...record, ...storageKey, entity: 'idempotency-key', [TABLE.ttlAttribute]: epochSeconds(now) + IDEMPOTENCY_RETENTION_SECONDS },
+            ConditionExpression: existing ? '#state = :inflight AND claimToken = :old' : 'attribute_not_exists(PK)',
+            ...(existing ? { ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':inflight': 'in-flight', ':old': existing.claimToken } } : {}),
+          }),
+        );
+        return { claimed: { tenantId, key: storageKey, requestHash, claimToken } };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    const existing = await this.getIdempotency(tenantId, key);
+    if (!existing) throw new ConflictError('This Idempotency-Key is being claimed by another request at this moment; retry.', { reason: 'busy' });
+    return { existing };
+  }
+
+  async getIdempotency(tenantId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(tenantId, key), ConsistentRead: true }));
+    return toRecord<IdempotencyRecord>(out.Item);
+  }
+
+  /** Saves the answer on the claim, for the retries of the next 24 hours. */
+  async saveIdempotentAnswer(ctx: IdempotencyContext, answer: { status: number; body: string; contentType: string }): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: ctx.key,
+        ...updateExpression({ set: { state: 'done', ...answer }, condition: 'claimToken = :token', values: { ':token': ctx.claimToken } }),
+      }),
+    );
+  }
+
+  /**
+   * Gives a key back when its request failed before its write landed (a 4xx, a 503), so the
+   * retry runs afresh. A claim that was marked `written` stays (the write did land, its answer
+   * was lost: a timeout after DynamoDB applied it), but its lock ends now, so the retry hears
+   * at once that it was carried out rather than that it is still running.
+   */
+  async releaseIdempotency(ctx: IdempotencyContext, now: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: ctx.key,
+          ConditionExpression: 'claimToken = :token AND #state = :inflight',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':token': ctx.claimToken, ':inflight': 'in-flight' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.updateIf(ctx.key, { set: { lockedUntil: now.toISOString() }, condition: 'claimToken = :token', values: { ':token': ctx.claimToken } });
+    }
+  }
+
+  /**
    * Applies the writes and puts the audit event, all or nothing. A failed condition
    * becomes a ConflictError (stale version, duplicate) or NotFoundError (record gone).
    */
@@ -462,10 +599,35 @@ export class TableStore {
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     });
+    // The request's Idempotency-Key claim, marked written in the same transaction (audited
+    // writes of the claiming partnership only: the route's own write).
+    const claim = audit && tenantId ? idempotencyContext.getStore() : undefined;
+    const carriesClaim = !!claim && !claim.written && claim.tenantId === tenantId;
+    if (carriesClaim) {
+      items.push({
+        Update: {
+          TableName,
+          Key: claim!.key,
+          ...updateExpression({
+            set: { state: 'written' },
+            condition: '#state = :inflight AND claimToken = :token',
+            names: { '#state': 'state' },
+            values: { ':inflight': 'in-flight', ':token': claim!.claimToken },
+          }),
+        },
+      } as never);
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+      if (carriesClaim) claim!.written = true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) throw translateCancellation(error, ops);
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (carriesClaim && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') {
+          throw new ConflictError('Another request with the same Idempotency-Key took this one over; nothing was written by this one.', { reason: 'busy' });
+        }
+        throw translateCancellation(error, ops);
+      }
       throw error;
     }
   }

@@ -24,7 +24,53 @@ const STATUS: Record<string, number> = {
   busy: 409,
   payload_too_large: 413,
   unavailable: 503,
+  idempotency_key_reused: 422,
+  idempotency_in_flight: 409,
+  already_applied: 409,
 };
+
+/**
+ * An Idempotency-Key that cannot be honoured as asked (functions/shared/http.ts): used before
+ * with another request (422), its first request still running (409), or its first request's
+ * write landed but its answer was never saved (409: the record exists; reload to see it).
+ */
+export class IdempotencyError extends DomainError {
+  constructor(
+    readonly code: 'idempotency_key_reused' | 'idempotency_in_flight' | 'already_applied',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * AWS SDK failures that outlived the SDK's own retries and say nothing about the request
+ * itself: throttling, DynamoDB's internal errors, timeouts and dropped connections. The request
+ * may be sent again (creates with their Idempotency-Key): 503 with Retry-After, not a 500.
+ * A transaction cancelled for one of these reasons (not a condition) counts too.
+ */
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'InternalServerError',
+  'ServiceUnavailable', 'ServiceUnavailableException', 'TransactionInProgressException', 'TimeoutError', 'RequestTimeout',
+  'RequestTimeoutException', 'AbortError', 'RequestDeadlineExceeded',
+]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const TRANSIENT_CANCELLATIONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict', 'InternalServerError']);
+
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+export function isTransientAwsError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $fault?: string; CancellationReasons?: { Code?: string }[]; cause?: unknown };
+  if (e.name === 'TransactionCanceledException') {
+    const codes = (e.CancellationReasons ?? []).map((r) => r?.Code).filter((c) => c && c !== 'None');
+    return codes.length > 0 && codes.every((c) => TRANSIENT_CANCELLATIONS.has(c!));
+  }
+  if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.$fault === 'server' && (e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return e.cause !== undefined && e.cause !== error && isTransientAwsError(e.cause);
+}
 
 export function toResponse(
   error: (Error & { statusCode?: number; cause?: unknown }) | null,
@@ -40,6 +86,13 @@ export function toResponse(
       return json(503, { error: body }, { 'retry-after': String(error.retryAfterSeconds) });
     }
     return json(STATUS[error.code] ?? 400, { error: body });
+  }
+  if (isTransientAwsError(error)) {
+    logger.warn('database unavailable after retries', { errorName: error?.name, code: (error as { code?: string } | null)?.code });
+    const retryAfter = UNAVAILABLE_RETRY_AFTER_SECONDS;
+    return json(503, {
+      error: { code: 'unavailable', message: `The database did not answer in time. Try again in ${retryAfter} seconds: a create sent again with the same Idempotency-Key is never applied twice.`, retryAfterSeconds: retryAfter },
+    }, { 'retry-after': String(retryAfter) });
   }
   const fromBodyParser = (error?.cause as { package?: string } | undefined)?.package === '@middy/http-json-body-parser';
   if (fromBodyParser) {

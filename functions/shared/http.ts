@@ -3,13 +3,16 @@ import httpCors from '@middy/http-cors';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../domain/shared/errors';
 import { callerFromClaims, requireRole, type Caller } from '../../domain/shared/identity';
-import { ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';
-import { errorResponder } from './errors';
+import { groupLimits, ROUTES, routeKey, type GroupName, type RouteContract, type RouteId, type RoutesOf } from '../api';
+import { dynamoTimeouts, requestDeadline } from '../data/client';
+import { idempotencyContext, type IdempotencyContext, type TableStore } from '../data/store';
+import { tenantDeps } from './deps';
+import { errorResponder, IdempotencyError } from './errors';
 import { logger } from './logger';
 import { publishMetrics } from './metrics';
 import { json, RawResponse } from './responses';
@@ -77,6 +80,80 @@ function originVerified(event: HttpEvent): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+/** The header a create may carry (any case on the wire; API Gateway passes it lower-cased). */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** A UUID as the web app sends, or any other client's token of the same kind. */
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+function idempotencyKeyOf(event: HttpEvent): string | undefined {
+  const headers = event.headers ?? {};
+  const found = Object.entries(headers).find(([name]) => name.toLowerCase() === 'idempotency-key');
+  if (!found) return undefined;
+  const value = found[1] ?? '';
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new ValidationError([{ path: `header.${IDEMPOTENCY_HEADER}`, message: '8 to 128 letters, digits or - _ . : (a UUID, fresh for each action, the same when it is retried)' }]);
+  }
+  return value;
+}
+
+/**
+ * What makes two requests "the same" for one key: the caller, the route, its path parameters
+ * and its validated body. A different caller or body with the same key is refused (422), so a
+ * saved answer only ever goes back to the person who got it first.
+ */
+export function idempotencyRequestHash(caller: Caller, contract: RouteContract, params: unknown, body: unknown): string {
+  return createHash('sha256').update(JSON.stringify([caller.userId, contract.method, contract.path, params ?? null, body ?? null]), 'utf8').digest('base64url');
+}
+
+/**
+ * Runs a create under its Idempotency-Key: the first request claims the key and runs (its write
+ * marks the claim in the same transaction, functions/data/store.ts) and its answer is saved for
+ * 24 hours; a retry with the same request gets that answer (Idempotent-Replayed: true) and
+ * writes nothing. A failed first attempt (a 4xx, a 503) that wrote nothing gives the key back,
+ * so its retry runs afresh. Errors are not saved: they wrote nothing.
+ */
+async function idempotently(
+  table: TableStore,
+  caller: Caller,
+  key: string,
+  hash: string,
+  lockSeconds: number,
+  run: () => Promise<APIGatewayProxyStructuredResultV2>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const claim = await table.claimIdempotency(caller.tenantId, key, hash, new Date(), lockSeconds);
+  if ('existing' in claim) {
+    const first = claim.existing;
+    if (first.requestHash !== hash) {
+      throw new IdempotencyError('idempotency_key_reused', `This ${IDEMPOTENCY_HEADER} was used for a different request; send a new key for a new action.`);
+    }
+    if (first.state === 'done' && first.status !== undefined && first.body !== undefined) {
+      return {
+        statusCode: first.status,
+        headers: { 'content-type': first.contentType ?? 'application/json; charset=utf-8', 'cache-control': 'no-store', 'idempotent-replayed': 'true' },
+        body: first.body,
+      };
+    }
+    // Written but not yet answered: the first request is still on its way out, unless its time
+    // is up (it died between its write and saving its answer).
+    if (first.state === 'written' && first.lockedUntil <= new Date().toISOString()) {
+      throw new IdempotencyError('already_applied', 'This request was already carried out, but its answer was lost on the way; reload the page to see the record.');
+    }
+    throw new IdempotencyError('idempotency_in_flight', 'The first request with this key is still being handled; try again in a moment.');
+  }
+  const ctx: IdempotencyContext = claim.claimed;
+  let response: APIGatewayProxyStructuredResultV2;
+  try {
+    response = await idempotencyContext.run(ctx, run);
+  } catch (error) {
+    // Best effort: if giving the key back fails too, the claim lapses at `lockedUntil`.
+    await table.releaseIdempotency(ctx, new Date()).catch(() => undefined);
+    throw error;
+  }
+  const contentType = String(response.headers?.['content-type'] ?? 'application/json; charset=utf-8');
+  await table.saveIdempotentAnswer(ctx, { status: response.statusCode ?? 200, body: String(response.body ?? ''), contentType });
+  return response;
+}
+
 /**
  * Builds the Lambda handler of one resource group: the shared middy chain around a
  * dispatcher that picks the route by API Gateway's routeKey, reads the caller from the
@@ -88,6 +165,16 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
   const table = new Map<string, { id: RouteId; contract: RouteContract }>();
   for (const [id, contract] of Object.entries(ROUTES) as [RouteId, RouteContract][]) {
     if (contract.group === group) table.set(routeKey(contract), { id, contract });
+  }
+
+  /**
+   * Runs the request with its database deadline: the function's remaining time less the margin
+   * it needs to answer (functions/data/client.ts), so a stalled database ends in a 503 with
+   * Retry-After, never in the function being cut off at its limit.
+   */
+  async function dispatchInTime(event: HttpEvent, context: Context | undefined): Promise<APIGatewayProxyStructuredResultV2> {
+    const remaining = context?.getRemainingTimeInMillis?.() ?? groupLimits(group).timeoutSeconds * 1000;
+    return requestDeadline.run(Date.now() + remaining - dynamoTimeouts().answerMarginMs, () => dispatch(event));
   }
 
   async function dispatch(event: HttpEvent): Promise<APIGatewayProxyStructuredResultV2> {
@@ -113,12 +200,20 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
       body: validate(contract.body, body, 'body'),
     };
     const impl = (impls as unknown as Record<string, (i: typeof input) => Promise<unknown>>)[id];
-    const result = await impl(input);
-    ROUTE_METRICS[id]?.(input, result);
-    if (result instanceof RawResponse) {
-      return { statusCode: contract.status ?? 200, headers: { 'content-type': result.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.body };
-    }
-    return json(contract.status ?? 200, contract.response.parse(result));
+    const respond = async (): Promise<APIGatewayProxyStructuredResultV2> => {
+      const result = await impl(input);
+      ROUTE_METRICS[id]?.(input, result);
+      if (result instanceof RawResponse) {
+        return { statusCode: contract.status ?? 200, headers: { 'content-type': result.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.body };
+      }
+      return json(contract.status ?? 200, contract.response.parse(result));
+    };
+    const key = contract.idempotent && caller ? idempotencyKeyOf(event) : undefined;
+    if (!key || !caller) return respond();
+    // Held for the function's whole time limit and a little more: a claim outlives its request
+    // only if the request died, and then a retry takes it over.
+    const lockSeconds = groupLimits(group).timeoutSeconds + 5;
+    return idempotently(tenantDeps(caller).table, caller, key, idempotencyRequestHash(caller, contract, input.params, input.body), lockSeconds, respond);
   }
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2>()
@@ -126,9 +221,9 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use({ before: async (request) => logger.setCorrelationId(request.event.requestContext?.requestId) })
-    .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type' }))
+    .use(httpCors({ origins: (process.env.ALLOWED_ORIGINS ?? '*').split(','), headers: 'authorization,content-type,idempotency-key', exposeHeaders: 'retry-after,idempotent-replayed' }))
     .use(errorResponder())
     .use(jsonBodyParser())
-    .handler(dispatch);
+    .handler(dispatchInTime);
 }
 

@@ -132,7 +132,7 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
         statusCode: 204,
         headers: {
           'access-control-allow-origin': '*',
-          'access-control-allow-headers': 'authorization,content-type',
+          'access-control-allow-headers': 'authorization,content-type,idempotency-key',
           'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
         },
         body: '',

@@ -49,12 +49,29 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, message, b.error?.code, b.error?.errors ?? [], b.error?.currentVersion);
 }
 
+/**
+ * Sends a POST again, once, when its answer never arrived (the network failed after sending):
+ * with the same Idempotency-Key, so a create the API did carry out is answered, not made twice.
+ */
+async function fetchRetryingLostAnswers(request: Request): Promise<Response> {
+  const again = request.method === 'POST' && request.headers.has('idempotency-key') ? request.clone() : undefined;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    if (!again) throw error;
+    return fetch(again);
+  }
+}
+
 export function createApi(options: { baseUrl: string; auth: Auth; onUnauthorized: () => void }): Api {
-  const client = createClient<paths>({ baseUrl: options.baseUrl });
+  const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: fetchRetryingLostAnswers });
   client.use({
     async onRequest({ request }) {
       const token = await options.auth.idToken();
       if (token) request.headers.set('authorization', `Bearer ${token}`);
+      // One key per user action (each click sends one request): the API's create routes keep
+      // the first answer for 24 hours against it; other POST routes ignore the header.
+      if (request.method === 'POST' && !request.headers.has('idempotency-key')) request.headers.set('idempotency-key', crypto.randomUUID());
       return request;
     },
     async onResponse({ response }) {
