@@ -621,8 +621,9 @@ function expectNoOtherAuthorityData(text: string) {
  * Tokens API Gateway's JWT authorizer refuses, each otherwise a valid steering-group token of
  * alpha (so accepting one would answer 2xx, not 403). Minted once in beforeAll.
  */
-let badTokens: Record<string, string> = {};
-async function mintBadTokens(issuer: LocalIssuer): Promise<Record<string, string>> {
+const BAD_TOKENS = ['signed with another key', 'wrong iss', 'wrong aud', 'no aud, wrong client_id', 'no aud, no client_id', 'alg none', 'alg HS256', 'no exp', 'nbf in the future', 'expired'] as const;
+let badTokens: Record<(typeof BAD_TOKENS)[number], string>;
+async function mintBadTokens(issuer: LocalIssuer): Promise<typeof badTokens> {
   const subject = { sub: 'alpha-sg', tenantId: 'alpha', role: 'steering-group' };
   const forger = await LocalIssuer.ephemeral();
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -672,7 +673,7 @@ describe('authorization matrix', () => {
       }
     }
 
-    it(`${routeId}: no token or any bad token (${Object.keys(badTokens).join(', ')}) → 401, token without a partnership → 403`, async () => {
+    it(`${routeId}: no token or a bad token (${BAD_TOKENS.join(', ')}) → 401, token without a partnership → 403`, async () => {
       const req = await row.request(ctx, 'own');
       expect((await api.request(req.method, req.url, { body: req.body })).status).toBe(401);
 
