@@ -22,9 +22,9 @@ import { fromLine, loadItems, toLine, type Item } from '../local/snapshot';
  * Why a Scan: a partnership's partitions cannot be enumerated by Query (one partition per
  * authority, per audit index, …, and no index lists them), so the export reads the whole table
  * with a `begins_with(PK, :tenant)` filter. A Scan is billed for every item it reads, filtered
- * or not: an export costs one read of the whole table (on demand, ½ RRU per 4 KB with eventually
- * consistent reads: a 1 GB table is about 131,000 RRU, some 0.04 USD at eu-west-2's price). Fine
- * for an operator's occasional command, never for a request path.
+ * or not: an export costs one read of the whole table (strongly consistent, 1 RRU per 4 KB: a 1 GB
+ * table is about 262,000 RRU, a few US cents on demand). Fine for an operator's occasional
+ * command, never for a request path.
  */
 export const EXPORT_FORMAT = 'prevent-compliance/partnership-export';
 export const EXPORT_FORMAT_VERSION = 1;
