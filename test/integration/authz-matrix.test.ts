@@ -700,6 +700,13 @@ describe('authorization matrix', () => {
   }
 });
 
+describe('the local authorizer is API Gateway’s', () => {
+  it('takes client_id for the audience when a token has no aud (a Cognito access token), as API Gateway does', async () => {
+    const access = await api.issuer.mintVariant({ sub: 'alpha-sg', tenantId: 'alpha', role: 'steering-group', claims: { client_id: LOCAL_AUDIENCE, token_use: 'access' } }, { audience: null });
+    expect((await api.request('GET', '/me', { token: access })).status).toBe(200);
+  });
+});
+
 describe('ids in paths and bodies never widen access', () => {
   it('an authority-scoped caller sees only its own authority in lists', async () => {
     const res = await api.request('GET', '/authorities', { token: tokenOf['authority-editor'] });

@@ -142,12 +142,10 @@ export const MUTANTS: Mutant[] = [
         file: 'functions/shared/http.ts',
         from: 'caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims);',
         to: `caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
-      try {
-        const smuggled = (JSON.parse(event.body ?? '{}') as { tenantId?: unknown }).tenantId;
-        if (typeof smuggled === 'string' && smuggled) caller = { ...caller, tenantId: smuggled };
-      } catch {
-        // not JSON: keep the token's partnership
-      }`,
+      // jsonBodyParser has parsed a JSON body by now; a CSV body is a string.
+      const sent = event.body as unknown;
+      const smuggled = sent && typeof sent === 'object' ? (sent as { tenantId?: unknown }).tenantId : undefined;
+      if (typeof smuggled === 'string' && smuggled) caller = { ...caller, tenantId: smuggled };`,
       },
     ],
   },
