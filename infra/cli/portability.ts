@@ -184,23 +184,35 @@ export async function readArchive(file: string): Promise<{ header: ExportHeader;
     n++;
     if (line === '') continue;
     if (!header) {
-      const h = JSON.parse(line) as Partial<ExportHeader>;
+      let h: Partial<ExportHeader>;
+      try {
+        h = JSON.parse(line) as Partial<ExportHeader>;
+      } catch {
+        throw new PortabilityError(`${file} is not a partnership export (line 1 is not JSON)`);
+      }
       if (h.format !== EXPORT_FORMAT) throw new PortabilityError(`${file} is not a partnership export (line 1 has no "format": "${EXPORT_FORMAT}")`);
       if (h.formatVersion !== EXPORT_FORMAT_VERSION) throw new PortabilityError(`${file} is format version ${h.formatVersion}; this version reads ${EXPORT_FORMAT_VERSION}`);
       if (!isTenantId(h.partnershipId)) throw new PortabilityError(`${file}: the header names no valid partnership id`);
       header = h as ExportHeader;
       continue;
     }
-    const kind = /^\{"kind":"(item|document)"/.exec(line)?.[1];
-    if (kind === 'item') {
-      const item = fromLine(line.slice('{"kind":"item","item":'.length, -1));
+    // Any JSON object per line is read, not only this writer's spelling of it; the $base64 codec
+    // of item values applies to the whole line (document lines carry no such object).
+    let parsed: { kind?: unknown; item?: Item } & Partial<Omit<DocumentLine, 'kind'>>;
+    try {
+      parsed = fromLine(line) as typeof parsed;
+    } catch {
+      throw new PortabilityError(`line ${n}: not JSON`);
+    }
+    if (parsed.kind === 'item') {
+      const item = parsed.item ?? {};
       const pk = item[TABLE.partitionKey]?.S;
       // An archive is data, not authority: nothing in it may land outside the partnership it names.
       if (!pk?.startsWith(tenantKeyPrefix(header.partnershipId))) throw new PortabilityError(`line ${n}: an item outside partnership ${header.partnershipId}`);
       items.push(item);
-    } else if (kind === 'document') {
-      const doc = JSON.parse(line) as DocumentLine;
-      if (typeof doc.key !== 'string' || !doc.key.startsWith(`${header.partnershipId}/`)) throw new PortabilityError(`line ${n}: a document outside ${header.partnershipId}/`);
+    } else if (parsed.kind === 'document') {
+      const doc = parsed as unknown as DocumentLine;
+      if (typeof doc.base64 !== 'string' || typeof doc.key !== 'string' || !doc.key.startsWith(`${header.partnershipId}/`)) throw new PortabilityError(`line ${n}: a document outside ${header.partnershipId}/`);
       const body = Buffer.from(doc.base64, 'base64');
       if (body.length !== doc.size || createHash('sha256').update(body).digest('hex') !== doc.sha256) throw new PortabilityError(`line ${n}: document ${doc.key} does not match its size or sha256`);
       documents.push(doc);
