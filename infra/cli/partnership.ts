@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
  *                                 [--endpoint http://localhost:8000] [--table <name>]
  *                                 [--first-user <email> [--user-pool <id>]]
  *   npm run partnership -- index-memberships [--endpoint …] [--table …]
+ *   npm run partnership -- export --id <tenant-id> [--out <file>] [--endpoint …] [--table …] [--bucket …]
+ *   npm run partnership -- import --file <file> [--resume] [--endpoint …] [--table …] [--bucket …]
  *
  * With --endpoint (or DYNAMODB_ENDPOINT) it writes to DynamoDB Local; otherwise to the AWS
  * table named by --table or TABLE_NAME, with the default AWS credentials and region.
@@ -20,9 +22,18 @@ const USAGE = `Usage: npm run partnership -- create --id <tenant-id> --name "<na
                                   [--endpoint <url>] [--table <table name>]
                                   [--first-user <email> [--user-pool <id>]]
        npm run partnership -- index-memberships [--endpoint <url>] [--table <table name>]
+       npm run partnership -- export --id <tenant-id> [--out <file>] [--endpoint <url>] [--table <table name>] [--bucket <name>]
+       npm run partnership -- import --file <file> [--resume] [--endpoint <url>] [--table <table name>] [--bucket <name>]
 
   index-memberships  once, on a table written before memberships: indexes every user record by
               person (GSI3), without which its owner cannot sign in; safe to run again
+
+  export      writes every item of the partnership (a Scan of the whole table filtered on its
+              keys: billed as one read of the table) and every document under <id>/ in the
+              documents bucket to a JSON Lines archive (docs/export-format.md); default
+              --out <id>-<date>.jsonl
+  import      restores an archive into a table that does not hold the partnership (refused
+              otherwise); --resume finishes an import that stopped half-way
 
   --id        tenant id: lower-case letters, digits and hyphens (2–40), e.g. warwickshire
   --name      e.g. "Warwickshire Prevent Partnership"
@@ -32,7 +43,9 @@ const USAGE = `Usage: npm run partnership -- create --id <tenant-id> --name "<na
   --table     table name (default: env TABLE_NAME; locally prevent-compliance)
   --first-user  invites this person as the partnership's first steering-group member (a
               membership: sign-in needs one); with --user-pool (or USER_POOL_ID) in that
-              Cognito pool, which emails them an invitation if they have no account yet`;
+              Cognito pool, which emails them an invitation if they have no account yet
+  --bucket    the documents bucket (default: env DOCUMENTS_BUCKET, else prevent-documents; env
+              S3_ENDPOINT points at a local S3 such as npm start's)`;
 
 /** A mistake in the command line: says what, then how to call it. */
 function fail(message: string): never {
@@ -58,6 +71,10 @@ async function main() {
         table: { type: 'string' },
         'first-user': { type: 'string' },
         'user-pool': { type: 'string' },
+        out: { type: 'string' },
+        file: { type: 'string' },
+        bucket: { type: 'string' },
+        resume: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -72,9 +89,10 @@ async function main() {
     return;
   }
   const [command, ...extra] = positionals;
-  if (command !== 'create' && command !== 'index-memberships') fail(command ? `Unknown command "${command}"` : 'Missing command');
+  if (command !== 'create' && command !== 'index-memberships' && command !== 'export' && command !== 'import') fail(command ? `Unknown command "${command}"` : 'Missing command');
   if (extra.length) fail(`Unexpected argument(s): ${extra.join(' ')}`);
-  if (command === 'create' && !values.id) fail('--id is required');
+  if ((command === 'create' || command === 'export') && !values.id) fail('--id is required');
+  if (command === 'import' && !values.file) fail('--file is required');
   if (command === 'create' && !values.name) fail('--name is required');
 
   const endpoint = values.endpoint ?? process.env.DYNAMODB_ENDPOINT;
@@ -97,6 +115,39 @@ async function main() {
     const [{ indexMemberships }, { dynamo }] = await Promise.all([import('../../functions/data/repositories'), import('../../functions/data/client')]);
     const indexed = await indexMemberships(dynamo());
     console.error(`Indexed ${indexed} user record(s) by person in ${endpoint ? `DynamoDB Local ${endpoint}, table ${tableName}` : `AWS table ${tableName}`}.`);
+    return;
+  }
+
+  if (command === 'export' || command === 'import') {
+    const [portability, { localClient }, { DynamoDBClient }, { s3 }] = await Promise.all([
+      import('./portability'),
+      import('../local/dynamodb'),
+      import('@aws-sdk/client-dynamodb'),
+      import('../../functions/storage/s3-client'),
+    ]);
+    const stores = {
+      dynamo: endpoint ? localClient(endpoint) : new DynamoDBClient({}),
+      tableName,
+      s3: s3(),
+      bucket: values.bucket ?? process.env.DOCUMENTS_BUCKET ?? 'prevent-documents',
+    };
+    const where = `${endpoint ? `DynamoDB Local ${endpoint}, table ${tableName}` : `AWS table ${tableName}`}, bucket ${stores.bucket}`;
+    try {
+      if (command === 'export') {
+        const now = new Date();
+        const out = values.out ?? `${values.id}-${now.toISOString().slice(0, 10)}.jsonl`;
+        const header = await portability.exportPartnership(stores, values.id!, out, now);
+        console.error(`Exported partnership ${header.partnershipId} from ${where}: ${header.itemCount} items, ${header.documentCount} documents (${header.documentBytes} bytes) to ${out}`);
+      } else {
+        const done = await portability.importPartnership(stores, values.file!, { resume: values.resume });
+        console.error(`Imported partnership ${done.header.partnershipId} (exported ${done.header.exportedAt}) into ${where}: ${done.items} items, ${done.documents} documents`);
+      }
+    } catch (error) {
+      if (error instanceof portability.PortabilityError) die(error.message);
+      throw error;
+    } finally {
+      stores.dynamo.destroy();
+    }
     return;
   }
 

@@ -20,6 +20,17 @@ export interface TokenSubject {
   claims?: Record<string, unknown>;
 }
 
+/** Registered claims a test may spoil, to prove the authorizer refuses the token (tests only). */
+export interface TokenVariant {
+  issuer?: string;
+  /** `null` leaves `aud` out (an access token names its app client in `client_id` instead). */
+  audience?: string | null;
+  /** `exp` as jose reads it ('12h', '-1m'); `null` leaves it out. */
+  expiresIn?: string | null;
+  /** `nbf` as jose reads it, e.g. '1h' for a token not valid yet. */
+  notBefore?: string;
+}
+
 export class LocalIssuer {
   private constructor(
     private readonly privateKey: CryptoKey,
@@ -48,6 +59,12 @@ export class LocalIssuer {
 
   /** `expiresIn: null` mints a token without `exp`, which `verify` refuses (tests only). */
   async mint(subject: TokenSubject, expiresIn: string | null = '12h'): Promise<string> {
+    return this.mintVariant(subject, { expiresIn });
+  }
+
+  /** A token with the registered claims a test asks for, signed with this issuer's key (tests only). */
+  async mintVariant(subject: TokenSubject, variant: TokenVariant): Promise<string> {
+    const expiresIn = variant.expiresIn === undefined ? '12h' : variant.expiresIn;
     const payload: JWTPayload = {
       token_use: 'id',
       ...(subject.tenantId ? { [CLAIMS.tenantId]: subject.tenantId } : {}),
@@ -55,8 +72,11 @@ export class LocalIssuer {
       ...(subject.role ? { [CLAIMS.groups]: [subject.role] } : {}),
       ...subject.claims,
     };
-    const jwt = new SignJWT(payload).setProtectedHeader({ alg: ALG }).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setSubject(subject.sub).setIssuedAt();
+    const jwt = new SignJWT(payload).setProtectedHeader({ alg: ALG }).setIssuer(variant.issuer ?? LOCAL_ISSUER).setSubject(subject.sub).setIssuedAt();
+    const audience = variant.audience === undefined ? LOCAL_AUDIENCE : variant.audience;
+    if (audience !== null) jwt.setAudience(audience);
     if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
+    if (variant.notBefore) jwt.setNotBefore(variant.notBefore);
     return jwt.sign(this.privateKey);
   }
 
@@ -79,13 +99,22 @@ export class LocalIssuer {
   }
 
   /**
-   * Verifies signature, issuer, audience and expiry, as API Gateway's JWT authorizer does —
-   * which also requires an `exp` claim: a token that never expires is refused.
+   * Verifies what API Gateway's JWT authorizer verifies: the signature with the pool's key and
+   * algorithm only (jose refuses `alg: none` and any algorithm not listed), `iss`, `exp` (required:
+   * a token that never expires is refused), `nbf` and `iat` when present, and the audience: `aud`
+   * when the token has one (ID tokens), else `client_id` (access tokens) must name the app client.
    */
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALG], requiredClaims: ['exp'] });
+    if (!audienceMatches(payload)) throw new Error('The token is not for this app client.');
     return payload;
   }
+}
+
+/** API Gateway's rule: `aud` must name the app client; a token without `aud` must carry it in `client_id`. */
+function audienceMatches(payload: JWTPayload): boolean {
+  if (payload.aud !== undefined) return Array.isArray(payload.aud) ? payload.aud.includes(LOCAL_AUDIENCE) : payload.aud === LOCAL_AUDIENCE;
+  return payload.client_id === LOCAL_AUDIENCE;
 }
 
 /** The ID-token claims Cognito would issue from a trigger's answer (the claims this API reads). */

@@ -113,6 +113,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A ListObjectsV2 answer for a bucket and prefix, keys in order, never truncated. */
+function listing(objects: Map<string, StoredObject>, bucket: string, prefix: string): string {
+  const matches = [...objects.entries()].filter(([k]) => k.startsWith(`${bucket}/${prefix}`)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const contents = matches.map(([k, o]) => `<Contents><Key>${xmlText(k.slice(bucket.length + 1))}</Key><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlText(bucket)}</Name><Prefix>${xmlText(prefix)}</Prefix><KeyCount>${matches.length}</KeyCount><MaxKeys>${Math.max(1000, matches.length)}</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`;
+}
+
 const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
 export async function startLocalS3(port?: number, options: { issued?: IssuedLookup } = {}): Promise<RunningS3> {
@@ -170,6 +179,9 @@ export async function startLocalS3(port?: number, options: { issued?: IssuedLook
         }
         case 'GET':
         case 'HEAD': {
+          // ListObjectsV2 (the partnership export lists `<tenantId>/`): one page, every match.
+          const bucketOnly = key.replace(/\/$/, '');
+          if (!bucketOnly.includes('/') && url.searchParams.get('list-type') === '2') return res.writeHead(200, { 'content-type': 'application/xml' }).end(listing(objects, bucketOnly, url.searchParams.get('prefix') ?? ''));
           const object = objects.get(key);
           if (!object) return req.method === 'HEAD' ? res.writeHead(404).end() : fail(404, 'NoSuchKey');
           const headers: Record<string, string | number> = { 'content-type': object.contentType, 'content-length': object.body.length };

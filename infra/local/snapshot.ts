@@ -34,7 +34,7 @@ const FORMAT = 2;
  * else is the wire format as it is.
  */
 const BYTES = '$base64';
-function toLine(item: Item): string {
+export function toLine(item: Item): string {
   return JSON.stringify(item, (key, value: unknown) => {
     if ((key === 'B' && value instanceof Uint8Array) || (key === 'BS' && Array.isArray(value) && value.every((v) => v instanceof Uint8Array))) {
       const encode = (v: Uint8Array) => ({ [BYTES]: Buffer.from(v).toString('base64') });
@@ -43,7 +43,7 @@ function toLine(item: Item): string {
     return value;
   });
 }
-function fromLine(line: string): Item {
+export function fromLine(line: string): Item {
   return JSON.parse(line, (_key, value: unknown) =>
     value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>)[BYTES] === 'string' && Object.keys(value).length === 1
       ? new Uint8Array(Buffer.from((value as Record<string, string>)[BYTES], 'base64'))

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId } from '../../functions/api';
 import { BUILT_IN_FRAMEWORKS } from '../../domain/statements/frameworks';
-import { LocalIssuer } from '../../infra/local/issuer';
+import { LocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/issuer';
+import { SignJWT } from 'jose';
 import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import type { Role } from '../../domain/shared/identity';
 import { userService } from '../../domain/users/user';
-import { dynamo } from '../../functions/data/client';
+import { dynamo, tenantDynamo } from '../../functions/data/client';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../functions/data/keys';
 import { identityRepository } from '../../functions/data/repositories';
 import { systemDeps } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
@@ -14,10 +17,14 @@ import { useFreshTable } from '../support/table';
 
 /**
  * The authorization matrix: every route × every role × own authority / another authority
- * of the same partnership / an authority of another partnership, plus missing, forged,
- * expired and tenant-less tokens. Expected statuses are written out in full, and every
- * body is searched for the other partnership's data. A route added to functions/api.ts
- * without a row here fails the completeness test.
+ * of the same partnership / an authority of another partnership, plus every way a token can
+ * be bad (missing, forged, wrong issuer or audience, `alg: none`, no `exp`, not yet valid,
+ * expired, tenant-less). Expected statuses are written out in full; every body is searched
+ * for the other partnership's data, and every body sent to a caller bound to one authority for
+ * the other authority's data. The other partnership reuses one of our authority ids, so a
+ * lookup that forgets the tenant finds a record instead of nothing. A route added to
+ * functions/api.ts without a row here fails the completeness test. `npm run mutation`
+ * (test/mutation/run.ts) proves the matrix fails when a check is taken out of the product.
  */
 useFreshTable();
 
@@ -475,6 +482,8 @@ const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Offic
 
 let api: TestApi;
 let ctx: Ctx;
+/** The lead of beta's authority whose id is alpha's council's. */
+let collisionLead: string;
 const tokenOf: Record<Who, string> = {} as Record<Who, string>;
 
 beforeAll(async () => {
@@ -508,6 +517,44 @@ beforeAll(async () => {
     });
     if (res.status !== 200) throw new Error(`SOP fixture: ${res.text}`);
   }
+  badTokens = await mintBadTokens(api.issuer);
+  // Canaries in the other authority of alpha (the OPCC), which alpha's council callers must never see.
+  const opccLead = alpha.tokens['authority-lead@b'];
+  for (const i of [1, 2]) {
+    const res = await api.request('POST', `/authorities/${alpha.authorities.b}/completions`, { token: opccLead, body: completionBody(`${OTHER_AUTHORITY_CANARY}${i}`) });
+    if (res.status !== 201) throw new Error(`canary completion: ${res.text}`);
+  }
+  const canaryStatement = await api.request('PUT', `/authorities/${alpha.authorities.b}/statements/${freshYear(alpha.authorities.b)}`, {
+    token: opccLead,
+    body: { narrative: { leadership: `The ${OTHER_AUTHORITY_CANARY} narrative` }, version: 0 },
+  });
+  if (canaryStatement.status !== 200) throw new Error(`canary statement: ${canaryStatement.text}`);
+  // Beta reuses alpha's council id for an authority of its own, with data of its own under it: a
+  // lookup that lost the tenant would find beta's record where alpha's (or nothing) is expected.
+  const collision = await api.request('POST', '/authorities', {
+    token: beta.tokens['steering-group'],
+    body: { id: alpha.authorities.a, name: 'Collision council of Partnership beta', sector: 'local-government', type: 'district-council', preventLeadEmail: 'lead@beta.collision.example' },
+  });
+  if (collision.status !== 201) throw new Error(`collision authority: ${collision.text}`);
+  collisionLead = await api.token({ sub: 'beta-collision-lead', tenantId: 'beta', role: 'authority-lead', authorityId: alpha.authorities.a });
+  for (const [url, body] of [
+    [`/authorities/${alpha.authorities.a}/training-plan`, { version: 0, roles: [{ id: 'frontline', name: 'Frontline staff', headcount: 10, requiredCourses: ['home-office-elearning'] }] }],
+    [`/authorities/${alpha.authorities.a}/completions`, completionBody('beta-collision-1')],
+    [`/authorities/${alpha.authorities.a}/completions`, completionBody('beta-collision-2')],
+    [`/authorities/${alpha.authorities.a}/statements/${freshYear(alpha.authorities.a)}`, { narrative: { leadership: 'Partnership beta collision narrative' }, version: 0 }],
+  ] as const) {
+    const res = await api.request(url.endsWith('completions') ? 'POST' : 'PUT', url, { token: url.endsWith('training-plan') ? beta.tokens['steering-group'] : collisionLead, body });
+    if (res.status >= 300) throw new Error(`collision fixture ${url}: ${res.text}`);
+  }
+  const collisionSop = await api.request('PUT', `/authorities/${alpha.authorities.a}/sop`, {
+    token: collisionLead,
+    body: {
+      title: 'SOP of Partnership beta', ownerName: 'Beta Chief', ownerRole: 'Chief Executive', sopVersion: '9.9',
+      implementationDate: '2024-10-01', nextReviewDate: '2025-10-01', securityClassification: 'OFFICIAL', foiDisclosable: true,
+      riskRating: 'low', equalityAnalysis: 'Low', revisions: [], version: 0,
+    },
+  });
+  if (collisionSop.status !== 200) throw new Error(`collision SOP: ${collisionSop.text}`);
   ctx = {
     alpha,
     beta,
@@ -558,6 +605,44 @@ function expectNoForeignData(text: string) {
   expect(text).not.toMatch(/beta[-.]|Partnership beta|"beta"/);
 }
 
+/** Callers whose reach is their own authority (alpha's council): the OPCC's data is not theirs. */
+const BOUND_TO_ONE_AUTHORITY: Who[] = ['authority-lead', 'authority-editor', 'viewer@authority'];
+/**
+ * Nothing of the other authority of the same partnership (alpha's OPCC) may reach a caller bound
+ * to alpha's council: its id, its name, and canaries planted in its completions, statement and
+ * SOP (beforeAll). A 404 for the OPCC's URL must not echo what it refused either.
+ */
+const OTHER_AUTHORITY_CANARY = 'opcccanary';
+function expectNoOtherAuthorityData(text: string) {
+  expect(text).not.toMatch(new RegExp(`alpha-opcc|Office of the Police and Crime Commissioner|${OTHER_AUTHORITY_CANARY}`, 'i'));
+}
+
+/**
+ * Tokens API Gateway's JWT authorizer refuses, each otherwise a valid steering-group token of
+ * alpha (so accepting one would answer 2xx, not 403). Minted once in beforeAll.
+ */
+const BAD_TOKENS = ['signed with another key', 'wrong iss', 'wrong aud', 'no aud, wrong client_id', 'no aud, no client_id', 'alg none', 'alg HS256', 'no exp', 'nbf in the future', 'expired'] as const;
+let badTokens: Record<(typeof BAD_TOKENS)[number], string>;
+async function mintBadTokens(issuer: LocalIssuer): Promise<typeof badTokens> {
+  const subject = { sub: 'alpha-sg', tenantId: 'alpha', role: 'steering-group' };
+  const forger = await LocalIssuer.ephemeral();
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const claims = { sub: 'alpha-sg', 'custom:tenantId': 'alpha', 'cognito:groups': ['steering-group'], token_use: 'id', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 };
+  return {
+    'signed with another key': await forger.mint(subject),
+    'wrong iss': await issuer.mintVariant(subject, { issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_other' }),
+    'wrong aud': await issuer.mintVariant(subject, { audience: 'another-app-client' }),
+    'no aud, wrong client_id': await issuer.mintVariant({ ...subject, claims: { client_id: 'another-app-client' } }, { audience: null }),
+    'no aud, no client_id': await issuer.mintVariant(subject, { audience: null }),
+    'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+    // The algorithm-confusion attack: HMAC with a secret instead of the pool's ECDSA key.
+    'alg HS256': await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(LOCAL_AUDIENCE.padEnd(32, '!'))),
+    'no exp': await issuer.mintVariant(subject, { expiresIn: null }),
+    'nbf in the future': await issuer.mintVariant(subject, { notBefore: '1h' }),
+    expired: await issuer.mintVariant(subject, { expiresIn: '-1m' }),
+  };
+}
+
 describe('authorization matrix', () => {
   it('has a row for every route in the API contract', () => {
     expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(ROUTES).sort());
@@ -583,20 +668,20 @@ describe('authorization matrix', () => {
           const res = await api.request(req.method, req.url, { token: tokenOf[who], body: req.body, rawBody: req.csv, headers: req.csv ? { 'content-type': 'text/csv' } : undefined });
           expect(res.status, res.text).toBe(expected);
           expectNoForeignData(res.text);
+          if (BOUND_TO_ONE_AUTHORITY.includes(who)) expectNoOtherAuthorityData(res.text);
         });
       }
     }
 
-    it(`${routeId}: no token → 401, forged or expired token → 401, token without a partnership → 403`, async () => {
+    it(`${routeId}: no token or a bad token (${BAD_TOKENS.join(', ')}) → 401, token without a partnership → 403`, async () => {
       const req = await row.request(ctx, 'own');
       expect((await api.request(req.method, req.url, { body: req.body })).status).toBe(401);
 
-      const forger = await LocalIssuer.ephemeral();
-      const forged = await forger.mint({ sub: 'x', tenantId: 'alpha', role: 'steering-group' });
-      expect((await api.request(req.method, req.url, { token: forged, body: req.body })).status).toBe(401);
-
-      const expired = await api.issuer.mint({ sub: 'x', tenantId: 'alpha', role: 'steering-group' }, '-1m');
-      expect((await api.request(req.method, req.url, { token: expired, body: req.body })).status).toBe(401);
+      // Each bad token is a steering-group token of alpha in every other respect: accepted, it would pass.
+      for (const [name, token] of Object.entries(badTokens)) {
+        const res = await api.request(req.method, req.url, { token, body: req.body });
+        expect(res.status, `${name} token: ${res.text}`).toBe(401);
+      }
 
       const noTenant = await api.token({ sub: 'x', role: 'steering-group' });
       const res = await api.request(req.method, req.url, { token: noTenant, body: req.body });
@@ -613,6 +698,13 @@ describe('authorization matrix', () => {
       expect((await api.request(req.method, req.url, { token: leadWithoutAuthority, body: req.body })).status).toBe(403);
     });
   }
+});
+
+describe('the local authorizer is API Gateway’s', () => {
+  it('takes client_id for the audience when a token has no aud (a Cognito access token), as API Gateway does', async () => {
+    const access = await api.issuer.mintVariant({ sub: 'alpha-sg', tenantId: 'alpha', role: 'steering-group', claims: { client_id: LOCAL_AUDIENCE, token_use: 'access' } }, { audience: null });
+    expect((await api.request('GET', '/me', { token: access })).status).toBe(200);
+  });
 });
 
 describe('ids in paths and bodies never widen access', () => {
@@ -688,5 +780,97 @@ describe('memberships never cross people or partnerships', () => {
       expect(res.body.items.map((m: { tenantId: string }) => m.tenantId), who).toEqual(['alpha']);
       expectNoForeignData(res.text);
     }
+  });
+});
+
+describe('ids that exist in both partnerships, and keys, cursors and IT providers as inputs', () => {
+  const council = () => ctx.alpha.authorities.a;
+
+  it('an authority id both partnerships use resolves in the caller’s partnership only, both ways', async () => {
+    const mine = await api.request('GET', `/authorities/${council()}`, { token: tokenOf['steering-group'] });
+    const theirs = await api.request('GET', `/authorities/${council()}`, { token: ctx.beta.tokens['steering-group'] });
+    // (The matrix's updateAuthority rows rename our council as they go; beta's keeps its name.)
+    expect(mine.status).toBe(200);
+    expectNoForeignData(mine.text);
+    expect(theirs.body.name).toBe('Collision council of Partnership beta');
+    for (const path of ['sop', 'completions', 'training-plan', 'statements/1900-01']) {
+      const ours = await api.request('GET', `/authorities/${council()}/${path}`, { token: tokenOf['authority-lead'] });
+      expectNoForeignData(ours.text);
+      const beta = await api.request('GET', `/authorities/${council()}/${path}`, { token: collisionLead });
+      expect(beta.text, path).not.toMatch(/alpha-sg|alpha-authority|Prevent Standard Operating Model/);
+    }
+    const report = await api.request('GET', '/reports/consolidated', { token: ctx.beta.tokens['steering-group'] });
+    expect(report.text).not.toMatch(/alpha-opcc|alpha-sg/);
+    expect(report.body.rows.filter((r: { authorityId: string }) => r.authorityId === council()).map((r: { name: string }) => r.name)).toEqual(['Collision council of Partnership beta']);
+  });
+
+  it('a completions cursor of the other authority, or of the same authority id in the other partnership, is refused', async () => {
+    const other = await api.request('GET', `/authorities/${ctx.alpha.authorities.b}/completions?limit=1`, { token: tokenOf['steering-group'] });
+    const foreign = await api.request('GET', `/authorities/${council()}/completions?limit=1`, { token: collisionLead });
+    expect([other.body.nextCursor, foreign.body.nextCursor].every(Boolean)).toBe(true);
+    for (const cursor of [other.body.nextCursor, foreign.body.nextCursor]) {
+      for (const who of WHO) {
+        const res = await api.request('GET', `/authorities/${council()}/completions?limit=1&cursor=${cursor}`, { token: tokenOf[who] });
+        expect(res.status, `${who}: ${res.text}`).toBe(400);
+        expectNoForeignData(res.text);
+        expectNoOtherAuthorityData(res.text);
+      }
+    }
+  });
+
+  it('a document key issued to another authority, or to the same authority id in the other partnership, cannot be attached', async () => {
+    const year = freshYear(council());
+    const url = `/authorities/${council()}/statements/${year}`;
+    const draft = await api.request('PUT', url, { token: tokenOf['authority-lead'], body: { version: 0 } });
+    expect(draft.status).toBe(200);
+    // Keys issued for real uploads: alpha's OPCC, and beta's authority with our council's id (same year).
+    const grant = async (token: string, authorityId: string) => {
+      const y = `/authorities/${authorityId}/statements/${year}`;
+      await api.request('PUT', y, { token, body: { version: 0 } });
+      const g = await api.request('POST', `${y}/document/upload-url`, { token, body: { fileName: 's.pdf', contentType: 'application/pdf', contentLength: PDF.length } });
+      expect(g.status, g.text).toBe(200);
+      expect((await fetch(g.body.uploadUrl, { method: 'PUT', headers: g.body.headers, body: PDF })).status).toBe(200);
+      return g.body.key as string;
+    };
+    const keysTried = [await grant(ctx.alpha.tokens['authority-lead@b'], ctx.alpha.authorities.b), await grant(collisionLead, council())];
+    for (const key of [...keysTried, `alpha/${council()}/${year}/../../../beta/${council()}/x.pdf`]) {
+      const res = await api.request('POST', `${url}/document`, { token: tokenOf['authority-lead'], body: { key, fileName: 's.pdf', version: draft.body.version } });
+      expect(res.status, `${key}: ${res.text}`).toBe(400);
+    }
+    expect((await api.request('GET', `${url}/document/download-url`, { token: tokenOf['authority-lead'] })).status).toBe(404);
+  });
+
+  it('an import upload key of another authority or partnership cannot start an import', async () => {
+    const upload = async (token: string, authorityId: string) =>
+      (await api.request('POST', `/authorities/${authorityId}/imports/uploads`, { token, body: { contentType: 'text/csv', contentLength: 100 } })).body.key as string;
+    for (const key of [await upload(ctx.alpha.tokens['authority-lead@b'], ctx.alpha.authorities.b), await upload(collisionLead, council())]) {
+      const res = await api.request('POST', `/authorities/${council()}/imports`, { token: tokenOf['authority-lead'], body: { key } });
+      expect(res.status, `${key}: ${res.text}`).toBe(400);
+      expectNoForeignData(res.text);
+    }
+  });
+
+  it('an IT provider must be an authority of the caller’s own partnership', async () => {
+    const body = (itProvidedBy: string, version: number) => ({ name: 'Riverside District Council', sector: 'local-government', type: 'district-council', itProvidedBy, version });
+    const version = await ctx.version(council());
+    // beta's own ids (only in beta) are refused; so is an id alpha has only as its own.
+    const res = await api.request('PUT', `/authorities/${council()}`, { token: tokenOf['steering-group'], body: body(ctx.beta.authorities.b, version) });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.errors[0].path).toBe('itProvidedBy');
+    const fromBeta = await api.request('POST', '/authorities', {
+      token: ctx.beta.tokens['steering-group'],
+      body: { id: `beta-it-${ctx.unique()}`, name: 'Beta school', sector: 'education-childcare', type: 'fe-college', itProvidedBy: ctx.alpha.authorities.b },
+    });
+    expect(fromBeta.status, fromBeta.text).toBe(400);
+    expect(fromBeta.body.error.errors[0].path).toBe('itProvidedBy');
+    expect(await ctx.version(council())).toBe(version);
+  });
+
+  it('under the handlers, a partnership’s DynamoDB client refuses a key of another partnership before it is sent', async () => {
+    const alphaClient = tenantDynamo('alpha');
+    await expect(alphaClient.doc.send(new GetCommand({ TableName: alphaClient.tableName, Key: keys.authority('beta', council()) }))).rejects.toThrow(/Tenant guard refused/);
+    const own = await alphaClient.doc.send(new GetCommand({ TableName: alphaClient.tableName, Key: keys.authority('alpha', council()) }));
+    expect(own.Item?.name).not.toMatch(/beta/);
+    expect(own.Item?.id).toBe(council());
   });
 });
