@@ -342,3 +342,22 @@ describe('generated files: a 2xx with per-row reasons or a 4xx in words, and the
     expect(tally.imported).toBeGreaterThan(0);
   });
 });
+
+describe('an oversized file', () => {
+  it('past the inline limit (5 MB, or 20,000 rows) is a 4xx that says so, and stores nothing', async () => {
+    const { MAX_IMPORT_BYTES } = await import('../../domain/training/import-format');
+    const line = (i: number) => `OVER${i},Person ${i},Frontline officer,WRAP,2024-03-05\r\n`;
+    const parts = ['Employee ID,Full Name,Job Role,Course Title,Completion Date\r\n'];
+    let size = parts[0].length;
+    for (let i = 0; size <= MAX_IMPORT_BYTES + 1024; i++) {
+      parts.push(line(i));
+      size += parts[parts.length - 1].length;
+    }
+    const before = await stored();
+    const res = await api.request('POST', `/authorities/${authorityId}/completions/import`, { token: steering, rawBody: Buffer.from(parts.join('')), headers: { 'content-type': 'application/octet-stream' } });
+    expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.error.message).toMatch(/\w/);
+    expect((await stored()).completions).toBe(before.completions);
+  });
+});
