@@ -331,11 +331,23 @@ function acceptedBy(route: RouteContract, params: Record<string, string>, query:
   return true;
 }
 
-export function casesFor(id: RouteId, route: RouteContract, ctx: { authorityId: string; tenantId: string }): RouteCases {
+/**
+ * The context cases are drawn in: the authority acted on, and path parameters learned from earlier
+ * answers (the id a create returned), so valid requests can reach a record that exists.
+ */
+export interface CaseContext {
+  authorityId: string;
+  tenantId: string;
+  params?: Record<string, string>;
+}
+
+export function casesFor(id: RouteId, route: RouteContract, ctx: CaseContext): RouteCases {
   const roles = (route.roles ?? []) as Role[];
   const role = fc.constantFrom(...roles);
   const paramNames = route.path.match(/\{(\w+)\}/g)?.map((m) => m.slice(1, -1)) ?? [];
-  const validParams = Object.fromEntries(paramNames.map((n) => [n, VALID_PARAMS[n]?.(ctx.authorityId) ?? 'fuzz-x']));
+  // `{id}` is an authority everywhere but under /courses, where it is the course the valid createCourse sample makes.
+  const paramOf = (n: string) => ctx.params?.[n] ?? (n === 'id' && route.path.startsWith('/courses/') ? 'fuzz-course' : VALID_PARAMS[n]?.(ctx.authorityId)) ?? 'fuzz-x';
+  const validParams = Object.fromEntries(paramNames.map((n) => [n, paramOf(n)]));
   const queryNames = route.query ? Object.keys(route.query.shape) : [];
   const validQuery = Object.fromEntries(queryNames.filter((n) => VALID_QUERY[n]).map((n) => [n, VALID_QUERY[n]]));
   const urlOf = (segments: Record<string, string>, query: Record<string, string>) => {

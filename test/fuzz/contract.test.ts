@@ -103,21 +103,39 @@ describe('generated invalid requests: a 4xx every time, and nothing written', ()
 });
 
 describe('generated valid requests: a 2xx or a domain 4xx, never a 5xx', () => {
+  /** Ids the creates answered with (a session, an obligation), for the routes that act on one. */
+  const learned: Record<string, string> = {};
+  /** The version each URL's record is at, from the answers so far (a SOP's, a statement's). */
+  const versions = new Map<string, number>();
+  const LEARN: Partial<Record<RouteId, string>> = { createSession: 'sessionId', createObligation: 'obligationId' };
+
   it.each(FUZZED)('%s', async (id, route) => {
-    const { valid } = casesFor(id, route, { authorityId: p.authorities.a, tenantId: p.tenantId });
+    const { valid } = casesFor(id, route, { authorityId: p.authorities.a, tenantId: p.tenantId, params: learned });
     const cases = fc.sample(valid, { seed: SEED, numRuns: VALID_RUNS }).map((c) => ({ ...c, method: route.method }));
     // One at a time, each at the version the previous write left (the answer's `version`), so the
     // generated values reach the domain's rules and the write rather than stopping at a stale
     // version; concurrent writes of one record are another suite's subject.
     const answers: ApiResponse[] = [];
-    let version: number | undefined;
+    // A record's version as earlier answers left it: its own URL's, or for an action on it (…/sop/reviews,
+    // …/statements/Y/submit) and a record made by a create (…/sessions/{id}) the URL one level up.
+    const path = cases[0]?.url.split('?')[0] ?? '';
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    const isAction = /\/(submit|review|reviews|evidence)$/.test(path);
+    const owner = isAction || Object.values(learned).some((v) => path.endsWith(`/${v}`)) ? parent : undefined;
+    let version: number | undefined = versions.get(path) ?? (owner ? versions.get(owner) : undefined);
     for (const [i, c] of cases.entries()) {
       const body = c.rawBody ? JSON.parse(c.rawBody) : undefined;
       if (version !== undefined && body && typeof body === 'object' && 'version' in body) cases[i] = { ...c, rawBody: JSON.stringify({ ...body, version }) };
       const [res] = await sendAll([cases[i]], 1);
       answers.push(res);
       const next = res.body?.version ?? res.body?.sop?.version ?? res.body?.statement?.version;
-      if (res.status < 300 && typeof next === 'number') version = next;
+      if (res.status < 300 && typeof next === 'number') {
+        version = next;
+        // An action answers with its record (a SOP review's `sop`, a submit's `statement`, a review's statement): the version is the record's.
+        versions.set(isAction && owner && (res.body?.sop || res.body?.statement || path.endsWith('/review')) ? owner : path, next);
+      }
+      const learnAs = LEARN[id];
+      if (learnAs && res.status < 300 && typeof res.body?.id === 'string') learned[learnAs] = res.body.id;
     }
     const failures: string[] = [];
     answers.forEach((res, i) => {
