@@ -156,3 +156,18 @@ describe('generated valid requests: a 2xx or a domain 4xx, never a 5xx', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('what the generated requests found', () => {
+  it('a coverage target nearer 0 than DynamoDB can store is a 400 on the field, not a 500', async () => {
+    const sg = p.tokens['steering-group'];
+    const current = (await api.request('GET', '/settings', { token: sg })).body;
+    for (const coverageTarget of [3.4677258781664386e-146, 1e-200, 5e-324, 0.00009]) {
+      const res = await api.request('PUT', '/settings', { token: sg, body: { coverageTarget, trainingRetentionYears: 6, version: current.version } });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.errors.map((e: { path: string }) => e.path)).toEqual(['coverageTarget']);
+    }
+    const zero = await api.request('PUT', '/settings', { token: sg, body: { coverageTarget: 0, trainingRetentionYears: 6, version: current.version } });
+    expect(zero.status, zero.text).toBe(200);
+    expect(zero.body.coverageTarget).toBe(0);
+  });
+});
