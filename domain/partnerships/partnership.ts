@@ -18,7 +18,14 @@ export const PartnershipFields = z.object({
 });
 /** Settings each partnership's steering group chooses; defaults are stated in the README. */
 export const PartnershipSettings = z.object({
-  coverageTarget: z.number().min(0).max(1).describe('Share of each role that must be in date, e.g. 0.85'),
+  // Generated input found 3.5e-146 answered 500: DynamoDB stores no number nearer 0 than 1e-130.
+  // The settings page shows the target to 0.01 %, so a smaller non-zero target is refused as input.
+  coverageTarget: z
+    .number()
+    .min(0)
+    .max(1)
+    .refine((v) => v === 0 || v >= 0.0001, { message: 'A target above 0 is at least 0.0001 (0.01 %).' })
+    .describe('Share of each role that must be in date, e.g. 0.85'),
   trainingRetentionYears: z.number().int().min(1).max(25).describe('Staff-level training records are deleted this many years after completion'),
   reminderThresholds: z.array(z.number().int().min(0).max(365)).min(1).max(8).describe('Days before a due date at which reminders go out'),
   copySteeringGroupOnOverdue: z.boolean().describe('Copy the steering group on reminders of overdue items'),

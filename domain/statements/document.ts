@@ -121,11 +121,13 @@ export function documentService(deps: {
       const now = deps.clock.now();
       const document: StatementDocument = { key: input.key, fileName: input.fileName, contentType: found.contentType, size: found.size, sha256: found.sha256, uploadedAt: now.toISOString(), uploadedBy: caller.userId };
       const updated = { ...statement, document, ...nextMeta(statement, caller, now) };
+      // The note leaves the file name out: names of signed statements name their signatories, and
+      // audit events outlive the statement's own data (the digest identifies the file).
       await deps.statements.put(
         caller.tenantId,
         updated,
         statement.version,
-        auditEvent(caller, now, deps.ids, { action: 'update', entityType: 'statement', entityId: `${authorityId}-${year}`, authorityId, before: { document: statement.document?.sha256 }, after: { document: document.sha256 }, note: `Signed document attached (${document.fileName}, ${document.size} bytes)` }),
+        auditEvent(caller, now, deps.ids, { action: 'update', entityType: 'statement', entityId: `${authorityId}-${year}`, authorityId, before: { document: statement.document?.sha256 }, after: { document: document.sha256 }, note: `Signed document attached (${document.size} bytes)` }),
       );
       return document;
     },
