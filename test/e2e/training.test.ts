@@ -416,7 +416,8 @@ describe('when a save does not go through', () => {
     const { page, context, problems } = await web().newPage();
     await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/completions/new`);
     await page.getByRole('heading', { name: 'Add a completion', level: 1 }).waitFor();
-    await page.route(/\/authorities\/county-council\/completions$/, (route) => route.abort('internetdisconnected'), { times: 1 });
+    // Twice: the app sends a POST whose answer never came once more by itself (same Idempotency-Key).
+    await page.route(/\/authorities\/county-council\/completions$/, (route) => route.abort('internetdisconnected'), { times: 2 });
     await page.getByLabel('Staff reference').fill('NET001');
     await page.getByLabel('Course').selectOption({ label: 'Workshop to Raise Awareness of Prevent (WRAP)' });
     await page.getByLabel('Date completed').fill('2025-09-01');
@@ -431,6 +432,38 @@ describe('when a save does not go through', () => {
     await page.waitForURL(/\/training$/);
     await waitForPage(page);
     expect(await completionsOf('NET001')).toMatchObject([{ courseId: 'wrap', completedOn: '2025-09-01' }]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('an answer lost after the save landed: the app sends it again with the same key, and the completion is stored once', async () => {
+    const { page, context, problems } = await web().newPage();
+    await signInAs(page, EDITOR, `/app/authorities/${COUNCIL}/training/completions/new`);
+    await page.getByRole('heading', { name: 'Add a completion', level: 1 }).waitFor();
+    const keys: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && /\/authorities\/county-council\/completions$/.test(request.url())) keys.push(request.headers()['idempotency-key'] ?? '');
+    });
+    // The API gets the request and records the completion; the browser never sees the answer.
+    await page.route(
+      /\/authorities\/county-council\/completions$/,
+      async (route) => {
+        const landed = await route.fetch();
+        expect(landed.status()).toBe(201);
+        await route.abort('internetdisconnected');
+      },
+      { times: 1 },
+    );
+    await page.getByLabel('Staff reference').fill('NET002');
+    await page.getByLabel('Course').selectOption({ label: 'Workshop to Raise Awareness of Prevent (WRAP)' });
+    await page.getByLabel('Date completed').fill('2025-09-02');
+    await page.getByRole('button', { name: 'Save completion' }).click();
+    await page.waitForURL(/\/training$/);
+    await waitForPage(page);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await completionsOf('NET002')).toMatchObject([{ courseId: 'wrap', completedOn: '2025-09-02' }]);
     expect(problems).toEqual([]);
     await context.close();
   });
