@@ -3,7 +3,7 @@ import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { CLAIM_LEASE_MS, runReminders, type Mailer, type QueuedReminder } from '../../domain/reminders/job';
 import { reminderJobDeps } from '../../functions/jobs/reminders';
 import { TestApi } from '../support/api';
-import { seedPartnership } from '../support/fixtures';
+import { seedPartnership, sopBody } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
 
 /**
@@ -21,13 +21,6 @@ const TODAY = toIsoDate(new Date());
 const OFFSETS = [30, 7, 0, -8];
 let api: TestApi;
 
-function sopBody(nextReviewDate: string) {
-  return {
-    title: 'Prevent Standard Operating Model', ownerName: 'Chief Executive', ownerRole: 'Chief Executive', sopVersion: '1.0',
-    implementationDate: addDays(nextReviewDate, -365), nextReviewDate, securityClassification: 'OFFICIAL', foiDisclosable: true,
-    riskRating: 'low', equalityAnalysis: 'Low', revisions: [], version: 0,
-  };
-}
 
 async function seedTenant(tenantId: string) {
   const p = await seedPartnership(api, tenantId);

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reportingYearOf, toIsoDate } from '../../domain/shared/dates';
-import { dynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
 import { completionItem } from '../../functions/data/training-repositories';
 import { handleStream } from '../../functions/jobs/report-summaries';
@@ -13,6 +11,7 @@ import { systemDeps, ulidIds } from '../../functions/shared/deps';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
+import { addedItems, scanByKey } from '../support/table-scan';
 
 /**
  * DynamoDB faults injected on the wire: every client of this file (the tenants' and the
@@ -22,7 +21,7 @@ import { useFreshTable } from '../support/table';
  * and retries do the rest, as in AWS; the limits are the production defaults but for fewer
  * attempts (2), so a stalled case ends in about 4 s rather than 7.
  */
-const { tableName, endpoint } = useFreshTable();
+const { endpoint } = useFreshTable();
 process.env.DYNAMODB_MAX_ATTEMPTS = '2';
 process.env.DYNAMODB_REQUEST_TIMEOUT_MS = '2000';
 
@@ -92,18 +91,6 @@ let token: string;
 const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Officer', audience: 'staff', attendees: 20 };
 
 type Item = Record<string, unknown>;
-async function scan(): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await dynamo().doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items.sort((x, y) => `${x.PK}|${x.SK}`.localeCompare(`${y.PK}|${y.SK}`));
-}
-const keyOf = (i: Item) => `${i.PK}|${i.SK}`;
-const added = (before: Item[], after: Item[]) => after.filter((i) => !new Set(before.map(keyOf)).has(keyOf(i)));
 const sessions = (items: Item[]) => items.filter((i) => i.entity === 'session');
 const audits = (items: Item[]) => items.filter((i) => i.entity === 'audit-event');
 
@@ -125,18 +112,18 @@ beforeEach(() => inject('', 'throttle', 0));
 
 describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 500, and never as a half write', () => {
   it('throttling once: the SDK retries and the create succeeds, once', async () => {
-    const before = await scan();
+    const before = await scanByKey();
     inject('TransactWriteItems', 'throttle', 1);
     const res = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': randomUUID() } });
     expect(res.status, res.text).toBe(201);
     expect(fault.seen).toBe(1);
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(sessions(written)).toHaveLength(1);
     expect(audits(written)).toHaveLength(1);
   });
 
   it.each(['throttle', 'internal-error'] as const)('%s on every attempt: 503 with Retry-After, nothing written, and the retry later succeeds once', async (kind) => {
-    const before = await scan();
+    const before = await scanByKey();
     const key = randomUUID();
     inject('TransactWriteItems', kind);
     const res = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
@@ -145,12 +132,12 @@ describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 50
     expect(res.body.error).toMatchObject({ code: 'unavailable' });
     expect(fault.seen).toBe(2); // both attempts of the SDK
     // All or nothing: no session, no audit event, and the key given back.
-    expect(await scan()).toEqual(before);
+    expect(await scanByKey()).toEqual(before);
 
     inject('', 'throttle', 0);
     const retry = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
     expect(retry.status, retry.text).toBe(201);
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(sessions(written)).toHaveLength(1);
     expect(audits(written)).toHaveLength(1);
   });
@@ -163,23 +150,23 @@ describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 50
   });
 
   it('a connection dropped after the write was applied: the SDK resends the same transaction (its ClientRequestToken), which DynamoDB does not apply twice', async () => {
-    const before = await scan();
+    const before = await scanByKey();
     const key = randomUUID();
     inject('TransactWriteItems', 'drop-after-applied', 1);
     const res = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
     expect(fault.seen).toBe(1);
     expect(res.status, res.text).toBe(201);
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(sessions(written)).toHaveLength(1);
     expect(audits(written)).toHaveLength(1);
     // And the client's own retry (had it lost this answer too) gets the same one.
     const retry = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
     expect(retry.text).toBe(res.text);
-    expect(sessions(added(before, await scan()))).toHaveLength(1);
+    expect(sessions(addedItems(before, await scanByKey()))).toHaveLength(1);
   });
 
   it('the database stalled 13 s after applying a create: the handler answers 503 in time, and the retry is recognised (one record)', async () => {
-    const before = await scan();
+    const before = await scanByKey();
     const key = randomUUID();
     inject('TransactWriteItems', 'stall-after-applied');
     const res = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
@@ -187,7 +174,7 @@ describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 50
     expect(res.status, res.text).toBe(503);
     expect(res.headers['retry-after']).toBeDefined();
     expect(fault.seen).toBe(2);
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(sessions(written)).toHaveLength(1); // it did land
     expect(audits(written)).toHaveLength(1);
 
@@ -195,17 +182,17 @@ describe('DynamoDB faults reach the caller as a 503 with Retry-After, never a 50
     const retry = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': key } });
     expect(retry.status, retry.text).toBe(409);
     expect(retry.body.error.code).toBe('already_applied');
-    expect(sessions(added(before, await scan()))).toHaveLength(1);
+    expect(sessions(addedItems(before, await scanByKey()))).toHaveLength(1);
     // Without the key (an old client), the retry would have made a second session: the key is what saves it.
   });
 
   it('a request out of time does not start another attempt: 503 before the limit', async () => {
     process.env.DYNAMODB_ANSWER_MARGIN_MS = String(30_000); // more than the training functions' whole 29 s kept back
     try {
-      const before = await scan();
+      const before = await scanByKey();
       const res = await api.request('POST', url, { token, body: SESSION, headers: { 'Idempotency-Key': randomUUID() } });
       expect(res.status, res.text).toBe(503);
-      expect(await scan()).toEqual(before);
+      expect(await scanByKey()).toEqual(before);
     } finally {
       delete process.env.DYNAMODB_ANSWER_MARGIN_MS;
     }

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, toIsoDate } from '../../domain/shared/dates';
 import { ROUTES, type RouteContract, type RouteId } from '../../functions/api';
-import { dynamo } from '../../functions/data/client';
 import { keys } from '../../functions/data/keys';
 import { idempotencyContext } from '../../functions/data/store';
 import { systemDeps } from '../../functions/shared/deps';
@@ -11,34 +9,20 @@ import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
+import { addedItems, scanByKey } from '../support/table-scan';
 
 /**
  * Idempotency-Key on every create route, taken from the contract: a retry after a lost answer
  * gets the first answer back and writes nothing (the table is the same, item for item), the same
  * key with another body is a 422, and without a key nothing changes.
  */
-const { tableName } = useFreshTable();
+useFreshTable();
 
 let api: TestApi;
 let p: PartnershipFixture;
 const TODAY = toIsoDate(new Date());
 
 type Item = Record<string, unknown>;
-async function scan(): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await dynamo().doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items.sort((x, y) => `${x.PK}|${x.SK}`.localeCompare(`${y.PK}|${y.SK}`));
-}
-const keyOf = (i: Item) => `${i.PK}|${i.SK}`;
-function added(before: Item[], after: Item[]): Item[] {
-  const seen = new Set(before.map(keyOf));
-  return after.filter((i) => !seen.has(keyOf(i)));
-}
 
 interface Case {
   token: () => string;
@@ -160,12 +144,12 @@ describe.each(IDEMPOTENT.map(([id]) => id))('%s after a lost answer', (id) => {
     const route = ROUTES[id] as RouteContract;
     const { url, body } = await c.request();
     const key = randomUUID();
-    const before = await scan();
+    const before = await scanByKey();
     const first = await api.request('POST', url, { token: c.token(), body, headers: { 'Idempotency-Key': key } });
     expect(first.status, first.text).toBe(route.status);
     // The answer is thrown away (the connection dropped); the client sends the request again.
-    const afterFirst = await scan();
-    const written = added(before, afterFirst);
+    const afterFirst = await scanByKey();
+    const written = addedItems(before, afterFirst);
     expect(written.filter((i) => i.entity === 'audit-event')).toHaveLength(1);
     expect(written.filter((i) => i.entity === 'idempotency-key')).toHaveLength(1);
     expect(written.filter((i) => i.entity !== 'audit-event' && i.entity !== 'idempotency-key').length).toBeGreaterThan(0);
@@ -180,13 +164,13 @@ describe.each(IDEMPOTENT.map(([id]) => id))('%s after a lost answer', (id) => {
     expect(retry.status).toBe(first.status);
     expect(retry.text).toBe(first.text);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(await scan()).toEqual(afterFirst);
+    expect(await scanByKey()).toEqual(afterFirst);
 
     const other = await c.other();
     const reused = await api.request('POST', other.url, { token: c.token(), body: other.body, headers: { 'Idempotency-Key': key } });
     expect(reused.status, reused.text).toBe(422);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
-    expect(await scan()).toEqual(afterFirst);
+    expect(await scanByKey()).toEqual(afterFirst);
   });
 });
 
@@ -194,12 +178,12 @@ describe('keys and callers', () => {
   it('without a key a create behaves as before: each request writes, and no key record is kept', async () => {
     const url = `/authorities/${p.authorities.a}/sessions`;
     const token = p.tokens['authority-editor@a'];
-    const before = await scan();
+    const before = await scanByKey();
     const one = await api.request('POST', url, { token, body: SESSION });
     const two = await api.request('POST', url, { token, body: SESSION });
     expect([one.status, two.status]).toEqual([201, 201]);
     expect(one.body.id).not.toBe(two.body.id);
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(written.filter((i) => i.entity === 'idempotency-key')).toHaveLength(0);
     expect(written.filter((i) => i.entity === 'audit-event')).toHaveLength(2);
   });
@@ -225,11 +209,11 @@ describe('keys and callers', () => {
   });
 
   it('a malformed key is refused before anything runs', async () => {
-    const before = await scan();
+    const before = await scanByKey();
     const res = await api.request('POST', `/authorities/${p.authorities.a}/sessions`, { token: p.tokens['authority-editor@a'], body: SESSION, headers: { 'Idempotency-Key': 'no spaces allowed here' } });
     expect(res.status).toBe(400);
     expect(res.body.error.errors[0].path).toBe('header.Idempotency-Key');
-    expect(await scan()).toEqual(before);
+    expect(await scanByKey()).toEqual(before);
   });
 
   it('a failed first attempt (4xx) gives the key back: the corrected retry runs', async () => {
@@ -249,9 +233,9 @@ describe('keys and callers', () => {
     const token = p.tokens['authority-editor@a'];
     const key = randomUUID();
     const body = { ...SESSION, attendees: 33 };
-    const before = await scan();
+    const before = await scanByKey();
     const answers = await Promise.all(Array.from({ length: 8 }, () => api.request('POST', url, { token, body, headers: { 'Idempotency-Key': key } })));
-    const written = added(before, await scan());
+    const written = addedItems(before, await scanByKey());
     expect(written.filter((i) => i.entity === 'audit-event')).toHaveLength(1);
     const created = answers.filter((a) => a.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);

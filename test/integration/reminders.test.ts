@@ -7,7 +7,7 @@ import { runReminders, type Mailer, type QueuedReminder } from '../../domain/rem
 import { reminderJobDeps } from '../../functions/jobs/reminders';
 import { FileOutbox } from '../../functions/mail/mailers';
 import { TestApi } from '../support/api';
-import { seedPartnership } from '../support/fixtures';
+import { seedPartnership, sopBody } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
 
 useFreshTable();
@@ -19,13 +19,6 @@ let api: TestApi;
 const authorityFor: Record<string, Record<number, string>> = {};
 const leadToken: Record<string, string> = {};
 
-function sopBody(nextReviewDate: string) {
-  return {
-    title: 'Prevent Standard Operating Model', ownerName: 'Chief Executive', ownerRole: 'Chief Executive', sopVersion: '1.0',
-    implementationDate: addDays(nextReviewDate, -365), nextReviewDate, securityClassification: 'OFFICIAL', foiDisclosable: true,
-    riskRating: 'low', equalityAnalysis: 'Low', revisions: [], version: 0,
-  };
-}
 
 async function seedTenant(tenantId: string) {
   const p = await seedPartnership(api, tenantId);

@@ -1,3 +1,4 @@
+import { addDays } from '../../domain/shared/dates';
 import type { Role } from '../../domain/shared/identity';
 import { newPartnership } from '../../domain/partnerships/partnership';
 import { systemClock } from '../../domain/shared/ports';
@@ -38,4 +39,13 @@ export async function seedPartnership(api: TestApi, tenantId: string): Promise<P
   }
   tokens['viewer@partnership'] = await api.token({ sub: `${tenantId}-viewer`, tenantId, role: 'viewer' });
   return { tenantId, authorities: { a, b }, tokens };
+}
+
+/** A valid SOP whose next review falls on `nextReviewDate` (a year after its implementation). */
+export function sopBody(nextReviewDate: string) {
+  return {
+    title: 'Prevent Standard Operating Model', ownerName: 'Chief Executive', ownerRole: 'Chief Executive', sopVersion: '1.0',
+    implementationDate: addDays(nextReviewDate, -365), nextReviewDate, securityClassification: 'OFFICIAL', foiDisclosable: true,
+    riskRating: 'low', equalityAnalysis: 'Low', revisions: [], version: 0,
+  };
 }

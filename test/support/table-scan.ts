@@ -24,3 +24,17 @@ export async function tableSnapshot(): Promise<string[]> {
         : value;
   return (await scanTable()).map((item) => JSON.stringify(sorted(item))).sort();
 }
+
+type Item = Record<string, unknown>;
+const itemKey = (i: Item) => `${i.PK}|${i.SK}`;
+
+/** Every item, in key order: two scans of an unchanged table compare equal. */
+export async function scanByKey(): Promise<Item[]> {
+  return (await scanTable()).sort((x, y) => itemKey(x).localeCompare(itemKey(y)));
+}
+
+/** The items of `after` whose keys `before` did not have. */
+export function addedItems(before: readonly Item[], after: readonly Item[]): Item[] {
+  const seen = new Set(before.map(itemKey));
+  return after.filter((i) => !seen.has(itemKey(i)));
+}
