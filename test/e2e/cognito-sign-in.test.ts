@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { demoUser, expectAccessible, useWebApp, waitForPage } from './support/web';
 
-// ID tokens of 66 s: oidc-client-ts renews 60 s before expiry, so renewal comes within 6 s (the
-// test waits for it, so a longer lifetime only makes the suite slower).
-const web = useWebApp({ signIn: 'cognito', idTokenSeconds: 66 });
+// ID tokens of 80 s: oidc-client-ts renews 60 s before expiry, so renewal comes within 20 s.
+const web = useWebApp({ signIn: 'cognito', idTokenSeconds: 80 });
 
 describe('signing in as in AWS (authorization code with PKCE, through oidc-client-ts)', () => {
   it('signs in with a verified PKCE exchange, calls the API with the ID token, renews silently and signs out at the provider', async () => {
