@@ -4,6 +4,7 @@ import { ROUTES, type RouteContract, type RouteId } from '../../functions/api';
 import { TestApi, type ApiResponse } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
+import { VALID_BODIES } from '../fuzz/contract-cases';
 
 /**
  * The bad-input probe: every route of the contract gets malformed path parameters, query
@@ -53,42 +54,8 @@ const VALID_PARAMS: Record<string, () => string> = {
   number: () => '1',
 };
 
-const SESSION = { date: '2025-02-01', courseId: 'wrap', provider: 'Prevent Officer', audience: 'staff', attendees: 20, feedbackRespondents: 10, feedbackGoodOrExcellent: 9 };
-const OBLIGATION = { section: 'training-programme', commitment: 'Keep a training plan', cadence: 'quarterly', ownerRole: 'Prevent lead' };
-const ASSURANCE = { reviewedOn: '2025-06-01', assuredBy: { name: 'N', role: 'R', organisation: 'O' }, product: 'P', ctiruListApplied: true, ctiruListVersion: '2025-03', scope: ['corporate-network'], outcome: 'assured' };
-const AUTHORITY = { name: 'Probe College', sector: 'education-childcare', type: 'fe-college' };
-const SOP = {
-  title: 'SOP', ownerName: 'Owner', ownerRole: 'Lead', sopVersion: '1.0', implementationDate: '2025-01-01', nextReviewDate: '2026-01-01',
-  securityClassification: 'OFFICIAL', foiDisclosable: true, riskRating: 'low', equalityAnalysis: 'Done', revisions: [], version: 0,
-};
-
-/** A body each JSON route would take, so that one bad field at a time reaches past the others. */
-const BASE_BODIES: Partial<Record<RouteId, Record<string, unknown>>> = {
-  createAuthority: { id: 'probe-new', ...AUTHORITY },
-  updateAuthority: { ...AUTHORITY, version: 1 },
-  createUser: { email: 'probe@example.org', role: 'authority-editor', authorityId: 'probe-council' },
-  putSettings: { coverageTarget: 0.85, trainingRetentionYears: 6, version: 1 },
-  createCourse: { id: 'probe-course', name: 'Probe course', level: 'frontline', refresherMonths: 12, deliveryModes: ['e-learning'] },
-  updateCourse: { name: 'Probe course', level: 'frontline', refresherMonths: 12, deliveryModes: ['e-learning'], version: 1 },
-  putImportMapping: { version: 0, columns: { 'Position Title': 'role' }, values: { role: {}, deliveryMode: { 'Teams call': 'virtual-classroom' } } },
-  putTrainingPlan: { version: 0, roles: [{ id: 'frontline', name: 'Frontline staff', headcount: 10, requiredCourses: ['home-office-elearning'] }] },
-  recordCompletion: { staffRef: 'S1', courseId: 'home-office-elearning', completedOn: '2025-01-15', role: 'frontline', name: 'Probe Person', team: 'Team', provider: 'Provider' },
-  createSession: SESSION,
-  updateSession: { ...SESSION, version: 1 },
-  putSop: SOP,
-  recordSopReview: { reviewedOn: '2025-01-01', reviewer: 'Chair', outcome: 'unchanged', minuteRef: 'PSG 1', version: 1 },
-  createObligation: OBLIGATION,
-  updateObligation: { ...OBLIGATION, version: 1 },
-  recordObligationEvidence: { status: 'developing', evidence: { notes: 'Minuted', links: ['https://example.org/minutes'] }, evidencedOn: '2025-01-01', version: 1 },
-  addFramework: { id: 'probe-framework', version: '1', name: 'Probe', benchmarks: [{ number: 1, title: 'T', questions: [{ id: '1.1', text: 'Q', type: 'expectation' }] }] },
-  putItFilterAssurance: { ...ASSURANCE, version: 0 },
-  putStatement: { narrative: { leadership: 'x' }, version: 0 },
-  submitStatement: { version: 1 },
-  reviewStatement: { outcome: 'accept', version: 1 },
-  requestStatementUpload: { fileName: 's.pdf', contentType: 'application/pdf', contentLength: 100 },
-  attachStatementDocument: { key: 'probe/probe-council/2024-25/x.pdf', fileName: 's.pdf', version: 1 },
-  setStatementDeadline: { dueOn: '2025-03-31' },
-};
+/** A body each JSON route would take (the fuzz suite's samples), so that one bad field at a time reaches past the others. */
+const baseBodyOf = (id: RouteId) => VALID_BODIES[id]?.('probe-council', 'probe');
 
 interface Probe {
   method: string;
@@ -116,7 +83,7 @@ function probesOf(route: RouteContract): Probe[] {
   const base = pathWith(route);
   const json = (body: unknown) => JSON.stringify(body);
   const isCsv = route.bodyContentType === 'text/csv';
-  const baseBody = BASE_BODIES[(Object.entries(ROUTES).find(([, r]) => r === route)?.[0] ?? '') as RouteId];
+  const baseBody = baseBodyOf((Object.entries(ROUTES).find(([, r]) => r === route)?.[0] ?? '') as RouteId);
   const validBody = route.body ? (isCsv ? 'staffRef,course,completedOn\nS1,wrap,2025-01-01\n' : json(baseBody ?? {})) : undefined;
   const withBody = (probe: Probe): Probe => (validBody !== undefined && probe.rawBody === undefined ? { ...probe, rawBody: validBody, contentType: isCsv ? 'text/csv' : 'application/json' } : probe);
 
