@@ -22,6 +22,10 @@ import { AttachDocument, RequestUpload, StatementDocument } from '../domain/stat
 import { PutStatement, ReviewStatement, Statement, StatementVersion, SubmitStatement } from '../domain/statements/statement';
 import { ConsolidatedReport } from '../domain/reports/report';
 import { ReportQuery } from '../domain/reports/service';
+import { Action, ActionPlan, CloseYear, CreateAction, CreatePlan, RecordProgress, UpdateAction, UpdatePlan } from '../domain/actionplan/plan';
+import { Assessment, PutAssessment } from '../domain/assessment/assessment';
+import { PublishedFigures, PutQuarter, Quarter } from '../domain/delivery/figures';
+import { AnnualReport, PutNarrative, StoredNarrative } from '../domain/reports/annual';
 import { Obligation, ObligationFields, PutSop, RecordEvidence, RecordReview, Sop, SopReview, UpdateObligation } from '../domain/sop/sop';
 
 /**
@@ -46,6 +50,8 @@ export const GROUPS = {
   sop: { entry: 'functions/handlers/sop.ts', table: 'RW' },
   assurance: { entry: 'functions/handlers/assurance.ts', table: 'RW', documents: true },
   reports: { entry: 'functions/handlers/reports.ts', table: 'RO' },
+  // The steering group's own records: the action plan, delivery figures, Home Office assessments, the annual report's narrative.
+  steering: { entry: 'functions/handlers/steering.ts', table: 'RW' },
   // A person's partnerships and their choice among them: the one API group that reads across
   // partnerships, only the caller's own memberships (by the token's subject). `identity` gives
   // it no partnership's data at all: only the identity items, the membership index and the
@@ -190,6 +196,8 @@ const ImportJob = z.object({
 const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
 const ImportParam = AuthorityParam.extend({ importId: EntityId });
+const PlanParam = z.object({ planId: EntityId.describe('Action plan id, e.g. 2025-2027') });
+const ActionParam = PlanParam.extend({ actionId: EntityId });
 
 function route<const R extends RouteContract>(r: R): R {
   return r;
@@ -504,6 +512,83 @@ export const ROUTES = {
     method: 'GET', path: '/reports/consolidated', group: 'reports', auth: 'jwt', roles: ['steering-group', 'viewer'],
     summary: 'The consolidated compliance report of the partnership for a year: JSON, CSV (format=csv) or printable HTML (format=html)',
     query: ReportQuery, response: ConsolidatedReport, produces: ['text/csv', 'text/html'],
+  }),
+  listActionPlans: route({
+    method: 'GET', path: '/action-plans', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The partnership’s Prevent action plans (a plan covers a period, with a version per year), newest first',
+    response: z.object({ items: z.array(ActionPlan) }),
+  }),
+  createActionPlan: route({
+    method: 'POST', path: '/action-plans', group: 'steering', auth: 'jwt', idempotent: true, roles: ['steering-group'],
+    summary: 'Start an action plan for a period, with its themes', body: CreatePlan, response: ActionPlan, status: 201,
+  }),
+  getActionPlan: route({
+    method: 'GET', path: '/action-plans/{planId}', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'A plan year: the plan and its actions in plan order (an authority’s users see the actions their authority leads)',
+    params: PlanParam, query: z.object({ year: ReportingYear.optional().describe('A year of the plan; default its open year') }),
+    response: z.object({ plan: ActionPlan, year: z.string(), years: z.array(z.string()), asAt: z.string(), editable: z.boolean().describe('Whether the year is open for updates'), actions: z.array(Action), people: People }),
+  }),
+  updateActionPlan: route({
+    method: 'PUT', path: '/action-plans/{planId}', group: 'steering', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Rename the plan or change its themes', params: PlanParam, body: UpdatePlan, response: ActionPlan,
+  }),
+  closeActionPlanYear: route({
+    method: 'POST', path: '/action-plans/{planId}/close-year', group: 'steering', auth: 'jwt',
+    // Creates copies, but a repeat finds the year already closed (409): nothing twice.
+    idempotent: false, roles: ['steering-group'],
+    summary: 'Close the open year: its actions stay as they stand, open ones are carried into the next year (closing the last year closes the plan)',
+    params: PlanParam, body: CloseYear, response: ActionPlan.extend({ carried: z.number() }),
+  }),
+  createAction: route({
+    method: 'POST', path: '/action-plans/{planId}/actions', group: 'steering', auth: 'jwt', idempotent: true, roles: ['steering-group'],
+    summary: 'Add a key action to the plan’s open year (one due by a date is reminded to its lead authority)', params: PlanParam, body: CreateAction, response: Action, status: 201,
+  }),
+  updateAction: route({
+    method: 'PUT', path: '/action-plans/{planId}/actions/{actionId}', group: 'steering', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Change an action (its RAG moves with progress updates)', params: ActionParam, body: UpdateAction, response: Action,
+  }),
+  deleteAction: route({
+    method: 'DELETE', path: '/action-plans/{planId}/actions/{actionId}', group: 'steering', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Remove an action from the open year', params: ActionParam, query: z.object({ version: wholeNumber(1).describe('The version you are deleting (optimistic locking)') }),
+    response: z.object({ deleted: z.literal(true) }),
+  }),
+  recordActionProgress: route({
+    method: 'POST', path: '/action-plans/{planId}/actions/{actionId}/progress', group: 'steering', auth: 'jwt', idempotent: true, roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'A dated progress update and the RAG status it leaves (the steering group, or a lead or editor of an authority that leads the action)',
+    params: ActionParam, body: RecordProgress, response: Action, status: 201,
+  }),
+  getDeliveryFigures: route({
+    method: 'GET', path: '/delivery-figures/{year}', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The year’s delivery figures (OFFICIAL-SENSITIVE): the quarters and their published, suppressed form for the steering group and the police; the suppressed year totals for viewers; 403 for anyone else. format=csv: the published form as CSV',
+    params: YearParam, query: z.object({ format: z.enum(['json', 'csv']).default('json') }), produces: ['text/csv'],
+    response: z.object({ year: z.string(), access: z.enum(['full', 'totals']), quarters: z.array(Quarter).optional(), published: PublishedFigures }),
+  }),
+  putDeliveryQuarter: route({
+    method: 'PUT', path: '/delivery-figures/{year}/quarters/{quarter}', group: 'steering', auth: 'jwt', roles: ['steering-group', 'authority-lead', 'authority-editor'],
+    summary: 'Enter (version 0) or correct a quarter’s figures: the steering group, or a lead or editor of a police-sector authority',
+    params: YearParam.extend({ quarter: wholeNumber(1, 4).describe('1 = April–June … 4 = January–March') }), body: PutQuarter, response: Quarter,
+  }),
+  listAssessments: route({
+    method: 'GET', path: '/assessments', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The Home Office’s assessments of the area, newest first', response: z.object({ items: z.array(Assessment) }),
+  }),
+  getAssessment: route({
+    method: 'GET', path: '/assessments/{year}', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
+    summary: 'The year’s Home Office assessment: scores per benchmark, strengths, development areas and the partnership’s targets', params: YearParam, response: Assessment,
+  }),
+  putAssessment: route({
+    method: 'PUT', path: '/assessments/{year}', group: 'steering', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Record (version 0) or correct the year’s Home Office assessment', params: YearParam, body: PutAssessment, response: Assessment,
+  }),
+  putAnnualNarrative: route({
+    method: 'PUT', path: '/reports/annual/{year}/narrative', group: 'steering', auth: 'jwt', roles: ['steering-group'],
+    summary: 'Save the annual report’s narrative: introduction, highlights and recommendations (version 0 the first time)', params: YearParam, body: PutNarrative, response: StoredNarrative,
+  }),
+  annualReport: route({
+    method: 'GET', path: '/reports/annual', group: 'reports', auth: 'jwt', roles: ['steering-group', 'viewer'],
+    summary: 'The annual report to the board, assembled from the records with the saved narrative: JSON, printable HTML (format=html) or a Word document (format=docx); delivery figures suppressed. Not for a viewer of one authority',
+    query: z.object({ year: ReportingYear.optional().describe('UK financial year, e.g. 2024-25; default the current one'), format: z.enum(['json', 'html', 'docx']).default('json') }),
+    response: AnnualReport, produces: ['text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
   }),
 } satisfies Record<string, RouteContract>;
 

@@ -50,6 +50,8 @@ export const PERSONAL_FIELDS_BY_ENTITY: Readonly<Record<string, readonly string[
   completion: ['staffRef', 'name', 'team', 'provider'],
   session: ['provider', 'notes'],
   statement: ['signOff'],
+  // Outside leads and progress notes are free text that may name people.
+  action: ['otherLeads', 'progress'],
 };
 
 /** Builds the immutable event that accompanies a write in the same transaction. */

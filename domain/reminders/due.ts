@@ -11,7 +11,7 @@ import { auditEvent, type AuditEvent } from '../audit/audit';
  * first kinds; IT-filter reviews, training refreshers and statement deadlines plug in by
  * writing descriptors of their own kind.
  */
-export const DUE_KINDS = ['sop-review', 'obligation', 'it-filter-review', 'statement'] as const;
+export const DUE_KINDS = ['sop-review', 'obligation', 'it-filter-review', 'statement', 'action'] as const;
 export const DueKind = z.enum(DUE_KINDS);
 export type DueKind = z.infer<typeof DueKind>;
 

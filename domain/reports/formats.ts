@@ -39,6 +39,8 @@ export const CSV_COLUMNS: { name: string; value: (r: ReportRow) => CsvValue }[] 
   { name: 'sop_last_reviewed_on', value: (r) => r.sop.lastReviewedOn },
   { name: 'it_filter_year_reviewed_on', value: (r) => r.itFilter.yearAssurance?.reviewedOn },
   { name: 'it_filter_year_outcome', value: (r) => r.itFilter.yearAssurance?.outcome },
+  { name: 'actions_led', value: (r) => r.actions.led },
+  { name: 'actions_overdue', value: (r) => r.actions.overdue },
 ];
 
 /** The date the figures are taken at is on every row (`as_at`), since a CSV has nowhere else to say it. */

@@ -1,5 +1,8 @@
 import * as z from 'zod';
+import { ActionPlanSummary, isOverdue, judgedOn, summarizePlan, type ActionPlan, type StoredAction } from '../actionplan/plan';
+import { benchmarkName, type Assessment } from '../assessment/assessment';
 import type { Authority } from '../authorities/authority';
+import { PublishedFigures, totalsOnly } from '../delivery/figures';
 import { filterStatus } from '../itfilter/assurance';
 import { addDays, reportingYearOf, reportingYearRange } from '../shared/dates';
 import { sopOn, valueOn, type CurrentSummary, type ObligationCounts, type YearSummary } from './summary';
@@ -49,6 +52,10 @@ export const ReportRow = z.object({
   obligations: z.object({ notYetStarted: z.number(), developing: z.number(), achieving: z.number() }),
   evidenceFreshness: z.string().optional().describe('The oldest piece of evidence the row relies on'),
   overdueItems: z.number().describe('Overdue refreshers, plus the SOP review and the IT-filter review if overdue (the totals add these up)'),
+  actions: z.object({
+    led: z.number().describe('Actions of the year’s action plan the authority leads'),
+    overdue: z.number().describe('Of those, due by a date that has passed and not complete'),
+  }),
 });
 export type ReportRow = z.infer<typeof ReportRow>;
 
@@ -79,6 +86,21 @@ export const ConsolidatedReport = z.object({
   totals: Totals,
   previousTotals: Totals,
   change: z.partialRecord(Totals.keyof(), z.number().nullable()).describe('This year minus last year, per total (null where either year has none)'),
+  benchmarks: z
+    .array(
+      z.object({
+        benchmark: z.number(),
+        name: z.string(),
+        selfAverage: z.number().nullable().describe('Mean self-assessed score of the submitted and accepted statements that score it'),
+        selfCount: z.number().describe('How many statements that mean is of'),
+        homeOffice: z.number().optional().describe('The Home Office’s score for the area (the latest assessment up to this year)'),
+        target: z.number().optional().describe('The partnership’s target score'),
+      }),
+    )
+    .describe('Self-assessment beside the Home Office assessment, per benchmark: the gap'),
+  assessmentYear: z.string().optional().describe('The year of the Home Office assessment shown'),
+  actionPlan: ActionPlanSummary.optional().describe('The action plan covering the year: counts by RAG per theme, benchmark and lead authority, and how many are overdue'),
+  delivery: PublishedFigures.optional().describe('The year’s delivery figures as totals, with small-number suppression'),
 });
 export type ConsolidatedReport = z.infer<typeof ConsolidatedReport>;
 
@@ -139,8 +161,25 @@ function obligationsAt(c: CurrentSummary | undefined, date: string): ObligationC
   return c.obligationsAtYearEnd[reportingYearOf(date)] ?? EMPTY_OBLIGATIONS;
 }
 
+/** Actions led and overdue per authority, from the plan year's actions. */
+export type ActionCounts = ReadonlyMap<string, { led: number; overdue: number }>;
+export function actionCounts(actions: readonly StoredAction[], asAt: string): ActionCounts {
+  const out = new Map<string, { led: number; overdue: number }>();
+  for (const a of actions) {
+    const overdue = isOverdue(a, asAt);
+    for (const id of new Set(a.leadAuthorities)) {
+      const c = out.get(id) ?? { led: 0, overdue: 0 };
+      c.led++;
+      if (overdue) c.overdue++;
+      out.set(id, c);
+    }
+  }
+  return out;
+}
+const NO_ACTIONS = { led: 0, overdue: 0 };
+
 /** One row per authority, every figure as it stood on `asAt` (a date in `year`). */
-export function buildRows(authorities: readonly Authority[], current: ReadonlyMap<string, CurrentSummary>, years: ReadonlyMap<string, YearSummary>, asAt: string, year: string): ReportRow[] {
+export function buildRows(authorities: readonly Authority[], current: ReadonlyMap<string, CurrentSummary>, years: ReadonlyMap<string, YearSummary>, asAt: string, year: string, actions?: ActionCounts): ReportRow[] {
   return byName(authorities).map((a) => {
     const c = current.get(a.id);
     const y = years.get(a.id);
@@ -184,6 +223,36 @@ export function buildRows(authorities: readonly Authority[], current: ReadonlyMa
       obligations: { notYetStarted: obligations['not-yet-started'], developing: obligations.developing, achieving: obligations.achieving },
       ...(evidence ? { evidenceFreshness: evidence } : {}),
       overdueItems: overdue + (sopOverdue ? 1 : 0) + (filter.status === 'overdue' ? 1 : 0),
+      actions: actions?.get(a.id) ?? NO_ACTIONS,
+    };
+  });
+}
+
+/** Statements the steering group has received are scored: drafts and returned ones are still being written. */
+export const SCORED_STATUSES: ReadonlySet<string> = new Set(['submitted', 'accepted']);
+
+/** Per benchmark: the mean self-assessed score of the scored statements, beside the Home Office's score and the target. */
+export function benchmarkComparison(rows: readonly ReportRow[], assessment: Pick<Assessment, 'scores' | 'targets'> | undefined): ConsolidatedReport['benchmarks'] {
+  return Array.from({ length: 10 }, (_, i) => {
+    const b = String(i + 1);
+    let sum = 0;
+    let n = 0;
+    for (const r of rows) {
+      const s = SCORED_STATUSES.has(r.statement.status) ? r.statement.scores[b] : undefined;
+      if (s !== undefined) {
+        sum += s;
+        n++;
+      }
+    }
+    const homeOffice = assessment?.scores[b];
+    const target = assessment?.targets[b];
+    return {
+      benchmark: i + 1,
+      name: benchmarkName(i + 1),
+      selfAverage: n ? Math.round((sum / n) * 10) / 10 : null,
+      selfCount: n,
+      ...(homeOffice !== undefined ? { homeOffice } : {}),
+      ...(target !== undefined ? { target } : {}),
     };
   });
 }
@@ -226,6 +295,10 @@ export function buildReport(input: {
   authorities: readonly Authority[];
   current: ReadonlyMap<string, CurrentSummary>;
   years: ReadonlyMap<string, ReadonlyMap<string, YearSummary>>;
+  /** The partnership's own records for the year: the action plan covering it, the latest Home Office assessment, the delivery figures. */
+  actionPlan?: { plan: ActionPlan; actions: readonly StoredAction[] };
+  assessment?: Assessment;
+  delivery?: PublishedFigures;
 }): ConsolidatedReport {
   const previousYear = previousYearOf(input.year);
   const asAt = asAtOf(input.year, input.today);
@@ -233,7 +306,9 @@ export function buildReport(input: {
   const thisYear = input.years.get(input.year) ?? new Map();
   const lastYear = input.years.get(previousYear) ?? new Map();
   const authorities = byName(input.authorities);
-  const rows = buildRows(authorities, input.current, thisYear, asAt, input.year);
+  const plan = input.actionPlan;
+  const planAsAt = plan ? judgedOn(plan.plan, input.year, input.today) : asAt;
+  const rows = buildRows(authorities, input.current, thisYear, asAt, input.year, plan ? actionCounts(plan.actions, planAsAt) : undefined);
   const totals = totalsOf(rows, thisYear);
   const previousTotals = totalsOf(buildRows(authorities, input.current, lastYear, previousAsAt, previousYear), lastYear);
   const change: ConsolidatedReport['change'] = {};
@@ -254,5 +329,9 @@ export function buildReport(input: {
     totals,
     previousTotals,
     change,
+    benchmarks: benchmarkComparison(rows, input.assessment),
+    ...(input.assessment ? { assessmentYear: input.assessment.year } : {}),
+    ...(plan ? { actionPlan: summarizePlan(plan.plan, input.year, plan.actions, authorities, input.today) } : {}),
+    ...(input.delivery ? { delivery: totalsOnly(input.delivery) } : {}),
   };
 }

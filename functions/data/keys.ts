@@ -21,6 +21,11 @@ function reportingYear(value: string): string {
   return value;
 }
 
+function quarterNumber(value: number): number {
+  if (![1, 2, 3, 4].includes(value)) throw new Error('Invalid quarter in key');
+  return value;
+}
+
 function id(value: string): string {
   if (!isEntityId(value)) throw new Error('Invalid id in key');
   return value;
@@ -239,6 +244,37 @@ export const keys = {
     deadline: (tenantId: string, year: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}DEADLINE`, SK: reportingYear(year) }),
     frameworks: (tenantId: string) => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK` }),
     framework: (tenantId: string, key: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}FRAMEWORK`, SK: enc(key) }),
+  },
+
+  /**
+   * The partnership's own records. Action plans in one partition (a handful); actions by year,
+   * every plan's in one partition per year (`<planId>#<actionId>`), so a report reads the year's
+   * actions in the same round as everything else; Home Office assessments by year in one
+   * partition (a report reads the latest up to its year: one Query); delivery figures by
+   * `<year>#Q<n>`; the annual report's narrative by year.
+   */
+  actionPlans: {
+    list: (tenantId: string) => ({ pk: `${tenantKeyPrefix(tenantId)}ACTIONPLAN`, skPrefix: 'PLAN#' }),
+    plan: (tenantId: string, planId: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}ACTIONPLAN`, SK: `PLAN#${id(planId)}` }),
+    yearPartition: (tenantId: string, year: string) => `${tenantKeyPrefix(tenantId)}ACTIONS#${reportingYear(year)}`,
+    action: (tenantId: string, year: string, planId: string, actionId: string): Key => ({ PK: keys.actionPlans.yearPartition(tenantId, year), SK: `${id(planId)}#${id(actionId)}` }),
+    /** One plan's actions of a year. */
+    actions: (tenantId: string, year: string, planId: string) => ({ pk: keys.actionPlans.yearPartition(tenantId, year), skPrefix: `${id(planId)}#` }),
+    /** Every plan's actions of a year. */
+    yearActions: (tenantId: string, year: string) => ({ pk: keys.actionPlans.yearPartition(tenantId, year) }),
+  },
+  assessments: {
+    all: (tenantId: string) => ({ pk: `${tenantKeyPrefix(tenantId)}ASSESSMENT` }),
+    year: (tenantId: string, year: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}ASSESSMENT`, SK: reportingYear(year) }),
+    /** Years up to `year`, newest first with limit 1: the latest on or before it. */
+    upTo: (tenantId: string, year: string) => ({ pk: `${tenantKeyPrefix(tenantId)}ASSESSMENT`, skBetween: ['0000', reportingYear(year)] as [string, string] }),
+  },
+  delivery: {
+    quarter: (tenantId: string, year: string, quarter: number): Key => ({ PK: `${tenantKeyPrefix(tenantId)}DELIVERY`, SK: `${reportingYear(year)}#Q${quarterNumber(quarter)}` }),
+    year: (tenantId: string, year: string) => ({ pk: `${tenantKeyPrefix(tenantId)}DELIVERY`, skPrefix: `${reportingYear(year)}#Q` }),
+  },
+  annualReports: {
+    narrative: (tenantId: string, year: string): Key => ({ PK: `${tenantKeyPrefix(tenantId)}ANNUALREPORT`, SK: reportingYear(year) }),
   },
 
   /**

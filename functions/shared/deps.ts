@@ -7,6 +7,7 @@ import { tableStore } from '../data/store';
 import { assuranceRepository, deadlineRepository, frameworkRepository, statementRepository } from '../data/statement-repositories';
 import { dueItemRepository, obligationRepository, sopRepository } from '../data/sop-repositories';
 import { completionRepository, courseRepository, importMappingRepository, importRepository, planRepository, sessionRepository } from '../data/training-repositories';
+import { actionPlanRepository, assessmentRepository, deliveryRepository, narrativeRepository } from '../data/steering-repositories';
 import { documentStorage } from '../storage/documents';
 import { importFileStorage } from '../storage/imports';
 import { s3, tenantS3 } from '../storage/s3-client';
@@ -38,6 +39,10 @@ function wire(client: Parameters<typeof tableStore>[0], storage: () => S3Client)
     statements: statementRepository(table),
     frameworks: frameworkRepository(table),
     deadlines: deadlineRepository(table),
+    actionPlans: actionPlanRepository(table),
+    homeOfficeAssessments: assessmentRepository(table),
+    delivery: deliveryRepository(table),
+    narratives: narrativeRepository(table),
     documents: documentStorage(storage),
     importFiles: importFileStorage(storage),
   };

@@ -204,7 +204,10 @@ export function createHandler<G extends GroupName>(group: G, impls: GroupImpls<G
       const result = await impl(input);
       ROUTE_METRICS[id]?.(input, result);
       if (result instanceof RawResponse) {
-        return { statusCode: contract.status ?? 200, headers: { 'content-type': result.contentType, 'cache-control': 'no-store', ...result.headers }, body: result.body };
+        const headers = { 'content-type': result.contentType, 'cache-control': 'no-store', ...result.headers };
+        // Bytes travel base64-encoded, as API Gateway expects of a Lambda proxy answer.
+        if (typeof result.body !== 'string') return { statusCode: contract.status ?? 200, headers, body: Buffer.from(result.body).toString('base64'), isBase64Encoded: true };
+        return { statusCode: contract.status ?? 200, headers, body: result.body };
       }
       return json(contract.status ?? 200, contract.response.parse(result));
     };

@@ -8,11 +8,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** A non-JSON answer (CSV, HTML) that a route implementation returns as it is. */
+/** A non-JSON answer (CSV, HTML; a Word document as bytes) that a route implementation returns as it is. */
 export class RawResponse {
   constructor(
     readonly contentType: string,
-    readonly body: string,
+    readonly body: string | Uint8Array,
     readonly headers: Record<string, string> = {},
   ) {}
 }

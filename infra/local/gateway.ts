@@ -24,6 +24,7 @@ const HANDLERS: Record<GroupName, () => Promise<{ handler: LambdaHandler }>> = {
   assurance: () => import('../../functions/handlers/assurance') as never,
   reports: () => import('../../functions/handlers/reports') as never,
   identity: () => import('../../functions/handlers/identity') as never,
+  steering: () => import('../../functions/handlers/steering') as never,
 };
 
 export interface GatewayRequest {
@@ -39,6 +40,8 @@ export interface GatewayResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** A binary answer (a Word document), which the function sent base64-encoded as Lambda does. */
+  binary?: Buffer;
 }
 
 interface CompiledRoute {
@@ -215,10 +218,12 @@ export function createGateway(options: { issuer: LocalIssuer; stage?: string }) 
     } as Context;
 
     const result = await (await handlerFor(group))(event, context);
+    const binary = result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : undefined;
     return {
       statusCode: result.statusCode ?? 200,
       headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
-      body: result.body ?? '',
+      body: binary ? '' : (result.body ?? ''),
+      ...(binary ? { binary } : {}),
     };
   }
 

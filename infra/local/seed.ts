@@ -8,6 +8,7 @@ import { seedDemoTraining } from './seed-training';
 import { seedDemoSettings, seedDemoSops } from './seed-sops';
 import { seedDemoAssurance, seedDemoDeadline } from './seed-assurance';
 import { demoSchools } from './seed-schools';
+import { seedDemoSteering } from './seed-steering';
 
 /**
  * A FICTIONAL demo partnership for `npm start`, shaped like the Warwickshire Prevent
@@ -260,6 +261,7 @@ export async function seedDemo(options: { schools?: number } = {}): Promise<Demo
     await seedDemoAssurance(DEMO_TENANT_ID, SEED_CALLER, id);
   });
   await seedDemoDeadline(DEMO_TENANT_ID, SEED_CALLER);
+  await seedDemoSteering(DEMO_TENANT_ID, SEED_CALLER);
 
   return { tenantId: DEMO_TENANT_ID, created, users: result };
 }

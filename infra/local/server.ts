@@ -111,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<LocalServer> 
         // Bytes as sent: the gateway stand-in encodes them as API Gateway would.
         body: body.length ? body : undefined,
       });
-      send(res, response.statusCode, response.headers, response.body);
+      send(res, response.statusCode, response.headers, response.binary ?? response.body);
       done(response.statusCode);
     } catch (error) {
       console.error(`${method} ${url.split('?')[0]} failed:`, error);

@@ -6,6 +6,8 @@ export interface ApiResponse<T = any> {
   headers: Record<string, string>;
   body: T;
   text: string;
+  /** A binary answer's bytes (a Word document). */
+  bytes?: Buffer;
 }
 
 /**
@@ -47,6 +49,6 @@ export class TestApi {
     } catch {
       parsed = undefined;
     }
-    return { status: res.statusCode, headers: res.headers, body: parsed as T, text: res.body };
+    return { status: res.statusCode, headers: res.headers, body: parsed as T, text: res.body, ...(res.binary ? { bytes: res.binary } : {}) };
   }
 }
