@@ -1,4 +1,7 @@
 import { buildReport, previousYearOf } from '../domain/reports/report';
+import { byNumber, MAX_ACTIONS_PER_YEAR } from '../domain/actionplan/plan';
+import { publishFigures } from '../domain/delivery/figures';
+import { steeringServices } from '../functions/wiring/steering';
 import { summarize, type CurrentSummary, type YearSummary } from '../domain/reports/summary';
 import { isDeepStrictEqual } from 'node:util';
 import { newPartnership, settingsOf } from '../domain/partnerships/partnership';
@@ -142,6 +145,37 @@ export async function benchReport(endpoint: string) {
 }
 
 /**
+ * A partnership's own records at their largest, through the services (so stored as in use): a
+ * plan year with MAX_ACTIONS_PER_YEAR actions led by its authorities in turn, a Home Office
+ * assessment and four quarters of delivery figures. Returns them as buildReport takes them.
+ */
+async function seedSteeringRecords(tenantId: string, authorityIds: string[], year: string) {
+  const d = systemDeps();
+  const s = steeringServices(d);
+  const sg = { tenantId, userId: 'bench', role: 'steering-group' as const };
+  const themes = [1, 2, 3, 4, 5, 6].map((n) => ({ id: `t${n}`, number: n, title: `Theme ${n}` }));
+  const plan = await s.plans.createPlan(sg, { id: 'bench-plan', title: 'Bench plan', firstYear: year, lastYear: year, themes });
+  for (let i = 0; i < MAX_ACTIONS_PER_YEAR; i++) {
+    const dueOn = addDays(toIsoDate(new Date()), (i % 7) * 30 - 90);
+    await s.plans.createAction(sg, plan.id, {
+      themeId: `t${(i % 6) + 1}`, number: `${(i % 6) + 1}.${Math.floor(i / 6) + 1}`, action: `Bench action ${i} with an ordinary length of text describing what is to be done`,
+      leadAuthorities: [authorityIds[i % authorityIds.length]], otherLeads: ['Prevent Partnership Officer'], timescale: { kind: 'date', dueOn },
+      outcomes: 'An outcome of ordinary length', benchmarks: [(i % 10) + 1], rag: (['red', 'amber', 'green', 'complete'] as const)[i % 4],
+    });
+  }
+  const assessment = await s.assessments.put(sg, year, { scores: { 1: 4, 2: 3, 10: 2 }, targets: { 10: 4 }, strengths: [], developmentAreas: [], version: 0 });
+  const quarters = [];
+  for (let q = 1; q <= 4; q++) {
+    quarters.push(await s.delivery.put(sg, year, q, {
+      referrals: { education: 3 * q, police: 8, 'local-authority': 2, health: 5, 'criminal-justice': 0, community: 1, other: 0 },
+      channelAdopted: 2, channelOpened: 2, channelClosed: 1, hateCrimeReports: 50, outreachTraining: [], communications: [], version: 0,
+    }));
+  }
+  const actions = await d.actionPlans.actions(tenantId, plan.id, year);
+  return { actionPlan: { plan, actions: actions.sort(byNumber(plan.themes)) }, assessment, delivery: publishFigures(year, quarters) };
+}
+
+/**
  * The report as the partnership grows (issue 14): 10, 60, 300 and 600 authorities sharing the
  * same 200,000 completions (five years of yearly completions per person), their summaries
  * written straight to the table from records built in memory (test/support/report-scale.ts),
@@ -185,6 +219,9 @@ export async function benchReportGrowth(endpoint: string) {
     const data = scaleData(tenantId, { today, authorities: size, people });
     await d.table.batchWrite(data.items.map((put) => ({ put })));
     const seedMs = performance.now() - t0;
+    // The steering group's own records at their largest: a plan year of 90 actions (the most one
+    // holds), the Home Office assessment and four quarters of delivery figures.
+    const steering = await seedSteeringRecords(tenantId, data.authorities.map((a) => a.id), year);
     const token = await issuer.mint({ sub: 'bench', tenantId, role: 'steering-group' });
 
     const served = async () => {
@@ -208,14 +245,24 @@ export async function benchReportGrowth(endpoint: string) {
     };
     const authorities = keys.authorities(tenantId);
     const summaries = keys.reports.currents(tenantId);
+    const plans = keys.actionPlans.list(tenantId);
+    const delivery = keys.delivery.year(tenantId, year);
+    const assessmentsUpTo = keys.assessments.upTo(tenantId, year);
+    const prefixQuery = (k: { pk: string; skPrefix: string }) =>
+      query({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: k.pk }, ':sk': { S: k.skPrefix } } });
     const bareRequests = async () => {
       const t = performance.now();
-      const [p, a, s] = await Promise.all([
+      const [p, a, s, pl, ac, as, dl] = await Promise.all([
         bare.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: keys.partnership(tenantId).PK }, SK: { S: keys.partnership(tenantId).SK } } })),
-        query({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: authorities.pk }, ':sk': { S: authorities.skPrefix } } }),
-        query({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: summaries.pk }, ':sk': { S: summaries.skPrefix } } }),
+        prefixQuery(authorities),
+        prefixQuery(summaries),
+        prefixQuery(plans),
+        query({ TableName: tableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': 'PK' }, ExpressionAttributeValues: { ':pk': { S: keys.actionPlans.yearActions(tenantId, year).pk } } }),
+        bare.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi', ExpressionAttributeNames: { '#pk': 'PK', '#sk': 'SK' }, ExpressionAttributeValues: { ':pk': { S: assessmentsUpTo.pk }, ':lo': { S: assessmentsUpTo.skBetween[0] }, ':hi': { S: assessmentsUpTo.skBetween[1] } }, ScanIndexForward: false, Limit: 1 })),
+        prefixQuery(delivery),
       ]);
-      return { ms: performance.now() - t, requests: 1 + a.requests + s.requests, bytes: wireBytes(p) + a.bytes + s.bytes, summaryBytes: s.bytes };
+      const requests = 1 + a.requests + s.requests + pl.requests + ac.requests + 1 + dl.requests;
+      return { ms: performance.now() - t, requests, bytes: wireBytes(p) + a.bytes + s.bytes + pl.bytes + ac.bytes + wireBytes(as) + dl.bytes, summaryBytes: s.bytes };
     };
 
     const counter = countRequests(tenantDynamo(tenantId).doc);
@@ -252,9 +299,10 @@ export async function benchReportGrowth(endpoint: string) {
     }
     counter.detach();
     const report = JSON.parse(body);
-    const expected = buildReport({ year, today, now: new Date(), coverageTarget: settingsOf(partnership).coverageTarget, authorities: data.authorities, current: data.current, years: data.years });
+    const expected = buildReport({ year, today, now: new Date(), coverageTarget: settingsOf(partnership).coverageTarget, authorities: data.authorities, current: data.current, years: data.years, ...steering });
     const strip = ({ generatedAt: _g, partnershipName: _p, ...rest }: Record<string, unknown>) => rest;
     const same = isDeepStrictEqual(strip(report), strip(JSON.parse(JSON.stringify(expected))));
+    if (report.actionPlan?.totals.total !== MAX_ACTIONS_PER_YEAR) throw new Error('The bench plan year did not reach the report');
     out.push({ size, people, completions: size * people * YEARS, seedMs, requests, bareRequests: b.requests, dynamoBytes: b.bytes, summaryBytes: b.summaryBytes, reportBytes: body.length, servedMs: median(servedMs), bareMs: median(bareMs), ratio: median(ratios), decodingMs: median(decodingMs), decodingRatio: median(decodingRatios), same, rows: report.rows.length });
   }
   bare.destroy();

@@ -139,13 +139,13 @@ async function main() {
     if (!only || only === 'report') {
       const g = await benchReportGrowth(dynamo.endpoint);
       const kb = (n: number) => `${fmt(n / 1024, 0)} KB`;
-      console.log(`\nConsolidated report as the partnership grows: 200,000 completions over 5 years shared by 10–600 authorities, summaries written directly (DynamoDB Local, same run)`);
+      console.log(`\nConsolidated report as the partnership grows: 200,000 completions over 5 years shared by 10–600 authorities, summaries written directly, and a full plan year (90 actions), the Home Office assessment and four quarters of delivery figures (DynamoDB Local, same run)`);
       console.log(`  served = GET /reports/consolidated?year=${g.year} through the API stand-in; bare = the same DynamoDB requests with the SDK's low-level client, no report code; median of ${g.trials} paired trials`);
       console.log(`  served: summaries decoded by an earlier report and unchanged since are not decoded again (report-repository.ts); decoding all: the same with none decoded before`);
-      console.log(`  authorities  requests (bare)  DynamoDB bytes (summaries)  report bytes   bare ms   served ms   served / bare  (goal <= 1.5, <= 3 requests)  decoding all ms  / bare  same figures`);
+      console.log(`  authorities  requests (bare)  DynamoDB bytes (summaries)  report bytes   bare ms   served ms   served / bare  (goal <= 1.5, <= 7 requests)  decoding all ms  / bare  same figures`);
       for (const r of g.rows) {
         console.log(
-          `  ${String(r.size).padStart(11)}  ${String(r.requests).padStart(8)} (${r.bareRequests})  ${kb(r.dynamoBytes).padStart(14)} (${kb(r.summaryBytes)})  ${kb(r.reportBytes).padStart(12)}  ${fmt(r.bareMs, 1).padStart(8)}  ${fmt(r.servedMs, 1).padStart(10)}  ${fmt(r.ratio, 2).padStart(13)}${r.ratio <= 1.5 && r.requests <= 3 ? '          ' : '  OVER GOAL'}                 ${fmt(r.decodingMs, 1).padStart(15)}  ${fmt(r.decodingRatio, 2).padStart(5)}  ${r.same && r.rows === r.size ? 'yes' : 'NO'}`,
+          `  ${String(r.size).padStart(11)}  ${String(r.requests).padStart(8)} (${r.bareRequests})  ${kb(r.dynamoBytes).padStart(14)} (${kb(r.summaryBytes)})  ${kb(r.reportBytes).padStart(12)}  ${fmt(r.bareMs, 1).padStart(8)}  ${fmt(r.servedMs, 1).padStart(10)}  ${fmt(r.ratio, 2).padStart(13)}${r.ratio <= 1.5 && r.requests <= 7 ? '          ' : '  OVER GOAL'}                 ${fmt(r.decodingMs, 1).padStart(15)}  ${fmt(r.decodingRatio, 2).padStart(5)}  ${r.same && r.rows === r.size ? 'yes' : 'NO'}`,
         );
       }
       const b = await benchReport(dynamo.endpoint);

@@ -69,6 +69,21 @@ export const VALID_BODIES: Partial<Record<RouteId, (authorityId: string, tenantI
   requestStatementUpload: () => ({ fileName: 's.pdf', contentType: 'application/pdf', contentLength: 100 }),
   attachStatementDocument: (a, t) => ({ key: `${t}/${a}/2024-25/x.pdf`, fileName: 's.pdf', version: 1 }),
   setStatementDeadline: () => ({ dueOn: '2025-03-31' }),
+  createActionPlan: () => ({ id: 'fuzz-plan', title: 'Fuzz plan', firstYear: '2024-25', lastYear: '2025-26', themes: [{ id: 'fuzz-theme', number: 1, title: 'Theme' }] }),
+  updateActionPlan: () => ({ title: 'Fuzz plan', themes: [{ id: 'fuzz-theme', number: 1, title: 'Theme' }], version: 1 }),
+  closeActionPlanYear: () => ({ year: '2024-25', version: 1 }),
+  createAction: (a) => ({ themeId: 'fuzz-theme', number: '1.1', action: 'Fuzz action', leadAuthorities: [a], otherLeads: ['Faiths Forum'], timescale: { kind: 'date', dueOn: '2025-06-01' }, outcomes: 'Outcome', benchmarks: [3], rag: 'amber' }),
+  updateAction: (a) => ({ themeId: 'fuzz-theme', number: '1.1', action: 'Fuzz action', leadAuthorities: [a], otherLeads: [], timescale: { kind: 'recurring', every: 'quarterly' }, benchmarks: [3], version: 1 }),
+  recordActionProgress: () => ({ rag: 'green', text: 'Fuzz progress', version: 1 }),
+  putDeliveryQuarter: () => ({
+    referrals: { education: 1, police: 5, 'local-authority': 0, health: 2, 'criminal-justice': 0, community: 0, other: 0 },
+    channelAdopted: 1, channelOpened: 1, channelClosed: 0, hateCrimeReports: 12,
+    outreachTraining: [{ audience: 'Faith leaders', events: 1, attendees: 10, feedbackRespondents: 5, feedbackGoodOrExcellent: 4 }],
+    communications: [{ kind: 'newsletter', description: 'Newsletter', count: 1, reach: 100 }],
+    version: 0,
+  }),
+  putAssessment: () => ({ assessedOn: '2025-02-01', scores: { '1': 4, '10': 2 }, targets: { '10': 4 }, strengths: [{ benchmark: 1, text: 'Strong' }], developmentAreas: [{ text: 'Communications' }], version: 0 }),
+  putAnnualNarrative: () => ({ introduction: 'Intro', highlights: 'Highlights', recommendations: [{ theme: '1', action: 'Do', leadOfficer: 'Prevent Partnership Officer', partners: 'All' }], version: 0 }),
 };
 
 /** Path parameters a route takes, valid. */
@@ -79,6 +94,9 @@ export const VALID_PARAMS: Record<string, (authorityId: string) => string> = {
   importId: () => 'fuzz-import',
   year: () => '2024-25',
   number: () => '1',
+  planId: () => 'fuzz-plan',
+  actionId: () => 'fuzz-action',
+  quarter: () => '1',
 };
 export const VALID_QUERY: Record<string, string> = { version: '1' };
 

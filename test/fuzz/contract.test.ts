@@ -107,7 +107,7 @@ describe('generated valid requests: a 2xx or a domain 4xx, never a 5xx', () => {
   const learned: Record<string, string> = {};
   /** The version each URL's record is at, from the answers so far (a SOP's, a statement's). */
   const versions = new Map<string, number>();
-  const LEARN: Partial<Record<RouteId, string>> = { createSession: 'sessionId', createObligation: 'obligationId' };
+  const LEARN: Partial<Record<RouteId, string>> = { createSession: 'sessionId', createObligation: 'obligationId', createAction: 'actionId' };
 
   it.each(FUZZED)('%s', async (id, route) => {
     const { valid } = casesFor(id, route, { authorityId: p.authorities.a, tenantId: p.tenantId, params: learned });

@@ -102,6 +102,23 @@ describe('the audit trail', () => {
     const submitted = await write('submitStatement', lead, `${statementUrl}/submit`, { version: withDoc.version }, { entityType: 'statement', action: 'submit' });
     await write('reviewStatement', sg, `${statementUrl}/review`, { outcome: 'accept', version: submitted.statement.version }, { entityType: 'statement', action: 'review' });
     await write('setStatementDeadline', sg, '/statement-deadlines/2026-27', { dueOn: '2027-01-31' }, { entityType: 'statement-deadline', action: 'update' });
+
+    // The steering group's own records.
+    const themes = [{ id: 'training', number: 3, title: 'Awareness, learning and development' }];
+    const plan = await write('createActionPlan', sg, '/action-plans', { id: 'audited-plan', title: 'Plan', firstYear: '2025-26', lastYear: '2026-27', themes }, { entityType: 'action-plan', action: 'create' });
+    const planUrl = '/action-plans/audited-plan';
+    const renamed = await write('updateActionPlan', sg, planUrl, { title: 'Prevent action plan', themes, version: plan.version }, { entityType: 'action-plan', action: 'update' });
+    const action = await write('createAction', sg, `${planUrl}/actions`, { themeId: 'training', number: '3.1', action: 'Deliver WRAP monthly', leadAuthorities: [a], timescale: { kind: 'date', dueOn: '2026-01-31' } }, { entityType: 'action', action: 'create' });
+    const changed = await write('updateAction', sg, `${planUrl}/actions/${action.id}`, { themeId: 'training', number: '3.1', action: 'Deliver WRAP every month', leadAuthorities: [a], timescale: { kind: 'recurring', every: 'monthly' }, version: action.version }, { entityType: 'action', action: 'update' });
+    const progressed = await write('recordActionProgress', lead, `${planUrl}/actions/${action.id}/progress`, { rag: 'green', text: 'Sessions running', version: changed.version }, { entityType: 'action', action: 'update' });
+    const second = await write('createAction', sg, `${planUrl}/actions`, { themeId: 'training', number: '3.2', action: 'Refresher package', otherLeads: ['Trainer'], timescale: { kind: 'ongoing' } }, { entityType: 'action', action: 'create' });
+    await write('deleteAction', sg, `${planUrl}/actions/${second.id}?version=${second.version}`, undefined, { entityType: 'action', action: 'delete' });
+    await write('closeActionPlanYear', sg, `${planUrl}/close-year`, { year: '2025-26', version: renamed.version }, { entityType: 'action-plan', action: 'update' });
+    expect(progressed.rag).toBe('green');
+    const quarter = { referrals: { education: 1, police: 6, 'local-authority': 0, health: 0, 'criminal-justice': 0, community: 0, other: 0 }, channelAdopted: 1, channelOpened: 1, channelClosed: 0, hateCrimeReports: 30, version: 0 };
+    await write('putDeliveryQuarter', sg, '/delivery-figures/2025-26/quarters/1', quarter, { entityType: 'delivery-figures', action: 'create' });
+    await write('putAssessment', sg, '/assessments/2025-26', { scores: { 1: 4 }, version: 0 }, { entityType: 'assessment', action: 'create' });
+    await write('putAnnualNarrative', sg, '/reports/annual/2025-26/narrative', { introduction: 'This year…', version: 0 }, { entityType: 'annual-report', action: 'create' });
   });
 
   it('covers every write route of the contract', () => {

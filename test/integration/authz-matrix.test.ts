@@ -90,6 +90,24 @@ function all(status: number): Row['expect'] {
 }
 
 
+/** A fresh action plan of the target's partnership (made by its steering group), with one action led by the target authority. */
+const THEMES = [{ id: 'governance', number: 2, title: 'Leadership, governance and accountability' }];
+async function planWithAction(ctx: Ctx, t: Target) {
+  const planId = `plan-${ctx.unique()}`;
+  const plan = await ctx.setUp(t, 'POST', '/action-plans', { id: planId, title: 'Matrix plan', firstYear: '2025-26', lastYear: '2026-27', themes: THEMES });
+  const authorityId = ctx.authority(t);
+  // The other authority's action carries the canary: a caller bound to the council must never see it.
+  const text = authorityId.endsWith('-opcc') ? `Review the ${OTHER_AUTHORITY_CANARY} terms of reference` : 'Review the terms of reference';
+  const action = await ctx.setUp(t, 'POST', `/action-plans/${planId}/actions`, { themeId: 'governance', number: '2.1', action: text, leadAuthorities: [authorityId], timescale: { kind: 'date', dueOn: '2026-06-30' } });
+  return { planId, planVersion: plan.version as number, actionId: action.id as string, version: action.version as number };
+}
+const QUARTER = {
+  referrals: { education: 3, police: 8, 'local-authority': 0, health: 1, 'criminal-justice': 0, community: 0, other: 0 },
+  channelAdopted: 2, channelOpened: 1, channelClosed: 0, hateCrimeReports: 40, outreachTraining: [], communications: [],
+};
+let assessmentYears = 1950;
+const freshAssessmentYear = () => `${assessmentYears}-${String(++assessmentYears % 100).padStart(2, '0')}`;
+
 const MATRIX: Record<RouteId, Row | 'public'> = {
   health: 'public',
   ready: 'public',
@@ -436,6 +454,102 @@ const MATRIX: Record<RouteId, Row | 'public'> = {
     },
     expect: LEAD_ONLY,
   },
+  listActionPlans: { request: async () => ({ method: 'GET', url: '/action-plans' }), expect: all(200) },
+  createActionPlan: {
+    request: async (ctx) => ({ method: 'POST', url: '/action-plans', body: { id: `plan-${ctx.unique()}`, title: 'Plan', firstYear: '2025-26', lastYear: '2026-27', themes: THEMES } }),
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  // One plan with an action of each of alpha's authorities: a caller bound to the council sees its own (the OPCC's canary never).
+  getActionPlan: {
+    request: async (ctx) => {
+      const { planId } = await planWithAction(ctx, 'own');
+      await ctx.setUp('own', 'POST', `/action-plans/${planId}/actions`, { themeId: 'governance', number: '2.2', action: `The ${OTHER_AUTHORITY_CANARY} action`, leadAuthorities: [ctx.alpha.authorities.b], timescale: { kind: 'ongoing' } });
+      return { method: 'GET', url: `/action-plans/${planId}` };
+    },
+    expect: all(200),
+  },
+  updateActionPlan: {
+    request: async (ctx) => {
+      const { planId, planVersion } = await planWithAction(ctx, 'own');
+      return { method: 'PUT', url: `/action-plans/${planId}`, body: { title: 'Renamed', themes: THEMES, version: planVersion } };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  closeActionPlanYear: {
+    request: async (ctx) => {
+      const { planId, planVersion } = await planWithAction(ctx, 'own');
+      return { method: 'POST', url: `/action-plans/${planId}/close-year`, body: { year: '2025-26', version: planVersion } };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  createAction: {
+    request: async (ctx) => {
+      const { planId } = await planWithAction(ctx, 'own');
+      return { method: 'POST', url: `/action-plans/${planId}/actions`, body: { themeId: 'governance', number: '2.9', action: 'New action', leadAuthorities: [ctx.alpha.authorities.a], timescale: { kind: 'ongoing' } } };
+    },
+    expect: { ...all(403), 'steering-group': 201 },
+  },
+  updateAction: {
+    request: async (ctx) => {
+      const { planId, actionId, version } = await planWithAction(ctx, 'own');
+      return { method: 'PUT', url: `/action-plans/${planId}/actions/${actionId}`, body: { themeId: 'governance', number: '2.1', action: 'Changed', leadAuthorities: [ctx.alpha.authorities.a], timescale: { kind: 'recurring', every: 'quarterly' }, version } };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  deleteAction: {
+    request: async (ctx) => {
+      const { planId, actionId, version } = await planWithAction(ctx, 'own');
+      return { method: 'DELETE', url: `/action-plans/${planId}/actions/${actionId}?version=${version}` };
+    },
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  // own: an action the caller's authority leads; other: one the OPCC leads; foreign: one of beta's plans.
+  recordActionProgress: {
+    targeted: true,
+    request: async (ctx, t) => {
+      const { planId, actionId, version } = await planWithAction(ctx, t);
+      return { method: 'POST', url: `/action-plans/${planId}/actions/${actionId}/progress`, body: { rag: 'amber', text: 'Terms drafted', version } };
+    },
+    expect: {
+      'steering-group': scoped(201, 201),
+      'authority-lead': scoped(201, 404),
+      'authority-editor': scoped(201, 404),
+      'viewer@authority': scoped(403, 403, 403),
+      'viewer@partnership': scoped(403, 403, 403),
+    },
+  },
+  // OFFICIAL-SENSITIVE: the council's lead and editor are not police (403); viewers get the suppressed totals.
+  getDeliveryFigures: {
+    request: async (ctx) => {
+      const year = freshAssessmentYear();
+      await ctx.setUp('own', 'PUT', `/delivery-figures/${year}/quarters/1`, { ...QUARTER, version: 0 });
+      return { method: 'GET', url: `/delivery-figures/${year}` };
+    },
+    expect: { ...all(200), 'authority-lead': 403, 'authority-editor': 403 },
+  },
+  putDeliveryQuarter: {
+    request: async () => ({ method: 'PUT', url: `/delivery-figures/${freshAssessmentYear()}/quarters/2`, body: { ...QUARTER, version: 0 } }),
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  listAssessments: { request: async () => ({ method: 'GET', url: '/assessments' }), expect: all(200) },
+  getAssessment: {
+    request: async (ctx) => {
+      const year = freshAssessmentYear();
+      await ctx.setUp('own', 'PUT', `/assessments/${year}`, { scores: { 1: 4 }, version: 0 });
+      return { method: 'GET', url: `/assessments/${year}` };
+    },
+    expect: all(200),
+  },
+  putAssessment: {
+    request: async () => ({ method: 'PUT', url: `/assessments/${freshAssessmentYear()}`, body: { scores: { 1: 4, 10: 2 }, targets: { 10: 4 }, version: 0 } }),
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  putAnnualNarrative: {
+    request: async () => ({ method: 'PUT', url: `/reports/annual/${freshAssessmentYear()}/narrative`, body: { introduction: 'Intro', version: 0 } }),
+    expect: { ...all(403), 'steering-group': 200 },
+  },
+  // The partnership's report to its board: not for one authority's users, nor a viewer bound to one.
+  annualReport: { request: async () => ({ method: 'GET', url: '/reports/annual' }), expect: { ...all(403), 'steering-group': 200, 'viewer@partnership': 200 } },
 };
 
 const TODAY = new Date().toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import { useLocalImportQueue } from '../../functions/jobs/import-queue';
 import { TestApi } from '../support/api';
 import { seedPartnership, type PartnershipFixture } from '../support/fixtures';
 import { useFreshTable } from '../support/table';
-import { addedItems, scanByKey } from '../support/table-scan';
+import { addedItems, changedItems, scanByKey } from '../support/table-scan';
 
 /**
  * Idempotency-Key on every create route, taken from the contract: a retry after a lost answer
@@ -52,7 +52,43 @@ async function sopReview(): Promise<{ url: string; body: unknown }> {
   return { url: `${url}/reviews`, body: { reviewedOn: TODAY, reviewer: 'Chair', outcome: 'unchanged', minuteRef: `PSG ${unique()}`, version } };
 }
 
+const THEMES = [{ id: 'support', number: 5, title: 'Support' }];
+/** A fresh plan of the partnership, and (with `withAction`) an action its council leads: their ids and the action's version. */
+async function retryPlan(withAction = false): Promise<{ planId: string; actionId?: string; version?: number }> {
+  const planId = `plan-${unique()}`;
+  const plan = await api.request('POST', '/action-plans', { token: p.tokens['steering-group'], body: { id: planId, title: 'Retry plan', firstYear: '2025-26', lastYear: '2026-27', themes: THEMES } });
+  expect(plan.status, plan.text).toBe(201);
+  if (!withAction) return { planId };
+  const action = await api.request('POST', `/action-plans/${planId}/actions`, { token: p.tokens['steering-group'], body: { themeId: 'support', number: '5.1', action: 'Analyse Channel referrals', leadAuthorities: [p.authorities.a], timescale: { kind: 'ongoing' } } });
+  expect(action.status, action.text).toBe(201);
+  return { planId, actionId: action.body.id, version: action.body.version };
+}
+let lastPlan = '';
+let lastAction: { url: string; version: number } | undefined;
+/** A progress update of a fresh action; `again` another body for the action the last one made (so making it writes nothing). */
+async function progress(text: string, again = false) {
+  if (again && lastAction) return { url: lastAction.url, body: { rag: 'red', text, version: lastAction.version } };
+  const { planId, actionId, version } = await retryPlan(true);
+  lastAction = { url: `/action-plans/${planId}/actions/${actionId}/progress`, version: version! };
+  return { url: lastAction.url, body: { rag: 'amber', text, version } };
+}
+
 const CASES: Partial<Record<RouteId, Case>> = {
+  createActionPlan: {
+    token: () => p.tokens['steering-group'],
+    request: async () => ({ url: '/action-plans', body: { id: `plan-${unique()}`, title: 'Retry plan', firstYear: '2025-26', lastYear: '2026-27', themes: THEMES } }),
+    other: async () => ({ url: '/action-plans', body: { id: `plan-${unique()}`, title: 'Other plan', firstYear: '2025-26', lastYear: '2026-27', themes: THEMES } }),
+  },
+  createAction: {
+    token: () => p.tokens['steering-group'],
+    request: async () => {
+      lastPlan = (await retryPlan()).planId;
+      return { url: `/action-plans/${lastPlan}/actions`, body: { themeId: 'support', number: '5.1', action: 'Analyse Channel referrals', leadAuthorities: [p.authorities.a], timescale: { kind: 'ongoing' } } };
+    },
+    other: async () => ({ url: `/action-plans/${lastPlan}/actions`, body: { themeId: 'support', number: '5.2', action: 'Review Channel', otherLeads: ['Channel panel chair'], timescale: { kind: 'ongoing' } } }),
+  },
+  // The lead of the authority that leads the action: one progress update, however often the request is retried.
+  recordActionProgress: { token: () => p.tokens['authority-lead@a'], request: () => progress('Analysis shared'), other: () => progress('Analysis delayed', true) },
   createAuthority: {
     token: () => p.tokens['steering-group'],
     request: async () => ({ url: '/authorities', body: { id: `council-${unique()}`, name: 'Northtown Council', sector: 'local-government', type: 'district-council' } }),
@@ -152,7 +188,8 @@ describe.each(IDEMPOTENT.map(([id]) => id))('%s after a lost answer', (id) => {
     const written = addedItems(before, afterFirst);
     expect(written.filter((i) => i.entity === 'audit-event')).toHaveLength(1);
     expect(written.filter((i) => i.entity === 'idempotency-key')).toHaveLength(1);
-    expect(written.filter((i) => i.entity !== 'audit-event' && i.entity !== 'idempotency-key').length).toBeGreaterThan(0);
+    // The route's own record: new, or (a progress update) the record it adds to.
+    expect(changedItems(before, afterFirst).filter((i) => i.entity !== 'audit-event' && i.entity !== 'idempotency-key').length).toBeGreaterThan(0);
     const record = written.find((i) => i.entity === 'idempotency-key')!;
     expect(String(record.PK).startsWith(`${p.tenantId}#`)).toBe(true);
     expect(record).toMatchObject({ state: 'done', status: route.status });

@@ -38,3 +38,9 @@ export function addedItems(before: readonly Item[], after: readonly Item[]): Ite
   const seen = new Set(before.map(itemKey));
   return after.filter((i) => !seen.has(itemKey(i)));
 }
+
+/** The items of `after` that are new or differ from the item of the same key in `before` (a create that adds to a record, such as a progress update). */
+export function changedItems(before: readonly Item[], after: readonly Item[]): Item[] {
+  const was = new Map(before.map((i) => [itemKey(i), JSON.stringify(i)]));
+  return after.filter((i) => was.get(itemKey(i)) !== JSON.stringify(i));
+}
