@@ -20,6 +20,10 @@ describe('the README example on a fresh demo', () => {
     const reviews = sent.filter((r) => r.tenantId === DEMO_TENANT_ID && r.kind === 'sop-review');
     expect(reviews.map((r) => r.stage).sort()).toEqual(['before-22', 'overdue-1', 'overdue-16', 'overdue-8']);
     expect(new Set(sent.map((r) => r.id)).size).toBe(sent.length);
-    for (const r of sent) expect(r.message.text).toContain(`http://localhost:4123/app/authorities/${r.authorityId}/`);
+    // Overdue actions of the demo's action plan go to their lead authority, linking to the plan's page.
+    const actions = sent.filter((r) => r.tenantId === DEMO_TENANT_ID && r.kind === 'action');
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((r) => r.stage.startsWith('overdue-'))).toBe(true);
+    for (const r of sent) expect(r.message.text).toContain(r.kind === 'action' ? 'http://localhost:4123/app/action-plans/' : `http://localhost:4123/app/authorities/${r.authorityId}/`);
   });
 });

@@ -1,6 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useServices } from './context';
+import { call } from '../api/client';
+import { useApi, useServices } from './context';
 import { abilities, CHOOSE_PARTNERSHIP_PATH, partnershipChoice, ROLE_LABELS, useMe, useMemberships } from './session';
 import { SERVICE_NAME } from '../components/PageTitle';
 import { Loading, LoadError } from '../components/ui';
@@ -13,12 +15,17 @@ interface NavItem {
   exact?: boolean;
 }
 
-function navFor(me: ReturnType<typeof useMe>['data']): NavItem[] {
+/** `policeAuthority`: the user's authority is in the police sector (its leads and editors enter the delivery figures). */
+function navFor(me: ReturnType<typeof useMe>['data'], policeAuthority = false): NavItem[] {
   const can = abilities(me);
   if (can.seesPartnership) {
     return [
       { to: '/dashboard', label: 'Dashboard' },
       { to: '/report', label: 'Report' },
+      // The annual report is the whole partnership's: not for a viewer bound to one authority (the API refuses it).
+      ...(me?.role === 'viewer' && me.authorityId ? [] : [{ to: '/annual-report', label: 'Annual report' }]),
+      { to: '/action-plans', label: 'Action plan' },
+      { to: '/delivery', label: 'Delivery figures' },
       { to: '/authorities', label: 'Authorities' },
       { to: '/sops', label: 'SOPs' },
       ...(can.managesUsers ? [{ to: '/users', label: 'Users' }] : []),
@@ -34,6 +41,8 @@ function navFor(me: ReturnType<typeof useMe>['data']): NavItem[] {
       { to: `${base}/training`, label: 'Training' },
       { to: `${base}/sop`, label: 'SOP' },
       { to: `${base}/it-filter-assurances`, label: 'IT filter' },
+      { to: '/action-plans', label: 'Action plan' },
+      ...(policeAuthority ? [{ to: '/delivery', label: 'Delivery figures' }] : []),
     ];
   }
   return [];
@@ -47,7 +56,16 @@ export function Layout() {
   const me = useMe();
   const { auth } = useServices();
   const location = useLocation();
-  const items = navFor(me.data);
+  // The authority's sector, for the police's "Delivery figures" item: the query the authority's pages share, kept for a while.
+  const api = useApi();
+  const ownAuthority = abilities(me.data).isAuthorityUser ? me.data?.authorityId : undefined;
+  const authority = useQuery({
+    queryKey: ['authority', ownAuthority],
+    queryFn: () => call(api.GET('/authorities/{id}', { params: { path: { id: ownAuthority! } } })),
+    enabled: !!ownAuthority,
+    staleTime: 10 * 60_000,
+  });
+  const items = navFor(me.data, authority.data?.sector === 'police');
   const memberships = useMemberships();
   const severalPartnerships = (memberships.data?.items.length ?? 0) > 1;
   const navigate = useNavigate();

@@ -8,6 +8,7 @@ import { Select } from '../../components/fields';
 import { signed, useReport, yearsUpTo, type Report as ReportData } from '../../components/report-common';
 import { ReportDownloads } from '../../components/report-downloads';
 import { ReportHeatmap } from '../../components/report-heatmap';
+import { ActionPlanSummary, BenchmarkComparison } from '../../components/report-partnership';
 import { formatDate, LoadError, Loading, percent, QueryView } from '../../components/ui';
 import './report.css';
 
@@ -180,6 +181,12 @@ function ReportBody({ report }: { report: ReportData }) {
           })()}
         />
       )}
+
+      <h2 className="govuk-heading-m">Self-assessment and the Home Office assessment</h2>
+      <BenchmarkComparison report={report} />
+
+      <h2 className="govuk-heading-m">Action plan</h2>
+      <ActionPlanSummary report={report} />
 
       <h2 className="govuk-heading-m">Year on year</h2>
       <YearOnYear year={report.year} />
