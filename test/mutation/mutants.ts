@@ -189,4 +189,27 @@ export const MUTANTS: Mutant[] = [
     what: 'an IT provider need not be an authority of the partnership',
     patches: [{ file: 'domain/authorities/authority.ts', from: '} else if (!known.has(fields.itProvidedBy)) {', to: '} else if (known.size < 0) {' }],
   },
+  {
+    id: 'action-plan-unfiltered',
+    what: 'an authority’s users see every action of the plan, not only those their authority leads',
+    patches: [{ file: 'domain/actionplan/plan.ts', from: "return scope.kind === 'partnership' || a.leadAuthorities.includes(scope.authorityId);", to: 'return scope.kind !== undefined;' }],
+  },
+  {
+    id: 'action-progress-any-lead',
+    what: 'any authority lead or editor may update any action’s progress',
+    patches: [
+      { file: 'domain/actionplan/plan.ts', from: "return scope.kind === 'partnership' || a.leadAuthorities.includes(scope.authorityId);", to: 'return scope.kind !== undefined;' },
+      { file: 'domain/actionplan/plan.ts', from: '&& !!caller.authorityId && a.leadAuthorities.includes(caller.authorityId);', to: '&& !!caller.authorityId;' },
+    ],
+  },
+  {
+    id: 'delivery-any-authority',
+    what: 'delivery figures are entered and read by any authority’s lead or editor, not only the police’s',
+    patches: [{ file: 'domain/delivery/figures.ts', from: "return (await authorities.get(caller.tenantId, caller.authorityId))?.sector === 'police';", to: 'return true;' }],
+  },
+  {
+    id: 'annual-report-bound-viewer',
+    what: 'a viewer bound to one authority reads the partnership’s annual report',
+    patches: [{ file: 'domain/reports/annual.ts', from: "if (caller.role === 'viewer' && caller.authorityId) throw", to: 'if (caller.role === undefined) throw' }],
+  },
 ];
