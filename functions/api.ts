@@ -526,7 +526,11 @@ export const ROUTES = {
     method: 'GET', path: '/action-plans/{planId}', group: 'steering', auth: 'jwt', roles: ALL_ROLES,
     summary: 'A plan year: the plan and its actions in plan order (an authority’s users see the actions their authority leads)',
     params: PlanParam, query: z.object({ year: ReportingYear.optional().describe('A year of the plan; default its open year') }),
-    response: z.object({ plan: ActionPlan, year: z.string(), years: z.array(z.string()), asAt: z.string(), editable: z.boolean().describe('Whether the year is open for updates'), actions: z.array(Action), people: People }),
+    response: z.object({
+      plan: ActionPlan, year: z.string(), years: z.array(z.string()), asAt: z.string(), editable: z.boolean().describe('Whether the year is open for updates'), actions: z.array(Action),
+      authorityNames: z.record(z.string(), z.string()).describe('Names of the authorities that lead the actions shown, or whose people wrote their updates'),
+      people: People,
+    }),
   }),
   updateActionPlan: route({
     method: 'PUT', path: '/action-plans/{planId}', group: 'steering', auth: 'jwt', roles: ['steering-group'],

@@ -67,6 +67,7 @@ export const ProgressUpdate = z.object({
   on: z.string().describe('The date of the update'),
   by: z.string().describe('User id of who wrote it (a name in `people` where the route gives it)'),
   role: z.string(),
+  authorityId: z.string().optional().describe('The authority of who wrote it, for an authority’s lead or editor'),
   rag: RagStatus,
   text: z.string(),
 });
@@ -341,6 +342,7 @@ export function actionPlanService(deps: {
     async updatePlan(caller: Caller, planId: string, input: z.infer<typeof UpdatePlan>): Promise<ActionPlan> {
       requireRole(caller, 'steering-group');
       const current = await plan(caller, planId);
+      if (current.closed) throw new ConflictError('This plan is closed: it stays as it stood. Start a new plan for the next period.', { reason: 'immutable' });
       const errors = planRules(input);
       const actions = await deps.store.actions(caller.tenantId, planId, current.currentYear);
       const themeIds = new Set(input.themes.map((t) => t.id));
@@ -361,9 +363,14 @@ export function actionPlanService(deps: {
       if (!isReportingYear(y)) throw new ValidationError([{ path: 'query.year', message: 'A UK financial year such as 2024-25.' }]);
       const today = toIsoDate(deps.clock.now());
       const asAt = judgedOn(p, y, today);
-      const actions = (await deps.store.actions(caller.tenantId, planId, y)).filter((a) => visibleTo(caller, a)).sort(byNumber(p.themes));
+      const [stored, authorities] = await Promise.all([deps.store.actions(caller.tenantId, planId, y), deps.authorities.list(caller.tenantId)]);
+      const actions = stored.filter((a) => visibleTo(caller, a)).sort(byNumber(p.themes));
+      // The names of the authorities that lead the actions shown (and of who wrote their updates): an authority's users list only their own authority.
+      const shown = new Set(actions.flatMap((a) => [...a.leadAuthorities, ...a.progress.map((u) => u.authorityId).filter((id): id is string => !!id)]));
+      const authorityNames = Object.fromEntries(authorities.filter((a) => shown.has(a.id)).map((a) => [a.id, a.name]));
       return {
         plan: p,
+        authorityNames,
         year: y,
         years: yearsOf(p.firstYear, p.lastYear),
         asAt,
@@ -416,7 +423,7 @@ export function actionPlanService(deps: {
       if (input.version !== current.version) throw new ConflictError('This action was changed by someone else; reload it and try again.', { reason: 'stale_version', currentVersion: current.version });
       const now = deps.clock.now();
       const today = toIsoDate(now);
-      const update: ProgressUpdate = { id: deps.ids.next(), on: today, by: caller.userId, role: caller.role, rag: input.rag, text: input.text };
+      const update: ProgressUpdate = { id: deps.ids.next(), on: today, by: caller.userId, role: caller.role, ...(caller.authorityId ? { authorityId: caller.authorityId } : {}), rag: input.rag, text: input.text };
       const next: StoredAction = { ...current, rag: input.rag, progress: [...current.progress, update], ...nextMeta(current, caller, now) };
       const [authorities, partnership] = await Promise.all([deps.authorities.list(caller.tenantId), deps.partnerships.get(caller.tenantId)]);
       const byId = new Map(authorities.map((a) => [a.id, a]));

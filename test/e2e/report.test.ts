@@ -149,7 +149,7 @@ describe('dashboard, consolidated report and SOPs (steering group and viewers)',
     expect(Number(firstOverdue)).toBe(most);
 
     // The consolidated report of the current year.
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Report' }).click();
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Report', exact: true }).click();
     await page.waitForURL(/\/app\/report$/);
     await waitForPage(page);
     await expect(page.locator('h1').textContent()).resolves.toContain('Consolidated report');
