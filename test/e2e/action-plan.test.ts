@@ -1,32 +1,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { demoUser, expectAccessible as axeCheck, useWebApp } from './support/web';
+import { demoUser, expectAccessible, signInAs, useWebApp, waitForPage } from './support/web';
 
 const web = useWebApp();
 
 const CHAIR = 'Steering group chair';
 const COUNTY_LEAD = 'County council Prevent lead';
 const VIEWER = 'Scrutiny member (read-only)';
-
-/** Heading and no loading message, waited for through locators (the app's CSP refuses string predicates). */
-async function waitForPage(page: Page): Promise<void> {
-  await page.locator('h1').first().waitFor();
-  await page.locator('.app-loading').first().waitFor({ state: 'detached' });
-}
-
-async function signInAs(page: Page, label: string): Promise<void> {
-  await page.goto('/app/');
-  await page.waitForURL(/\/local\/sign-in/);
-  await page.getByLabel(label, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname.startsWith('/app/') && !u.pathname.startsWith('/app/auth/'));
-  await waitForPage(page);
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  await waitForPage(page);
-  await axeCheck(page, what);
-}
 
 async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, label = CHAIR): Promise<{ status: number; body: T }> {
   const token = await web().tokenFor(demoUser(web().users, label));

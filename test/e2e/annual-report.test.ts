@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { QUARTER_LABELS, REFERRAL_SECTORS } from '../../domain/delivery/figures';
 import type { ConsolidatedReport } from '../../domain/reports/report';
 import type { AnnualReport } from '../../domain/reports/annual';
-import { demoUser, expectAccessible as axeCheck, useWebApp } from './support/web';
+import { demoUser, expectAccessible, signInAs, useWebApp, waitForPage } from './support/web';
 
 const web = useWebApp();
 
@@ -41,26 +41,6 @@ interface Figures {
   access: 'full' | 'totals';
   quarters?: Quarter[];
   published: { note: string; quartersEntered: number[]; referrals: PublishedTable; channel: PublishedTable; hateCrime: PublishedTable };
-}
-
-/** Waits for the heading and for every loading message to go, through locators (the CSP refuses string predicates). */
-async function waitForPage(page: Page): Promise<void> {
-  await page.locator('h1').first().waitFor();
-  await page.locator('.app-loading').first().waitFor({ state: 'detached' });
-}
-
-async function signInAs(page: Page, label: string): Promise<void> {
-  await page.goto('/app/');
-  await page.waitForURL(/\/local\/sign-in/);
-  await page.getByLabel(label, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname.startsWith('/app/') && !u.pathname.startsWith('/app/auth/'));
-  await waitForPage(page);
-}
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  await waitForPage(page);
-  await axeCheck(page, what);
 }
 
 async function api<T>(label: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {

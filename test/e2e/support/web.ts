@@ -168,8 +168,8 @@ export async function signInAs(page: Page, label: string, path = '/app/'): Promi
 /** Waits until the page has a heading and no loading message (the app has settled). */
 export async function waitForPage(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
-  // Not waitForFunction: its polling evaluates a string, which the app's CSP (no unsafe-eval) refuses.
-  await page.waitForSelector('.app-loading', { state: 'detached' });
+  // Through locators, not waitForFunction: its polling evaluates a string, which the app's CSP (no unsafe-eval) refuses.
+  await page.locator('.app-loading').first().waitFor({ state: 'detached' });
 }
 
 /** page.evaluate has no timeout of its own: a page that never answers fails the test, saying where. */

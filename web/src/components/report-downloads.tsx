@@ -1,7 +1,4 @@
-import { useState } from 'react';
-import { useServices } from '../app/context';
-
-type Format = 'csv' | 'html';
+import { TokenDownloads } from './token-downloads';
 
 /**
  * The CSV and printable versions of the report. Both need the bearer token, so a plain link
@@ -11,61 +8,15 @@ type Format = 'csv' | 'html';
  * refuse the report's own inline styles; opened from disk it prints as designed.
  */
 export function ReportDownloads({ year }: { year: string }) {
-  const { auth, config } = useServices();
-  const [pending, setPending] = useState<Format | undefined>();
-  const [error, setError] = useState<string | undefined>();
-
-  async function download(format: Format) {
-    setPending(format);
-    setError(undefined);
-    try {
-      const token = await auth.idToken();
-      const response = await fetch(`${config.apiUrl}/reports/consolidated?year=${encodeURIComponent(year)}&format=${format}`, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      });
-      if (response.status === 401) {
-        await auth.forget();
-        setError('Your session has ended. Sign in again to download the report.');
-        return;
-      }
-      if (!response.ok) {
-        setError(`The report could not be downloaded (the service answered ${response.status}). Try again.`);
-        return;
-      }
-      const blob = await response.blob();
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `prevent-report-${year}${format === 'html' ? '-printable.html' : '.csv'}`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch {
-      setError('The service could not be reached. Check your connection and try again.');
-    } finally {
-      setPending(undefined);
-    }
-  }
-
+  const path = (format: string) => `/reports/consolidated?year=${encodeURIComponent(year)}&format=${format}`;
   return (
-    <>
-      {error && (
-        <div className="govuk-error-summary" role="alert">
-          <h2 className="govuk-error-summary__title">There is a problem</h2>
-          <div className="govuk-error-summary__body">
-            <p className="govuk-body">{error}</p>
-          </div>
-        </div>
-      )}
-      <div className="govuk-button-group app-report-actions">
-        <button type="button" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={!!pending} aria-disabled={!!pending || undefined} onClick={() => void download('csv')}>
-          {pending === 'csv' ? 'Downloading…' : `Download CSV (${year})`}
-        </button>
-        <button type="button" className="govuk-button govuk-button--secondary" data-module="govuk-button" disabled={!!pending} aria-disabled={!!pending || undefined} onClick={() => void download('html')}>
-          {pending === 'html' ? 'Downloading…' : 'Download printable version (HTML)'}
-        </button>
-      </div>
-    </>
+    <TokenDownloads
+      what="the report"
+      className="app-report-actions"
+      downloads={[
+        { key: 'csv', label: `Download CSV (${year})`, path: path('csv'), filename: `prevent-report-${year}.csv` },
+        { key: 'html', label: 'Download printable version (HTML)', path: path('html'), filename: `prevent-report-${year}-printable.html` },
+      ]}
+    />
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import './delivery.css';
 import { ApiError, call } from '../../api/client';
 import type { BodyOf, ResponseOf } from '../../api/types';
-import { useApi, useServices } from '../../app/context';
+import { useApi } from '../../app/context';
 import { Select } from '../../components/fields';
 import { percent } from '../../components/ui';
 
@@ -253,83 +253,7 @@ export function PublishedFigures({ published, headingLevel = 2 }: { published: P
   );
 }
 
-/**
- * Downloads that need the bearer token (a plain link cannot send it): fetched with the token and
- * saved through a Blob URL, as the consolidated report's downloads are (report-downloads.tsx).
- * A printable HTML page is saved rather than opened from a Blob URL: a blob: document would
- * inherit this app's Content-Security-Policy and lose the page's own inline styles.
- */
-export interface Download {
-  key: string;
-  label: string;
-  /** The API path and query, e.g. /reports/annual?year=2025-26&format=docx */
-  path: string;
-  filename: string;
-}
-
-export function TokenDownloads({ downloads, what }: { downloads: readonly Download[]; what: string }) {
-  const { auth, config } = useServices();
-  const [pending, setPending] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
-
-  async function download(d: Download) {
-    setPending(d.key);
-    setError(undefined);
-    try {
-      const token = await auth.idToken();
-      const response = await fetch(`${config.apiUrl}${d.path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-      if (response.status === 401) {
-        await auth.forget();
-        setError(`Your session has ended. Sign in again to download ${what}.`);
-        return;
-      }
-      if (!response.ok) {
-        setError(`${what[0].toUpperCase()}${what.slice(1)} could not be downloaded (the service answered ${response.status}). Try again.`);
-        return;
-      }
-      const url = URL.createObjectURL(await response.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = d.filename;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch {
-      setError('The service could not be reached. Check your connection and try again.');
-    } finally {
-      setPending(undefined);
-    }
-  }
-
-  return (
-    <>
-      {error && (
-        <div className="govuk-error-summary" role="alert">
-          <h2 className="govuk-error-summary__title">There is a problem</h2>
-          <div className="govuk-error-summary__body">
-            <p className="govuk-body">{error}</p>
-          </div>
-        </div>
-      )}
-      <div className="govuk-button-group app-downloads">
-        {downloads.map((d) => (
-          <button
-            key={d.key}
-            type="button"
-            className="govuk-button govuk-button--secondary"
-            data-module="govuk-button"
-            disabled={!!pending}
-            aria-disabled={!!pending || undefined}
-            onClick={() => void download(d)}
-          >
-            {pending === d.key ? 'Downloading…' : d.label}
-          </button>
-        ))}
-      </div>
-    </>
-  );
-}
+export { TokenDownloads, type Download } from '../../components/token-downloads';
 
 /** The reporting-year picker: a select and Show, kept in the address (`?year=`). */
 export function YearSwitcher({ years, year, path, onShow }: { years: readonly string[]; year: string; path: string; onShow: (year: string) => void }) {
