@@ -30,6 +30,8 @@ const STEERING: Shot[] = [
   { name: 'authorities', path: '/app/authorities' },
   { name: 'settings', path: '/app/settings' },
   { name: 'audit', path: '/app/audit', fullPage: false },
+  { name: 'delivery-figures', path: '/app/delivery', fullPage: false },
+  { name: 'annual-report', path: '/app/annual-report', fullPage: false },
 ];
 
 async function main() {
@@ -68,6 +70,8 @@ async function main() {
       await context.close();
     };
     await shoot('Steering group chair', STEERING, '');
+    // The plan in force this year, grouped by theme.
+    await shoot('Steering group chair', [{ name: 'action-plan', path: await planPath(base), fullPage: false, ready: (page) => page.getByRole('table').first().waitFor() }], '');
     // A statement waiting for review, found through the app's own dashboard link.
     await shoot('Steering group chair', [{ name: 'statement-review', path: await submittedStatementPath(base), fullPage: false }], '');
     // An authority's pages, as its lead and its officer see them.
@@ -129,6 +133,13 @@ async function submittedStatementPath(base: string): Promise<string> {
 /** The reporting year the consolidated report shows by default (this year's). */
 async function currentYear(base: string): Promise<string> {
   return (await apiGet<ReportRows>(base, '/reports/consolidated')).year;
+}
+
+/** The demo's action plan (the only one). */
+async function planPath(base: string): Promise<string> {
+  const plans = await apiGet<{ items: { id: string }[] }>(base, '/action-plans');
+  if (!plans.items[0]) throw new Error('The demo has no action plan');
+  return `/app/action-plans/${plans.items[0].id}`;
 }
 
 /** "2026-27" and 2 → "2024-25" */
