@@ -66,8 +66,8 @@ export function assessmentService(deps: { store: AssessmentStore; clock: Clock; 
     if (!isReportingYear(year)) throw new ValidationError([{ path: 'path.year', message: 'A UK financial year such as 2024-25.' }]);
   };
   return {
-    async list(_caller: Caller) {
-      return (await deps.store.list(_caller.tenantId)).sort((a, b) => b.year.localeCompare(a.year));
+    async list(caller: Caller) {
+      return (await deps.store.list(caller.tenantId)).sort((a, b) => b.year.localeCompare(a.year));
     },
     async get(caller: Caller, year: string): Promise<Assessment> {
       checkYear(year);

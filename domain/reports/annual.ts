@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ActionPlanSummary, RagStatus, type ActionPlan, type StoredAction } from '../actionplan/plan';
+import { ActionPlanSummary, isOverdue, RagStatus, type ActionPlan, type StoredAction } from '../actionplan/plan';
 import { benchmarkName, type Assessment } from '../assessment/assessment';
 import { auditEvent, type AuditEvent } from '../audit/audit';
 import { PublishedFigures, totalsOnly } from '../delivery/figures';
@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../shared/errors
 import { requireRole, type Caller } from '../shared/identity';
 import type { Clock, IdGenerator } from '../shared/ports';
 import { newMeta, nextMeta, RecordMeta } from '../shared/records';
-import { ConsolidatedReport, SCORED_STATUSES, STATEMENT_STATUSES } from './report';
+import { ConsolidatedReport, STATEMENT_STATUSES } from './report';
 
 /**
  * The annual report a steering group presents to the community-safety board (seed 000 is one):
@@ -162,7 +162,7 @@ export function buildAnnualReport(input: {
                     action: a.action,
                     leads,
                     rag: a.rag,
-                    overdue: a.timescale.kind === 'date' && a.timescale.dueOn < summary.asAt && a.rag !== 'complete',
+                    overdue: isOverdue(a, summary.asAt),
                     ...(last ? { latestProgress: { on: last.on, text: last.text } } : {}),
                   };
                 }),
@@ -199,4 +199,3 @@ export function assertCanReadAnnual(caller: Caller): void {
   if (caller.role === 'viewer' && caller.authorityId) throw new ForbiddenError('The annual report covers the whole partnership: ask the steering group for it.');
 }
 
-export { SCORED_STATUSES };

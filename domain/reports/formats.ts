@@ -1,5 +1,5 @@
 import { roundShare, toCsv, type CsvValue } from '../shared/csv';
-import type { ConsolidatedReport, ReportRow } from './report';
+import { SCORED_STATUSES, type ConsolidatedReport, type ReportRow } from './report';
 
 /**
  * The report as CSV: one row per authority, stable column names (documented in the README),
@@ -57,7 +57,6 @@ const signed = (v: number | null | undefined, asPct = false) => (v === null || v
 const signedOne = (v: number) => `${v > 0.05 ? '+' : v < -0.05 ? '−' : '±'}${Math.abs(Math.round(v * 10) / 10).toFixed(1)}`;
 const SCORE_COLOURS = ['#b71c1c', '#e57373', '#fff59d', '#81c784', '#2e7d32'];
 /** Only statements the steering group has received are scored on the heatmap: drafts and returned ones are still being written. */
-const SCORED = new Set(['submitted', 'accepted']);
 const STATUS_LABEL: Record<string, string> = { missing: 'Missing', draft: 'Draft', submitted: 'Submitted', returned: 'Returned', accepted: 'Accepted' };
 
 const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -108,7 +107,7 @@ export function reportHtml(report: ConsolidatedReport & { partnershipName?: stri
 <h2>Benchmarks (Home Office 1–5; 3 = duty met)</h2>
 <div class="legend">Score${[1, 2, 3, 4, 5].map((s) => `<span style="background:${SCORE_COLOURS[s - 1]}"></span>${s}`).join('')} · scores of submitted and accepted statements only (drafts and returned statements are still being written)</div>
 <table><thead><tr><th>Authority</th><th>Statement</th>${benchmarks.map((b) => `<th>${b}</th>`).join('')}<th>Achieving</th></tr></thead><tbody>
-${report.rows.map((r) => { const shown = SCORED.has(r.statement.status); return `<tr><td>${esc(r.name)}</td><td class="status-${r.statement.status}">${esc(STATUS_LABEL[r.statement.status])}${r.statement.version ? ` v${r.statement.version}` : ''}${!shown && Object.keys(r.statement.scores).length ? ' <span class="unscored">(scores not shown until submitted)</span>' : ''}</td>${benchmarks.map((b) => { const s = shown ? r.statement.scores[b] : undefined; return s ? `<td class="score" style="background:${SCORE_COLOURS[s - 1]}">${s}</td>` : '<td class="score"></td>'; }).join('')}<td>${shown ? pct(r.statement.achievingShare) : '–'}</td></tr>`; }).join('\n')}
+${report.rows.map((r) => { const shown = SCORED_STATUSES.has(r.statement.status); return `<tr><td>${esc(r.name)}</td><td class="status-${r.statement.status}">${esc(STATUS_LABEL[r.statement.status])}${r.statement.version ? ` v${r.statement.version}` : ''}${!shown && Object.keys(r.statement.scores).length ? ' <span class="unscored">(scores not shown until submitted)</span>' : ''}</td>${benchmarks.map((b) => { const s = shown ? r.statement.scores[b] : undefined; return s ? `<td class="score" style="background:${SCORE_COLOURS[s - 1]}">${s}</td>` : '<td class="score"></td>'; }).join('')}<td>${shown ? pct(r.statement.achievingShare) : '–'}</td></tr>`; }).join('\n')}
 </tbody></table>
 <h2>Training coverage against each authority's plan (target ${pct(report.coverageTarget)})</h2>
 <table><thead><tr><th>Authority</th><th>Coverage</th><th></th><th>People trained</th><th>Sessions</th><th>Attendees</th><th>Good/excellent</th><th>Refreshers overdue</th></tr></thead><tbody>

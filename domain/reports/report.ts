@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ActionPlanSummary, isOverdue, judgedOn, summarizePlan, type ActionPlan, type StoredAction } from '../actionplan/plan';
-import { benchmarkName, type Assessment } from '../assessment/assessment';
+import { benchmarkName, TOOLKIT_BENCHMARKS, type Assessment } from '../assessment/assessment';
 import type { Authority } from '../authorities/authority';
 import { PublishedFigures, totalsOnly } from '../delivery/figures';
 import { filterStatus } from '../itfilter/assurance';
@@ -233,8 +233,8 @@ export const SCORED_STATUSES: ReadonlySet<string> = new Set(['submitted', 'accep
 
 /** Per benchmark: the mean self-assessed score of the scored statements, beside the Home Office's score and the target. */
 export function benchmarkComparison(rows: readonly ReportRow[], assessment: Pick<Assessment, 'scores' | 'targets'> | undefined): ConsolidatedReport['benchmarks'] {
-  return Array.from({ length: 10 }, (_, i) => {
-    const b = String(i + 1);
+  return TOOLKIT_BENCHMARKS.map(({ number }) => {
+    const b = String(number);
     let sum = 0;
     let n = 0;
     for (const r of rows) {
@@ -247,8 +247,8 @@ export function benchmarkComparison(rows: readonly ReportRow[], assessment: Pick
     const homeOffice = assessment?.scores[b];
     const target = assessment?.targets[b];
     return {
-      benchmark: i + 1,
-      name: benchmarkName(i + 1),
+      benchmark: number,
+      name: benchmarkName(number),
       selfAverage: n ? Math.round((sum / n) * 10) / 10 : null,
       selfCount: n,
       ...(homeOffice !== undefined ? { homeOffice } : {}),

@@ -43,38 +43,39 @@ export function planOfYear(plans: readonly ActionPlan[], actions: readonly Store
 }
 
 export function reportService(deps: { reader: ReportReader; clock: Clock }) {
+  /** The report and what it was built from (the annual report assembles more from the same reads). */
+  async function withData(caller: Caller, year?: string) {
+    const now = deps.clock.now();
+    const today = toIsoDate(now);
+    const y = year ?? reportingYearOf(today);
+    if (!isReportingYear(y)) throw new ValidationError([{ path: 'query.year', message: 'A UK financial year such as 2024-25.' }]);
+    const data = await deps.reader.read(caller.tenantId, y, previousYearOf(y));
+    const scope = authorityScope(caller);
+    const authorities = scope.kind === 'partnership' ? data.authorities : data.authorities.filter((a) => a.id === scope.authorityId);
+    const plan = visiblePlanFor(caller, planOfYear(data.plans, data.actions, y));
+    const delivery = publishFigures(y, data.quarters);
+    const report = buildReport({
+      year: y,
+      today,
+      now,
+      coverageTarget: settingsOf(data.partnership).coverageTarget,
+      authorities,
+      current: data.current,
+      years: data.years,
+      actionPlan: plan,
+      assessment: data.assessment,
+      // Only a year with figures entered has a delivery section.
+      delivery: data.quarters.length ? delivery : undefined,
+    });
+    return { report: { ...report, ...(data.partnership ? { partnershipName: data.partnership.name } : {}) }, data, plan, delivery, today, now };
+  }
+
   return {
     /** The steering group and viewers (scrutiny) read it; a viewer of one authority sees that authority's row (and the actions it leads). */
     async consolidated(caller: Caller, year?: string): Promise<ConsolidatedReport & { partnershipName?: string }> {
       requireRole(caller, 'steering-group', 'viewer');
-      return (await this.withData(caller, year)).report;
+      return (await withData(caller, year)).report;
     },
-
-    /** The report and what it was built from (the annual report assembles more from the same reads). */
-    async withData(caller: Caller, year?: string) {
-      const now = deps.clock.now();
-      const today = toIsoDate(now);
-      const y = year ?? reportingYearOf(today);
-      if (!isReportingYear(y)) throw new ValidationError([{ path: 'query.year', message: 'A UK financial year such as 2024-25.' }]);
-      const data = await deps.reader.read(caller.tenantId, y, previousYearOf(y));
-      const scope = authorityScope(caller);
-      const authorities = scope.kind === 'partnership' ? data.authorities : data.authorities.filter((a) => a.id === scope.authorityId);
-      const plan = visiblePlanFor(caller, planOfYear(data.plans, data.actions, y));
-      const delivery = publishFigures(y, data.quarters);
-      const report = buildReport({
-        year: y,
-        today,
-        now,
-        coverageTarget: settingsOf(data.partnership).coverageTarget,
-        authorities,
-        current: data.current,
-        years: data.years,
-        actionPlan: plan,
-        assessment: data.assessment,
-        // Only a year with figures entered has a delivery section.
-        delivery: data.quarters.length ? delivery : undefined,
-      });
-      return { report: { ...report, ...(data.partnership ? { partnershipName: data.partnership.name } : {}) }, data, plan, delivery, today, now };
-    },
+    withData,
   };
 }

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
-import type { CreateAction, RagStatus } from '../../domain/actionplan/plan';
+import { nextYearOf, type CreateAction, type RagStatus } from '../../domain/actionplan/plan';
 import { previousYearOf } from '../../domain/reports/report';
 import type { QuarterFigures } from '../../domain/delivery/figures';
 import { addDays, reportingYearOf, reportingYearRange, toIsoDate } from '../../domain/shared/dates';
 import type { Caller } from '../../domain/shared/identity';
 import { systemDeps } from '../../functions/shared/deps';
 import { steeringServices } from '../../functions/wiring/steering';
-import { nextYearOf } from '../../domain/actionplan/plan';
 
 /**
  * The steering group's own records for the demo: an action plan modelled on seed 001 (the

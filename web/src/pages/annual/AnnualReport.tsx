@@ -5,7 +5,8 @@ import { reportingYear } from '../../components/admin-labels';
 import { PageTitle } from '../../components/PageTitle';
 import { yearsUpTo } from '../../components/report-common';
 import { formatDate, formatDateTime, LoadError, Loading, NotificationBanner, percent } from '../../components/ui';
-import { isForbidden, OfficialSensitive, PublishedFigures, TokenDownloads, YearSwitcher } from '../delivery/delivery-common';
+import { TokenDownloads } from '../../components/token-downloads';
+import { isForbidden, OfficialSensitive, PublishedFigures, YearSwitcher } from '../delivery/delivery-common';
 import { benchmarkName, Paragraphs, RagTag, signedDecimal, SimpleTable, useAnnualReport, type AnnualReport as Report } from './annual-common';
 
 const num = (n: number) => n.toLocaleString('en-GB');

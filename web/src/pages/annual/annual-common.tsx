@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { call } from '../../api/client';
 import type { BodyOf, ResponseOf } from '../../api/types';
 import { useApi } from '../../app/context';
-import { Tag, type TagColour } from '../../components/ui';
 import '../delivery/delivery.css';
 import './annual.css';
 
@@ -13,36 +12,12 @@ export type Narrative = AnnualReport['narrative'];
 export type Assessment = ResponseOf<'/assessments/{year}', 'get'>;
 export type AssessmentBody = BodyOf<'/assessments/{year}', 'put'>;
 export type NarrativeBody = BodyOf<'/reports/annual/{year}/narrative', 'put'>;
-export type Rag = NonNullable<AnnualReport['actionPlan']>['themes'][number]['actions'][number]['rag'];
 
-/** The toolkit's ten benchmarks by their short names, as the Home Office's letters to areas list them. */
-export const BENCHMARKS: readonly { number: number; name: string }[] = [
-  'Risk assessment',
-  'Multi-agency partnership board',
-  'Prevent partnership plan',
-  'Referral pathway',
-  'Channel panel',
-  'Prevent problem-solving process',
-  'Training',
-  'Venue hire and IT policies',
-  'Engagement activity',
-  'Communications',
-].map((name, i) => ({ number: i + 1, name }));
-export const benchmarkName = (n: number) => BENCHMARKS[n - 1]?.name ?? `Benchmark ${n}`;
+export { BENCHMARKS, benchmarkShortName as benchmarkName, RAG_LABELS, RagTag } from '../../components/toolkit';
 
 /** The Home Office's 1–5 scale (3 = duty met). */
 export const SCORE_MEANINGS: Record<number, string> = { 1: 'duty not met', 2: 'duty not met', 3: 'duty met', 4: 'duty exceeded', 5: 'duty exceeded' };
 export const scoreText = (score: number | undefined) => (score === undefined ? 'Not scored' : `${score} (${SCORE_MEANINGS[score] ?? ''})`);
-
-export const RAG_LABELS: Record<Rag, { label: string; colour: TagColour }> = {
-  red: { label: 'Red', colour: 'red' },
-  amber: { label: 'Amber', colour: 'orange' },
-  green: { label: 'Green', colour: 'green' },
-  complete: { label: 'Complete', colour: 'blue' },
-};
-export function RagTag({ rag }: { rag: Rag }) {
-  return <Tag colour={RAG_LABELS[rag].colour}>{RAG_LABELS[rag].label}</Tag>;
-}
 
 /** The assembled annual report of a year (JSON). */
 export function useAnnualReport(year: string) {

@@ -3,7 +3,8 @@ import { reportingYear } from '../../components/admin-labels';
 import { PageTitle } from '../../components/PageTitle';
 import { yearsUpTo } from '../../components/report-common';
 import { formatDateTime, LoadError, Loading, NotificationBanner, Tag } from '../../components/ui';
-import { isForbidden, OfficialSensitive, PublishedFigures, QUARTERS, quarterLabel, TokenDownloads, useDeliveryFigures, YearSwitcher, type Figures } from './delivery-common';
+import { TokenDownloads } from '../../components/token-downloads';
+import { isForbidden, OfficialSensitive, PublishedFigures, QUARTERS, quarterLabel, useDeliveryFigures, YearSwitcher, type Figures } from './delivery-common';
 
 /**
  * The partnership's delivery figures for a reporting year (OFFICIAL-SENSITIVE). The steering

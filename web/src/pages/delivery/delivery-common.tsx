@@ -253,7 +253,6 @@ export function PublishedFigures({ published, headingLevel = 2 }: { published: P
   );
 }
 
-export { TokenDownloads, type Download } from '../../components/token-downloads';
 
 /** The reporting-year picker: a select and Show, kept in the address (`?year=`). */
 export function YearSwitcher({ years, year, path, onShow }: { years: readonly string[]; year: string; path: string; onShow: (year: string) => void }) {

@@ -5,7 +5,8 @@ import type { Me, ResponseOf, Role } from '../../api/types';
 import { useApi } from '../../app/context';
 import { ROLE_LABELS } from '../../app/session';
 import { Select } from '../../components/fields';
-import { formatDate, Tag, type TagColour } from '../../components/ui';
+import { BENCHMARKS, RAG_LABELS, RAGS, RagTag } from '../../components/toolkit';
+import { formatDate, Tag } from '../../components/ui';
 
 /** Words and helpers shared by the action-plan pages: presentation only, the API decides. */
 
@@ -16,36 +17,14 @@ export type Rag = Action['rag'];
 export type Timescale = Action['timescale'];
 export type Progress = Action['progress'][number];
 
-export const RAG_LABELS: Record<Rag, { label: string; hint: string; colour: TagColour }> = {
-  red: { label: 'Red', hint: 'Off track: it will not be done as planned without help', colour: 'red' },
-  amber: { label: 'Amber', hint: 'At risk: some delay or problem, in hand', colour: 'orange' },
-  green: { label: 'Green', hint: 'On track', colour: 'green' },
-  complete: { label: 'Complete', hint: 'Done', colour: 'blue' },
-};
-export const RAGS = Object.keys(RAG_LABELS) as Rag[];
+export { RAG_LABELS, RAGS, RagTag };
 
 export const RECURRENCE_LABELS: Record<string, string> = { monthly: 'Monthly', quarterly: 'Quarterly', annually: 'Annually' };
 
-/** The 2018 Home Office toolkit's ten benchmarks, by their short names. */
-export const BENCHMARK_NAMES: Record<number, string> = {
-  1: 'Risk assessment',
-  2: 'Multi-agency partnership board',
-  3: 'Prevent partnership plan',
-  4: 'Referral pathway',
-  5: 'Channel panel',
-  6: 'Prevent problem-solving process',
-  7: 'Training',
-  8: 'Venue hire and IT policies',
-  9: 'Engagement activity',
-  10: 'Communications',
-};
+/** The toolkit's benchmarks by number: their short names. */
+export const BENCHMARK_NAMES: Record<number, string> = Object.fromEntries(BENCHMARKS.map((b) => [b.number, b.name]));
 export const benchmarkName = (n: number) => (BENCHMARK_NAMES[n] ? `${n}. ${BENCHMARK_NAMES[n]}` : `Benchmark ${n}`);
 
-/** The RAG status as a tag: the word always says it, the colour only adds. */
-export function RagTag({ rag }: { rag: Rag }) {
-  const r = RAG_LABELS[rag];
-  return <Tag colour={r?.colour}>{r?.label ?? rag}</Tag>;
-}
 
 export function OverdueTag() {
   return <Tag colour="pink">Overdue</Tag>;
