@@ -71,6 +71,7 @@ export async function startStreamPoller(options: {
           out = (await send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }))) as GetRecordsCommandOutput;
         } catch (error) {
           if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException) || ++refusals > 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * refusals));
           state.iterator = await iteratorFor(shardId, state.lastSequence);
           continue;
         }
